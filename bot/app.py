@@ -1,0 +1,26 @@
+"""Wiring: settings → validated knowledge base → matcher → channel-neutral router."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.settings import Settings
+from handlers.router import Router
+from knowledge.loader import load_dir
+from knowledge.matcher import Matcher
+from knowledge.model import KnowledgeBase
+
+
+@dataclass
+class App:
+    settings: Settings
+    kb: KnowledgeBase
+    matcher: Matcher
+    router: Router
+
+
+def build_app(settings: Settings) -> App:
+    """Raises knowledge.loader.KnowledgeError when the knowledge base fails validation."""
+    kb = load_dir(settings.KNOWLEDGE_DIR)
+    matcher = Matcher(kb, settings.MATCH_ANSWER_THRESHOLD, settings.MATCH_CLARIFY_THRESHOLD)
+    return App(settings, kb, matcher, Router(kb, matcher))

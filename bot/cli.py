@@ -1,0 +1,123 @@
+"""Command line: ``python -m bot ask|kb|run``. The JSON shapes here are contracts other tools use."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.app import build_app
+from bot.settings import Settings, SettingsError
+from handlers.ask import Asker
+from knowledge.loader import KnowledgeError, validate_dir
+from knowledge.model import KnowledgeBase
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m bot", description="Thanh Hóa economic-diplomacy chatbot")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    ask = sub.add_parser("ask", help="answer a question and exit")
+    ask.add_argument("question", nargs="*", help="the question (quote it)")
+    mode = ask.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="print one JSON object")
+    mode.add_argument("--jsonl", action="store_true", help="read questions from stdin, one JSON line each")
+
+    kb = sub.add_parser("kb", help="knowledge-base tools")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    val = kb_sub.add_parser("validate", help="check every knowledge file; exit 1 on problems")
+    val.add_argument("directory", nargs="?", help="default: KNOWLEDGE_DIR")
+    exp = kb_sub.add_parser("export", help="print the entries")
+    exp.add_argument("--format", choices=["json"], default="json")
+
+    run = sub.add_parser("run", help="start the bot")
+    run.add_argument("--channel", choices=["console"], default="console")
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.LOG_LEVEL.upper() if settings.LOG_LEVEL else "INFO",
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        if args.command == "kb" and args.kb_command == "validate":
+            return cmd_validate(args.directory or settings.KNOWLEDGE_DIR)
+        app = build_app(settings)
+    except KnowledgeError as exc:
+        print("The knowledge base has problems; the bot will not start until they are fixed:",
+              file=sys.stderr)
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        return 1
+    if args.command == "ask":
+        return cmd_ask(Asker(app.kb, app.matcher), args)
+    if args.command == "kb":
+        return cmd_export(app.kb)
+    from bot.console import run_console
+
+    return asyncio.run(run_console(app.router))
+
+
+def cmd_validate(directory: str) -> int:
+    kb, problems = validate_dir(directory)
+    for problem in problems:
+        print(str(problem))
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    assert kb is not None
+    print(f"OK: {len(kb.entries)} entries, {len(kb.topics)} topics, {len(kb.sources)} sources, "
+          f"{len(kb.contacts)} contacts, {len(kb.smalltalk)} small-talk intents.")
+    return 0
+
+
+def cmd_ask(asker: Asker, args: argparse.Namespace) -> int:
+    if args.jsonl:
+        for line in sys.stdin:
+            reply = asker.ask(line.rstrip("\n"))
+            sys.stdout.write(json.dumps(reply.as_json(), ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+        return 0
+    reply = asker.ask(" ".join(args.question))
+    if args.json:
+        print(json.dumps(reply.as_json(), ensure_ascii=False))
+    else:
+        print(reply.text)
+        for i, option in enumerate(reply.options, 1):
+            print(f"  {i}. {option.label}")
+    return 0
+
+
+def export_entries(kb: KnowledgeBase) -> list[dict]:
+    return [
+        {
+            "id": e.id,
+            "topic": e.topic,
+            "questions": e.all_questions(),
+            "questions_vi": list(e.questions.get("vi", ())),
+            "questions_en": list(e.questions.get("en", ())),
+            "keywords": list(e.keywords),
+            "answer": e.answer["vi"],
+            "answer_en": e.answer["en"],
+            "sources": list(e.sources),
+            "as_of": e.as_of.isoformat(),
+            "related": list(e.related),
+            "contact": e.contact,
+        }
+        for e in kb.entries.values()
+    ]
+
+
+def cmd_export(kb: KnowledgeBase) -> int:
+    print(json.dumps(export_entries(kb), ensure_ascii=False, indent=2))
+    return 0

@@ -1,0 +1,69 @@
+"""Settings from the environment and an optional ``.env`` file (the environment wins).
+
+Every setting is listed, with its default and a comment, in ``.env.example``; a test keeps the
+two in step.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from knowledge.loader import DEFAULT_DIR
+
+
+class SettingsError(ValueError):
+    """A setting has a value the bot cannot use; the message says which and why."""
+
+
+def read_env_file(path: str | os.PathLike[str]) -> dict[str, str]:
+    """Parse KEY=VALUE lines (``export``, quotes and ``#`` comments allowed); missing file = {}."""
+    values: dict[str, str] = {}
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (FileNotFoundError, IsADirectoryError):
+        return values
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        key = key.removeprefix("export ").strip()
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        values[key] = value
+    return values
+
+
+@dataclass(frozen=True)
+class Settings:
+    KNOWLEDGE_DIR: str = str(DEFAULT_DIR)
+    MATCH_ANSWER_THRESHOLD: float = 62.0
+    MATCH_CLARIFY_THRESHOLD: float = 45.0
+    LOG_LEVEL: str = "INFO"
+
+    @classmethod
+    def load(cls, env: Mapping[str, str] | None = None, env_file: str | None = ".env") -> Settings:
+        merged: dict[str, str] = read_env_file(env_file) if env_file else {}
+        merged.update(os.environ if env is None else env)
+        kwargs: dict[str, object] = {}
+        for f in fields(cls):
+            raw = merged.get(f.name)
+            if raw is None or raw == "":
+                continue
+            if f.type in ("float", float):
+                try:
+                    kwargs[f.name] = float(raw)
+                except ValueError as exc:
+                    raise SettingsError(f"{f.name} must be a number, got {raw!r}") from exc
+            else:
+                kwargs[f.name] = raw
+        settings = cls(**kwargs)
+        if not 0 <= settings.MATCH_CLARIFY_THRESHOLD <= settings.MATCH_ANSWER_THRESHOLD <= 100:
+            raise SettingsError("need 0 <= MATCH_CLARIFY_THRESHOLD <= MATCH_ANSWER_THRESHOLD <= 100")
+        return settings

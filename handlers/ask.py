@@ -1,0 +1,114 @@
+"""Free-text questions and entry look-ups: from a question to a reply, for any channel."""
+
+from __future__ import annotations
+
+from handlers.messages import Option, Reply, Suggestion
+from handlers.texts import t
+from knowledge.matcher import SMALLTALK_PREFIX, Matcher, MatchResult
+from knowledge.model import CONTACT_DETAIL_FIELDS, Entry, KnowledgeBase
+
+MAX_REPLY_CHARS = 4096
+MAX_RELATED = 3
+
+
+def topic_lines(kb: KnowledgeBase, lang: str) -> str:
+    return "\n".join(f"• {topic.title[lang]}" for topic in kb.topics_in_order())
+
+
+def topic_options(kb: KnowledgeBase, lang: str) -> list[Option]:
+    return [Option(topic.title[lang], f"topic:{topic.id}") for topic in kb.topics_in_order()]
+
+
+def fit(text: str, limit: int = MAX_REPLY_CHARS) -> str:
+    """Keep a reply within one message: cut at the last paragraph or line that fits."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    for sep in ("\n\n", "\n", ". ", " "):
+        at = cut.rfind(sep)
+        if at > limit // 2:
+            return cut[:at].rstrip() + " …"
+    return cut + "…"
+
+
+class Asker:
+    """Turns questions into replies using one knowledge base and its matcher."""
+
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher):
+        self.kb = kb
+        self.matcher = matcher
+
+    def ask(self, text: str, default_lang: str = "vi") -> Reply:
+        """Answer in the language of the question; ``default_lang`` when the text does not tell."""
+        result = self.matcher.match(text, default_lang)
+        lang = result.lang
+        if result.status == "answer":
+            best = result.candidates[0]
+            return self.entry_reply(best.entry_id, lang, score=best.score)
+        if result.status == "smalltalk":
+            return self._smalltalk(result, lang)
+        if result.status == "clarify":
+            return self._clarify(result, lang)
+        return self._fallback(result, lang)
+
+    # -- pieces --------------------------------------------------------------------------------
+    def entry_reply(self, entry_id: str, lang: str, score: float = 100.0) -> Reply:
+        entry = self.kb.entries.get(entry_id)
+        if entry is None:
+            return Reply(t("unknown_option", lang), "fallback", lang, topic_options(self.kb, lang))
+        related = [self.kb.entries[r] for r in entry.related if r in self.kb.entries][:MAX_RELATED]
+        return Reply(
+            text=fit(self.render_entry(entry, lang)),
+            status="answer",
+            lang=lang,
+            options=[Option(r.title(lang), f"entry:{r.id}") for r in related],
+            entry_id=entry.id,
+            score=score,
+            suggestions=[Suggestion(r.id, r.title(lang)) for r in related],
+        )
+
+    def render_entry(self, entry: Entry, lang: str) -> str:
+        parts = [entry.answer.get(lang) or entry.answer["vi"]]
+        contact = self.kb.contacts.get(entry.contact) if entry.contact else None
+        if contact is not None:
+            details = [f"{t(k, lang)}: {contact.details[k]}" for k in CONTACT_DETAIL_FIELDS
+                       if contact.details.get(k)]
+            if details:
+                parts.append("\n".join([f"{t('contact', lang)}: {contact.name[lang]}", *details]))
+        sources = []
+        for sid in entry.sources:
+            src = self.kb.sources[sid]
+            where = src.where_en if lang == "en" and src.where_en else src.where
+            sources.append(f"{src.title} ({where})")
+        footer = f"{t('source', lang)}: " + "; ".join(sources)
+        footer += f"\n{t('as_of', lang)}: {entry.as_of.day:02d}/{entry.as_of.month:02d}/{entry.as_of.year}"
+        parts.append(footer)
+        return "\n\n".join(parts)
+
+    def _smalltalk(self, result: MatchResult, lang: str) -> Reply:
+        talk = self.kb.smalltalk[result.candidates[0].entry_id.removeprefix(SMALLTALK_PREFIX)]
+        text = talk.replies[lang].replace("{topics}", topic_lines(self.kb, lang))
+        options = topic_options(self.kb, lang) if talk.show_menu else []
+        return Reply(fit(text), "smalltalk", lang, options, score=result.candidates[0].score)
+
+    def _clarify(self, result: MatchResult, lang: str) -> Reply:
+        picks = [self.kb.entries[c.entry_id] for c in result.candidates[:3]]
+        lines = [t("clarify", lang)]
+        lines += [f"{i}. {entry.title(lang)}" for i, entry in enumerate(picks, 1)]
+        lines.append(t("clarify_hint", lang))
+        return Reply(
+            text=fit("\n".join(lines)),
+            status="clarify",
+            lang=lang,
+            options=[Option(e.title(lang), f"entry:{e.id}") for e in picks],
+            score=result.candidates[0].score,
+            suggestions=[Suggestion(e.id, e.title(lang)) for e in picks],
+        )
+
+    def _fallback(self, result: MatchResult, lang: str) -> Reply:
+        if result.reason == "empty":
+            return Reply(t("empty", lang), "fallback", lang, topic_options(self.kb, lang))
+        key = "unknown_document" if result.reason == "unknown-document" else "fallback"
+        text = t(key, lang, topics=topic_lines(self.kb, lang)) if key == "fallback" else t(key, lang)
+        score = result.candidates[0].score if result.candidates else 0.0
+        return Reply(fit(text), "fallback", lang, topic_options(self.kb, lang), score=score)

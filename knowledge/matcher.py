@@ -1,0 +1,316 @@
+"""Find the knowledge-base entry a question is about, and how sure we are.
+
+Every phrasing and keyword is normalised once at load time into weighted tokens. A question is
+normalised the same way; unknown words are corrected against the vocabulary with rapidfuzz when
+they look like typos, and otherwise count against the match, because a question full of words the
+knowledge base has never seen ("tuyển dụng công chức") is most likely about something else.
+
+The score of a phrasing mixes four signals, each 0..1:
+- how much of the question's telling weight the phrasing covers (rare words weigh more: idf),
+- how many of the question's adjacent word pairs it shares (Vietnamese words are often two
+  syllables: "công chức" must not match "công tác" + "tổ chức"),
+- how much of the phrasing the question covers (a short question should not match a long
+  phrasing on one shared word),
+- rapidfuzz's token_sort_ratio of the two texts.
+An entry scores as its best phrasing, nudged by how well all its phrasings together cover the
+question. Scores are 0-100; settings decide where "answer" and "clarify" start.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from knowledge.model import KnowledgeBase
+from knowledge.normalize import Lexicon, Token, detect_language, fold
+
+SMALLTALK_PREFIX = "smalltalk:"
+STOP_FACTOR = 0.15
+TYPO_CUTOFF = 78.0
+MAX_CANDIDATES = 400
+MAX_QUERY_TOKENS = 40
+MIN_CONTENT_WEIGHT = 2.0
+
+# A reference to a document by type and number ("kế hoạch 200", "chỉ thị 05", "NQ 21").
+_DOC_TYPES = {
+    ("ke", "hoach"): "kh", ("chi", "thi"): "ct", ("nghi", "quyet"): "nq", ("quyet", "dinh"): "qd",
+    ("nghi", "dinh"): "nd", ("thong", "tu"): "tt", ("cong", "van"): "cv", ("plan",): "kh",
+    ("directive",): "ct", ("resolution",): "nq", ("decision",): "qd", ("decree",): "nd",
+}
+_DOC_SKIP = {"so", "no", "number", "hanh", "dong"}
+
+
+def lexicon_from(language: dict) -> Lexicon:
+    syn = language.get("synonyms.yaml") or {}
+    stop = language.get("stopwords.yaml") or {}
+    pad = syn.get("padding") or {}
+    return Lexicon.build(
+        abbreviations=syn.get("abbreviations") or {},
+        contextual=syn.get("contextual") or {},
+        synonyms=syn.get("synonyms") or [],
+        leading=pad.get("leading") or [],
+        trailing=pad.get("trailing") or [],
+        particles=pad.get("particles") or [],
+        stop_vi=[str(w) for w in stop.get("vi") or []],
+        stop_en=[str(w) for w in stop.get("en") or []],
+    )
+
+
+def doc_refs(folds: list[str]) -> set[tuple[str, str]]:
+    """Document references in a token list, as (type, number) with leading zeros dropped."""
+    refs = set()
+    for i in range(len(folds)):
+        for key, kind in _DOC_TYPES.items():
+            if tuple(folds[i : i + len(key)]) != key:
+                continue
+            j = i + len(key)
+            while j < len(folds) and folds[j] in _DOC_SKIP:
+                j += 1
+            if j < len(folds) and folds[j].isdigit():
+                refs.add((kind, folds[j].lstrip("0") or "0"))
+    return refs
+
+
+@dataclass(slots=True)
+class _Phrasing:
+    doc: str
+    text: str
+    weights: dict[str, float]
+    accents: dict[str, frozenset[str]]
+    bigrams: frozenset[tuple[str, str]]
+    total: float
+    content: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry_id: str
+    score: float
+    phrasing: str
+
+
+@dataclass
+class MatchResult:
+    status: str  # answer | clarify | fallback | smalltalk
+    lang: str
+    candidates: list[Candidate] = field(default_factory=list)
+    reason: str = ""
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+@dataclass(slots=True)
+class _QTok:
+    fold: str
+    weight: float
+    credit: float
+    acc: str | None
+
+
+class Matcher:
+    """Precomputed index over one knowledge base. Immutable once built; rebuild to reload."""
+
+    def __init__(self, kb: KnowledgeBase, answer_threshold: float = 62.0, clarify_threshold: float = 45.0):
+        self.kb = kb
+        self.answer_threshold = answer_threshold
+        self.clarify_threshold = clarify_threshold
+        self.lexicon = lexicon_from(kb.language)
+        docs: dict[str, list[str]] = {}
+        for entry in kb.entries.values():
+            docs[entry.id] = [*entry.all_questions(), *entry.keywords]
+        for talk in kb.smalltalk.values():
+            docs[SMALLTALK_PREFIX + talk.id] = list(talk.patterns)
+        self._build(docs)
+        en_words, vi_words = set(self.lexicon.stop_en), set()
+        for entry in kb.entries.values():
+            for q in entry.questions.get("en", ()):
+                en_words.update(fold(w) for w in re.findall(r"\w+", q))
+            for q in entry.questions.get("vi", ()):
+                vi_words.update(fold(w) for w in re.findall(r"\w+", q))
+        self._en_words = frozenset(en_words)
+        self._vi_words = frozenset(vi_words - self.lexicon.stop_en)
+        self.known_refs: set[tuple[str, str]] = set()
+        for entry in kb.entries.values():
+            for text in [*entry.all_questions(), *entry.keywords, *entry.answer.values()]:
+                self.known_refs |= doc_refs([t.fold for t in self.lexicon.normalize(text)])
+
+    # -- index -----------------------------------------------------------------------------
+    def _build(self, docs: dict[str, list[str]]) -> None:
+        tokenized: dict[str, list[tuple[str, list[Token]]]] = {
+            doc: [(text, self.lexicon.normalize(text)) for text in texts] for doc, texts in docs.items()
+        }
+        df: dict[str, int] = defaultdict(int)
+        for items in tokenized.values():
+            for tok in {t.fold for _, toks in items for t in toks}:
+                df[tok] += 1
+        n = max(len(tokenized), 1)
+        self._idf_max = math.log(1 + n / 0.5)
+        self.weights = {tok: self._weight(tok, math.log(1 + n / d)) for tok, d in df.items()}
+        self.unknown_weight = self._idf_max * 0.9
+        self.phrasings: list[_Phrasing] = []
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        self.doc_tokens: dict[str, frozenset[str]] = {}
+        for doc, items in tokenized.items():
+            union: set[str] = set()
+            for text, toks in items:
+                if not toks:
+                    continue
+                folds = [t.fold for t in toks]
+                accents: dict[str, set[str]] = defaultdict(set)
+                for t in toks:
+                    accents[t.fold].add(t.acc if t.accented else "")
+                weights = {f: self.weights[f] for f in folds}
+                idx = len(self.phrasings)
+                self.phrasings.append(_Phrasing(
+                    doc=doc, text=text, weights=weights,
+                    accents={k: frozenset(v) for k, v in accents.items()},
+                    bigrams=frozenset(itertools.pairwise(folds)),
+                    total=sum(weights.values()) or 1.0,
+                    content=" ".join(f for f in folds if not self.lexicon.is_stop(f)) or " ".join(folds),
+                ))
+                for f in weights:
+                    self.postings[f].append(idx)
+                union.update(folds)
+            self.doc_tokens[doc] = frozenset(union)
+        self.vocab_by_len: dict[int, list[str]] = defaultdict(list)
+        for tok in self.weights:
+            if not tok.isdigit():
+                self.vocab_by_len[len(tok)].append(tok)
+
+    def _weight(self, tok: str, idf: float) -> float:
+        return idf * STOP_FACTOR if self.lexicon.is_stop(tok) else idf
+
+    # -- query -----------------------------------------------------------------------------
+    def language(self, text: str, default: str = "vi") -> str:
+        return detect_language(text, self._en_words, self._vi_words, default)
+
+    def _correct(self, tok: str) -> tuple[str, float] | None:
+        if len(tok) < 4 or tok.isdigit():
+            return None
+        pool: list[str] = []
+        for size in (len(tok) - 1, len(tok), len(tok) + 1):
+            pool.extend(self.vocab_by_len.get(size, ()))
+        hit = process.extractOne(tok, pool, scorer=Levenshtein.normalized_similarity,
+                                 score_cutoff=TYPO_CUTOFF / 100)
+        if hit is None:
+            return None
+        return hit[0], float(hit[1])
+
+    def _query_tokens(self, tokens: list[Token]) -> tuple[list[_QTok], list[str]]:
+        """Weighted distinct tokens, and the question's token sequence after typo correction."""
+        out: dict[str, _QTok] = {}
+        sequence: list[str] = []
+        for t in tokens[:MAX_QUERY_TOKENS]:
+            if t.fold in out:
+                sequence.append(t.fold)
+                continue
+            if t.fold in self.weights:
+                q = _QTok(t.fold, self.weights[t.fold], 1.0, t.acc if t.accented else None)
+            elif self.lexicon.is_stop(t.fold):
+                q = _QTok(t.fold, self._idf_max * STOP_FACTOR, 0.0, None)
+            else:
+                fixed = self._correct(t.fold)
+                if fixed is not None and fixed[0] not in out:
+                    # A corrected word counts, but less than a word typed right.
+                    q = _QTok(fixed[0], self.weights[fixed[0]], fixed[1] * 0.85, None)
+                else:
+                    q = _QTok(t.fold, self.unknown_weight, 0.0, None)
+            out[q.fold] = q
+            sequence.append(q.fold)
+        return list(out.values()), sequence
+
+    def score_all(self, text: str, limit: int = 5) -> list[Candidate]:
+        """Ranked candidates (entries and small talk), best first, scores 0-100."""
+        tokens = self.lexicon.normalize(text)
+        qtoks, ordered = self._query_tokens(tokens)
+        if not qtoks:
+            return []
+        q_total = sum(q.weight for q in qtoks) or 1.0
+        by_fold = {q.fold: q for q in qtoks}
+        q_bigrams = {b for b in itertools.pairwise(ordered) if b[0] != b[1]}
+        bigram_w = {b: by_fold[b[0]].weight + by_fold[b[1]].weight for b in q_bigrams
+                    if b[0] in by_fold and b[1] in by_fold}
+        b_total = sum(bigram_w.values())
+        q_content = " ".join(f for f in ordered if not self.lexicon.is_stop(f)) or " ".join(ordered)
+
+        candidates = self._candidates(qtoks)
+        best: dict[str, tuple[float, int]] = {}
+        for idx in candidates:
+            p = self.phrasings[idx]
+            matched = 0.0
+            p_matched = 0.0
+            for q in qtoks:
+                w = p.weights.get(q.fold)
+                if w is None or q.credit == 0.0:
+                    continue
+                credit = q.credit
+                if q.acc is not None:
+                    forms = p.accents[q.fold]
+                    if q.acc not in forms and "" not in forms:
+                        credit *= 0.45  # same letters, different word once the accents are read
+                matched += q.weight * credit
+                p_matched += w * credit
+            if matched == 0.0:
+                continue
+            cq = matched / q_total
+            cp = p_matched / p.total
+            cb = (sum(w for b, w in bigram_w.items() if b in p.bigrams) / b_total) if b_total else cq
+            fz = fuzz.token_sort_ratio(q_content, p.content) / 100.0
+            score = 0.45 * cq + 0.2 * cb + 0.2 * cp + 0.15 * fz
+            if score > best.get(p.doc, (0.0, -1))[0]:
+                best[p.doc] = (score, idx)
+        ranked = []
+        for doc, (score, idx) in best.items():
+            union = self.doc_tokens[doc]
+            ce = sum(q.weight * q.credit for q in qtoks if q.fold in union) / q_total
+            # Only common words in common ("Thanh Hóa", "tỉnh") is no evidence at all.
+            content = sum(q.weight * q.credit for q in qtoks
+                          if q.fold in union and not self.lexicon.is_stop(q.fold))
+            final = (0.85 * score + 0.15 * ce) * min(1.0, content / MIN_CONTENT_WEIGHT)
+            ranked.append(Candidate(doc, round(min(100.0, 100.0 * final), 1), self.phrasings[idx].text))
+        ranked.sort(key=lambda c: (-c.score, c.entry_id))
+        return ranked[:limit]
+
+    def _candidates(self, qtoks: list[_QTok]) -> Iterable[int]:
+        seen: set[int] = set()
+        for q in sorted(qtoks, key=lambda q: -q.weight):
+            if q.credit == 0.0:
+                continue
+            posting = self.postings.get(q.fold, ())
+            if len(seen) >= MAX_CANDIDATES and len(posting) > MAX_CANDIDATES:
+                break
+            seen.update(posting)
+        return seen
+
+    def match(self, text: str, default_lang: str = "vi") -> MatchResult:
+        lang = self.language(text, default_lang)
+        tokens = self.lexicon.normalize(text)
+        if not tokens:
+            return MatchResult("fallback", lang, reason="empty")
+        refs = doc_refs([t.fold for t in tokens])
+        unknown_refs = refs - self.known_refs
+        ranked = self.score_all(text)
+        if unknown_refs:
+            return MatchResult("fallback", lang, ranked, reason="unknown-document")
+        if not ranked:
+            return MatchResult("fallback", lang, reason="no-match")
+        top = ranked[0]
+        if top.entry_id.startswith(SMALLTALK_PREFIX):
+            if top.score >= self.clarify_threshold:
+                return MatchResult("smalltalk", lang, ranked)
+            return MatchResult("fallback", lang, ranked, reason="low-score")
+        entries = [c for c in ranked if not c.entry_id.startswith(SMALLTALK_PREFIX)]
+        if top.score >= self.answer_threshold:
+            return MatchResult("answer", lang, entries)
+        if top.score >= self.clarify_threshold:
+            return MatchResult("clarify", lang, entries[:3])
+        return MatchResult("fallback", lang, entries, reason="low-score")

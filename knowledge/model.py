@@ -1,0 +1,82 @@
+"""The knowledge base as plain data: what the loader produces and the matcher and handlers read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+LANGS = ("vi", "en")
+CONTACT_DETAIL_FIELDS = ("address", "phone", "email", "website", "hours")
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    order: int
+    title: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    where: str
+    where_en: str = ""
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str
+    name: dict[str, str]
+    role: dict[str, str]
+    audience: tuple[str, ...] = ()
+    details: dict[str, str] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+    as_of: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    topic: str
+    questions: dict[str, tuple[str, ...]]
+    answer: dict[str, str]
+    sources: tuple[str, ...]
+    as_of: dt.date
+    keywords: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    contact: str | None = None
+    # where it was defined, for messages: "path:line"
+    origin: str = ""
+
+    def title(self, lang: str) -> str:
+        """The question that stands for this entry in menus and suggestions."""
+        qs = self.questions.get(lang) or self.questions["vi"]
+        return qs[0]
+
+    def all_questions(self) -> list[str]:
+        return [q for lang in LANGS for q in self.questions.get(lang, ())]
+
+
+@dataclass(frozen=True)
+class SmallTalk:
+    id: str
+    patterns: tuple[str, ...]
+    replies: dict[str, str]
+    show_menu: bool = False
+
+
+@dataclass
+class KnowledgeBase:
+    entries: dict[str, Entry]
+    topics: dict[str, Topic]
+    sources: dict[str, Source]
+    contacts: dict[str, Contact]
+    smalltalk: dict[str, SmallTalk]
+    language: dict = field(default_factory=dict)
+
+    def topics_in_order(self) -> list[Topic]:
+        return sorted(self.topics.values(), key=lambda t: (t.order, t.id))
+
+    def entries_for_topic(self, topic_id: str) -> list[Entry]:
+        return [e for e in self.entries.values() if e.topic == topic_id]

@@ -1,0 +1,221 @@
+"""Vietnamese-aware text normalisation shared by the knowledge base and the questions people send.
+
+Both sides go through the same pipeline, so a phrasing written "Thanh Hóa" and a question typed
+"thanh hoa", "THANH HOÁ" or in decomposed Unicode end up as the same tokens. Each token keeps two
+forms: ``acc`` (lower case, tone mark in one canonical place) and ``fold`` (no diacritics, đ → d).
+The matcher compares on ``fold`` and uses ``acc`` to settle collisions that folding creates.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# Combining marks that carry the five Vietnamese tones (grave, acute, tilde, hook, dot below).
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_VOWELS = frozenset("aăâeêioôơuưy")
+# Questions longer than this are cut before matching: nobody's question needs more, and the
+# cut keeps a 100,000-character paste as cheap as a normal question.
+MAX_MATCH_CHARS = 600
+
+_TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
+_LETTER_DIGIT_RE = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip every diacritic (đ → d): how people type without Vietnamese input."""
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def has_diacritics(word: str) -> bool:
+    return fold(word) != word.lower()
+
+
+@lru_cache(maxsize=65536)
+def canonical_tone(word: str) -> str:
+    """Put the tone mark of a syllable in one fixed place, so hoà/hòa and thuỷ/thủy compare equal.
+
+    The tone goes on the last vowel of the first vowel run. That is not always the orthographic
+    rule, but the form is only compared, never shown, and it is the same for old and new styles.
+    """
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = [c for c in decomposed if c in _TONE_MARKS]
+    if not tones:
+        return unicodedata.normalize("NFC", decomposed)
+    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
+    start = next((i for i, c in enumerate(base) if c in _VOWELS), None)
+    if start is None:
+        return base
+    end = start
+    while end + 1 < len(base) and base[end + 1] in _VOWELS:
+        end += 1
+    return unicodedata.normalize("NFC", base[: end + 1] + tones[0] + base[end + 1 :])
+
+
+def clean(text: str) -> str:
+    """NFC, no control or format characters, bounded length: safe to match, log or echo."""
+    text = unicodedata.normalize("NFC", text[: MAX_MATCH_CHARS * 4])
+    text = "".join(
+        " " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text
+    )
+    return " ".join(text.split())[:MAX_MATCH_CHARS]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    acc: str
+    fold: str
+
+    @property
+    def accented(self) -> bool:
+        return self.acc != self.fold
+
+
+def raw_tokens(text: str) -> list[Token]:
+    """Split into word tokens; letters glued to digits ("kh119") are separated first."""
+    text = _LETTER_DIGIT_RE.sub(" ", clean(text).lower())
+    return [_token(word) for word in _TOKEN_RE.findall(text)]
+
+
+@lru_cache(maxsize=65536)
+def _token(word: str) -> Token:
+    acc = canonical_tone(word)
+    return Token(acc, fold(acc))
+
+
+def _phrase(text: str) -> tuple[Token, ...]:
+    return tuple(raw_tokens(text))
+
+
+@dataclass
+class Lexicon:
+    """The language resources (synonyms.yaml, stopwords.yaml), compiled for fast rewriting."""
+
+    # single token (canonical accented form) -> replacement tokens
+    expand: dict[str, tuple[Token, ...]] = field(default_factory=dict)
+    # folded token -> (replacement next to a number, replacement otherwise or None)
+    contextual: dict[str, tuple[tuple[Token, ...], tuple[Token, ...] | None]] = field(default_factory=dict)
+    # folded phrase (tuple of folds) -> canonical tokens; longest phrases tried first
+    phrases: dict[tuple[str, ...], tuple[Token, ...]] = field(default_factory=dict)
+    max_phrase: int = 1
+    leading: list[tuple[str, ...]] = field(default_factory=list)
+    trailing: list[tuple[str, ...]] = field(default_factory=list)
+    particles: frozenset[str] = frozenset()
+    stop_vi: frozenset[str] = frozenset()
+    stop_en: frozenset[str] = frozenset()
+
+    @classmethod
+    def build(
+        cls,
+        abbreviations: Mapping[str, str] | None = None,
+        contextual: Mapping[str, Mapping[str, str]] | None = None,
+        synonyms: Iterable[Sequence[str]] | None = None,
+        leading: Iterable[str] = (),
+        trailing: Iterable[str] = (),
+        particles: Iterable[str] = (),
+        stop_vi: Iterable[str] = (),
+        stop_en: Iterable[str] = (),
+    ) -> Lexicon:
+        lex = cls()
+        for key, value in (abbreviations or {}).items():
+            lex.expand[canonical_tone(key.lower())] = _phrase(value)
+        for key, rule in (contextual or {}).items():
+            other = rule.get("otherwise")
+            lex.contextual[fold(key)] = (_phrase(rule["near_number"]), _phrase(other) if other else None)
+        for group in synonyms or ():
+            canonical = _phrase(group[0])
+            for variant in group:
+                key = tuple(t.fold for t in _phrase(variant))
+                if len(key) == 1:
+                    lex.expand.setdefault(canonical_tone(variant.strip().lower()), canonical)
+                elif len(key) > 1:
+                    lex.phrases[key] = canonical
+                    lex.max_phrase = max(lex.max_phrase, len(key))
+        lex.leading = sorted((tuple(t.fold for t in _phrase(p)) for p in leading), key=len, reverse=True)
+        lex.trailing = sorted((tuple(t.fold for t in _phrase(p)) for p in trailing), key=len, reverse=True)
+        lex.particles = frozenset(fold(p) for p in particles)
+        lex.stop_vi = frozenset(t.fold for w in stop_vi for t in _phrase(w))
+        lex.stop_en = frozenset(t.fold for w in stop_en for t in _phrase(w))
+        return lex
+
+    def is_stop(self, folded: str) -> bool:
+        return folded in self.stop_vi or folded in self.stop_en
+
+    def normalize(self, text: str) -> list[Token]:
+        """The full pipeline: tokens, shorthand and abbreviations, synonyms, padding removed."""
+        tokens = raw_tokens(text)
+        tokens = self._strip_padding(tokens)
+        tokens = self._expand_tokens(tokens)
+        tokens = self._rewrite_phrases(tokens)
+        return [t for t in tokens if t.fold not in self.particles] or tokens
+
+    def _expand_tokens(self, tokens: list[Token]) -> list[Token]:
+        out: list[Token] = []
+        for i, tok in enumerate(tokens):
+            rule = self.contextual.get(tok.fold)
+            if rule is not None:
+                near = (i + 1 < len(tokens) and tokens[i + 1].fold.isdigit()) or (
+                    i > 0 and (tokens[i - 1].fold.isdigit() or tokens[i - 1].fold in self.contextual)
+                )
+                replacement = rule[0] if near else rule[1]
+                out.extend(replacement if replacement is not None else (tok,))
+                continue
+            # Exact form only: "dn" is shorthand for doanh nghiệp, "dần" is a word of its own.
+            expansion = self.expand.get(tok.acc)
+            out.extend(expansion if expansion is not None else (tok,))
+        return out
+
+    def _rewrite_phrases(self, tokens: list[Token]) -> list[Token]:
+        if not self.phrases:
+            return tokens
+        out: list[Token] = []
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self.max_phrase, len(tokens) - i), 1, -1):
+                key = tuple(t.fold for t in tokens[i : i + size])
+                canonical = self.phrases.get(key)
+                if canonical is not None:
+                    out.extend(canonical)
+                    i += size
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+    def _strip_padding(self, tokens: list[Token]) -> list[Token]:
+        folds = [t.fold for t in tokens]
+        changed = True
+        while changed and tokens:
+            changed = False
+            for pad in self.leading:
+                if len(pad) < len(folds) and tuple(folds[: len(pad)]) == pad:
+                    tokens, folds, changed = tokens[len(pad) :], folds[len(pad) :], True
+                    break
+            for pad in self.trailing:
+                if len(pad) < len(folds) and tuple(folds[-len(pad) :]) == pad:
+                    tokens, folds, changed = tokens[: -len(pad)], folds[: -len(pad)], True
+                    break
+        return tokens
+
+
+_VI_LETTERS = frozenset("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
+
+
+def detect_language(
+    text: str, en_words: frozenset[str], vi_words: frozenset[str], default: str = "vi"
+) -> str:
+    """'vi' or 'en'. Vietnamese letters decide at once; otherwise count words only one language has."""
+    lowered = clean(text).lower()
+    if any(c in _VI_LETTERS for c in lowered):
+        return "vi"
+    words = [t.fold for t in raw_tokens(lowered) if not t.fold.isdigit()]
+    en = sum(1 for w in words if w in en_words and w not in vi_words)
+    vi = sum(1 for w in words if w in vi_words and w not in en_words)
+    if en == vi:
+        return default
+    return "en" if en > vi else "vi"

@@ -386,7 +386,9 @@ def _load_entries(v: _Validator, files: list[Path], raw: dict, topics: dict, sou
             entry = _load_entry(v, shown, item, topics, sources, contacts, seen, phrasings)
             if entry is not None:
                 out[entry.id] = entry
-                pending_related.append((shown, item, list(entry.related)))
+            related = item.get("related") if isinstance(item, dict) else None
+            if isinstance(related, list):
+                pending_related.append((shown, item, [str(r) for r in related]))
     for shown, item, related in pending_related:
         for ref in related:
             if ref not in seen:

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.model import KnowledgeBase
-from knowledge.normalize import Lexicon, Token, detect_language, fold
+from knowledge.normalize import Lexicon, Token, detect_language, fold, is_syllable, telex_residue
 
 SMALLTALK_PREFIX = "smalltalk:"
 STOP_FACTOR = 0.15
@@ -45,6 +45,7 @@ _DOC_TYPES = {
     ("directive",): "ct", ("resolution",): "nq", ("decision",): "qd", ("decree",): "nd",
 }
 _DOC_SKIP = {"so", "no", "number", "hanh", "dong"}
+_DURATIONS = {"nam", "thang", "ngay", "tuan", "year", "years", "month", "months"}
 
 
 def lexicon_from(language: dict) -> Lexicon:
@@ -73,7 +74,9 @@ def doc_refs(folds: list[str]) -> set[tuple[str, str]]:
             j = i + len(key)
             while j < len(folds) and folds[j] in _DOC_SKIP:
                 j += 1
-            if j < len(folds) and folds[j].isdigit():
+            # "kế hoạch 5 năm" is a five-year plan, not plan number 5.
+            duration = j + 1 < len(folds) and folds[j + 1] in _DURATIONS
+            if j < len(folds) and folds[j].isdigit() and not duration:
                 refs.add((kind, folds[j].lstrip("0") or "0"))
     return refs
 
@@ -181,6 +184,7 @@ class Matcher:
                     self.postings[f].append(idx)
                 union.update(folds)
             self.doc_tokens[doc] = frozenset(union)
+        self.pairs: frozenset[tuple[str, str]] = frozenset(b for p in self.phrasings for b in p.bigrams)
         self.vocab_by_len: dict[int, list[str]] = defaultdict(list)
         for tok in self.weights:
             if not tok.isdigit():
@@ -193,8 +197,38 @@ class Matcher:
     def language(self, text: str, default: str = "vi") -> str:
         return detect_language(text, self._en_words, self._vi_words, default)
 
+    def _repair(self, tok: str) -> tuple[str, float] | None:
+        """A known word for an unknown one, with how sure we are; None to leave it unknown."""
+        if tok.isdigit() or "/" in tok or is_syllable(tok):
+            return None
+        telex = telex_residue(tok)
+        if telex is not None and telex in self.weights:
+            return telex, 0.95
+        for suffix, repl in (("ies", "y"), ("s", ""), ("ing", ""), ("ed", ""), ("ed", "e")):
+            stem = tok[: -len(suffix)] + repl
+            if tok.endswith(suffix) and len(tok) > len(suffix) + 2 and stem in self.weights:
+                return stem, 1.0
+        return self._correct(tok)
+
+    def _repair_in_context(self, tok: str, prev: str | None, nxt: str | None) -> tuple[str, float] | None:
+        """A one-letter slip that makes a real syllable ("vuu" for "vụ") is only corrected when the
+        fix forms a word pair the knowledge base uses ("ngoại vụ"): "quốc khánh" stays unknown
+        rather than becoming "quốc thanh"."""
+        if len(tok) < 2 or tok.isdigit() or "/" in tok:
+            return None
+        pool: list[str] = []
+        for size in (len(tok) - 1, len(tok), len(tok) + 1):
+            pool.extend(self.vocab_by_len.get(size, ()))
+        best: tuple[str, float] | None = None
+        for cand, _, _ in process.extract_iter(tok, pool, scorer=Levenshtein.distance, score_cutoff=1):
+            if (prev, cand) in self.pairs or (cand, nxt) in self.pairs:
+                weight = self.weights[cand]
+                if best is None or weight > best[1]:
+                    best = (cand, weight)
+        return (best[0], 0.8) if best else None
+
     def _correct(self, tok: str) -> tuple[str, float] | None:
-        if len(tok) < 4 or tok.isdigit():
+        if len(tok) < 3:
             return None
         pool: list[str] = []
         for size in (len(tok) - 1, len(tok), len(tok) + 1):
@@ -209,7 +243,8 @@ class Matcher:
         """Weighted distinct tokens, and the question's token sequence after typo correction."""
         out: dict[str, _QTok] = {}
         sequence: list[str] = []
-        for t in tokens[:MAX_QUERY_TOKENS]:
+        tokens = tokens[:MAX_QUERY_TOKENS]
+        for i, t in enumerate(tokens):
             if t.fold in out:
                 sequence.append(t.fold)
                 continue
@@ -218,7 +253,9 @@ class Matcher:
             elif self.lexicon.is_stop(t.fold):
                 q = _QTok(t.fold, self._idf_max * STOP_FACTOR, 0.0, None)
             else:
-                fixed = self._correct(t.fold)
+                prev = sequence[-1] if sequence else None
+                nxt = tokens[i + 1].fold if i + 1 < len(tokens) else None
+                fixed = self._repair(t.fold) or self._repair_in_context(t.fold, prev, nxt)
                 if fixed is not None and fixed[0] not in out:
                     # A corrected word counts, but less than a word typed right.
                     q = _QTok(fixed[0], self.weights[fixed[0]], fixed[1] * 0.85, None)
@@ -275,7 +312,9 @@ class Matcher:
             # Only common words in common ("Thanh Hóa", "tỉnh") is no evidence at all.
             content = sum(q.weight * q.credit for q in qtoks
                           if q.fold in union and not self.lexicon.is_stop(q.fold))
-            final = (0.85 * score + 0.15 * ce) * min(1.0, content / MIN_CONTENT_WEIGHT)
+            final = 0.85 * score + 0.15 * ce
+            if not doc.startswith(SMALLTALK_PREFIX):
+                final *= min(1.0, content / MIN_CONTENT_WEIGHT)
             ranked.append(Candidate(doc, round(min(100.0, 100.0 * final), 1), self.phrasings[idx].text))
         ranked.sort(key=lambda c: (-c.score, c.entry_id))
         return ranked[:limit]

@@ -21,7 +21,16 @@ _VOWELS = frozenset("aăâeêioôơuưy")
 # cut keeps a 100,000-character paste as cheap as a normal question.
 MAX_MATCH_CHARS = 600
 
-_TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
+_DATE_RE = re.compile(r"(?<![\d/.-])(\d{1,2})\s?[/.-]\s?(\d{1,2})(?:\s?[/.-]\s?(\d{4}))?(?![\d/-])")
+# A date is one token ("15/5/2023"), so its parts do not pose as document numbers.
+_TOKEN_RE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{4})?|[^\W_]+", re.UNICODE)
+# The shape of a Vietnamese syllable without diacritics. Words of another shape ("chir", "bik",
+# "department") are typos, Telex leftovers or foreign words, and worth correcting; a word of
+# this shape is a real syllable more often than not, and correcting it makes false matches.
+_SYLLABLE_RE = re.compile(
+    r"^(ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$"
+)
+_TELEX_TONE = "sfrxj"
 _LETTER_DIGIT_RE = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])", re.UNICODE)
 
 
@@ -75,10 +84,34 @@ class Token:
         return self.acc != self.fold
 
 
+def _date(match: re.Match[str]) -> str:
+    day, month, year = match.group(1), match.group(2), match.group(3)
+    if not (1 <= int(day) <= 31 and 1 <= int(month) <= 12):
+        return match.group(0)
+    return f" {int(day)}/{int(month)}" + (f"/{year} " if year else " ")
+
+
 def raw_tokens(text: str) -> list[Token]:
     """Split into word tokens; letters glued to digits ("kh119") are separated first."""
-    text = _LETTER_DIGIT_RE.sub(" ", clean(text).lower())
+    text = _DATE_RE.sub(_date, _LETTER_DIGIT_RE.sub(" ", clean(text).lower()))
     return [_token(word) for word in _TOKEN_RE.findall(text)]
+
+
+def is_syllable(folded: str) -> bool:
+    return bool(_SYLLABLE_RE.match(folded))
+
+
+def telex_residue(folded: str) -> str | None:
+    """"chir" → "chi", "ddaauf" → "dau": what Telex typing leaves when the input method is off."""
+    if is_syllable(folded) or len(folded) < 2:
+        return None
+    word = folded
+    if word[-1] in _TELEX_TONE:
+        word = word[:-1]
+    for double, single in (("dd", "d"), ("aa", "a"), ("ee", "e"), ("oo", "o"), ("ow", "o"), ("uw", "u"),
+                           ("aw", "a"), ("w", "u")):
+        word = word.replace(double, single)
+    return word if word != folded and is_syllable(word) else None
 
 
 @lru_cache(maxsize=65536)

@@ -1,0 +1,103 @@
+"""The CLI contract (other tools rely on it): run as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+KEYS = {"status", "entry_id", "score", "lang", "text", "suggestions"}
+
+
+def run(*args: str, stdin: str = "", env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
+                          cwd=cwd, env=full_env, timeout=120)
+
+
+def test_ask_prints_a_readable_answer():
+    out = run("ask", "ai chủ trì kế hoạch 119?")
+    assert out.returncode == 0, out.stderr
+    assert "Sở Ngoại vụ" in out.stdout
+    assert not out.stdout.lstrip().startswith("{")
+
+
+def test_ask_json_contract():
+    out = run("ask", "--json", "Kế hoạch 119 ban hành ngày nào?")
+    assert out.returncode == 0, out.stderr
+    reply = json.loads(out.stdout)
+    assert set(reply) == KEYS
+    assert reply["status"] == "answer"
+    assert reply["entry_id"] == "plan-date-issuer"
+    assert 0 <= reply["score"] <= 100
+    assert reply["lang"] == "vi"
+    assert "15/5/2023" in reply["text"]
+    for s in reply["suggestions"]:
+        assert set(s) == {"entry_id", "question"}
+
+
+def test_ask_json_fallback_and_english():
+    fallback = json.loads(run("ask", "--json", "How do I cook pho?").stdout)
+    assert fallback["status"] == "fallback" and fallback["entry_id"] is None and fallback["lang"] == "en"
+    clarify_or_not = json.loads(run("ask", "--json", "Who leads Plan 119?").stdout)
+    assert clarify_or_not["lang"] == "en"
+
+
+def test_ask_jsonl_one_line_per_question_in_order():
+    questions = ["Xin chào", "", "ai chủ trì kế hoạch 119", "giá vàng hôm nay", "x" * 5000, "😀"]
+    out = run("ask", "--jsonl", stdin="\n".join(questions) + "\n")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == len(questions)
+    replies = [json.loads(line) for line in lines]
+    assert all(set(r) == KEYS for r in replies)
+    assert [r["status"] for r in replies[:4]] == ["smalltalk", "fallback", "answer", "fallback"]
+    assert replies[2]["entry_id"] == "resp-so-ngoai-vu"
+
+
+def test_kb_validate_ok_and_broken(kb_copy):
+    ok = run("kb", "validate")
+    assert ok.returncode == 0, ok.stdout
+    (kb_copy / "entries" / "bad.yaml").write_text("entries:\n- id: Bad Id\n", encoding="utf-8")
+    bad = run("kb", "validate", str(kb_copy))
+    assert bad.returncode == 1
+    assert all(line.count(":") >= 2 for line in bad.stdout.splitlines())
+    assert "bad.yaml:2:" in bad.stdout
+
+
+def test_bot_refuses_to_start_on_a_broken_knowledge_base(kb_copy):
+    (kb_copy / "entries" / "bad.yaml").write_text("entries: [\n", encoding="utf-8")
+    out = run("ask", "xin chào", env={"KNOWLEDGE_DIR": str(kb_copy)})
+    assert out.returncode == 1
+    assert "bad.yaml:" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_knowledge_dir_from_dotenv(tmp_path, kb_copy):
+    (tmp_path / ".env").write_text(f"KNOWLEDGE_DIR={kb_copy}\n", encoding="utf-8")
+    (kb_copy / "entries" / "bad.yaml").write_text("entries: [\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "KNOWLEDGE_DIR"}
+    env["PYTHONPATH"] = str(ROOT)
+    out = subprocess.run([sys.executable, "-m", "bot", "kb", "validate"], capture_output=True, text=True,
+                         cwd=tmp_path, env=env, timeout=120)
+    assert out.returncode == 1 and "bad.yaml" in out.stdout
+
+
+def test_kb_export_json():
+    out = run("kb", "export", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    entries = json.loads(out.stdout)
+    assert len(entries) >= 40
+    for e in entries:
+        assert {"id", "topic", "questions", "answer", "answer_en"} <= set(e)
+        assert len(e["questions"]) >= 7 and e["answer"] and e["answer_en"]
+
+
+def test_bad_setting_is_a_clear_error():
+    out = run("ask", "xin chào", env={"MATCH_ANSWER_THRESHOLD": "high"})
+    assert out.returncode == 2
+    assert "MATCH_ANSWER_THRESHOLD" in out.stderr and "Traceback" not in out.stderr

@@ -1,0 +1,44 @@
+"""Shared fixtures: the real knowledge base, loaded once per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from handlers.ask import Asker
+from handlers.router import Router
+from knowledge.loader import DEFAULT_DIR, load_dir
+from knowledge.matcher import Matcher
+from knowledge.model import KnowledgeBase
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return load_dir(DEFAULT_DIR)
+
+
+@pytest.fixture(scope="session")
+def matcher(kb: KnowledgeBase) -> Matcher:
+    return Matcher(kb)
+
+
+@pytest.fixture(scope="session")
+def asker(kb: KnowledgeBase, matcher: Matcher) -> Asker:
+    return Asker(kb, matcher)
+
+
+@pytest.fixture
+def router(kb: KnowledgeBase, matcher: Matcher) -> Router:
+    return Router(kb, matcher)
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real knowledge directory, for tests that break it on purpose."""
+    target = tmp_path / "kb"
+    shutil.copytree(DEFAULT_DIR, target)
+    return target

@@ -1,0 +1,77 @@
+"""Reply composition: what a person reads for each outcome."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from handlers.ask import Asker, fit
+from handlers.messages import Incoming
+from knowledge.matcher import Matcher
+
+
+def test_answer_names_its_source_and_date(asker):
+    reply = asker.ask("ai chủ trì kế hoạch 119")
+    assert reply.status == "answer"
+    assert "Nguồn:" in reply.text and "Thông tin cập nhật đến:" in reply.text
+    assert reply.options == [o for o in reply.options if o.action.startswith("entry:")]
+    assert len(reply.options) <= 3
+
+
+def test_english_question_gets_english_answer(asker):
+    reply = asker.ask("Who is in charge of Plan 119?")
+    assert reply.lang == "en"
+    assert "Source:" in reply.text
+
+
+def test_clarify_lists_numbered_suggestions(asker, kb):
+    # Force the grey zone: everything that is not a perfect match is "clarify".
+    strict = Asker(kb, Matcher(kb, answer_threshold=100.0, clarify_threshold=10.0))
+    reply = strict.ask("sở ngoại vụ có trách nhiệm gì")
+    assert reply.status == "clarify"
+    assert 1 <= len(reply.suggestions) <= 3
+    assert reply.text.startswith("Tôi chưa chắc")
+    assert "1. " in reply.text
+    assert [o.action for o in reply.options] == [f"entry:{s.entry_id}" for s in reply.suggestions]
+
+
+def test_fallback_says_what_the_bot_can_do_and_where_to_ask(asker, kb):
+    reply = asker.ask("giá vàng hôm nay")
+    assert reply.status == "fallback"
+    assert reply.entry_id is None
+    for topic in kb.topics.values():
+        assert topic.title["vi"] in reply.text
+    assert "Ủy ban nhân dân xã, phường" in reply.text
+    assert {o.action for o in reply.options} == {f"topic:{t}" for t in kb.topics}
+
+
+def test_contact_details_appear_once_filled(kb, matcher):
+    contact = kb.contacts["so-ngoai-vu"]
+    filled = dataclasses.replace(contact, details={**contact.details, "phone": "0000 TEST"})
+    kb2 = dataclasses.replace(kb, contacts={**kb.contacts, "so-ngoai-vu": filled})
+    entry = next(e for e in kb.entries.values() if e.contact == "so-ngoai-vu")
+    text = Asker(kb2, matcher).render_entry(entry, "vi")
+    assert "Điện thoại: 0000 TEST" in text
+    assert "Điện thoại:" not in Asker(kb, matcher).render_entry(entry, "vi")
+
+
+def test_reorganised_bodies_are_flagged(asker):
+    reply = asker.ask("Sở Kế hoạch và Đầu tư Thanh Hóa bây giờ thuộc cơ quan nào?")
+    assert reply.status == "answer"
+    assert "Sở Tài chính" in reply.text
+
+
+def test_fit_cuts_at_a_paragraph():
+    text = "\n\n".join(["đoạn " + "a" * 1000] * 6)
+    cut = fit(text)
+    assert len(cut) <= 4096 and cut.endswith("…")
+
+
+async def test_router_menu_topic_entry(router, kb):
+    menu = await router.handle(Incoming("test", "1", text="/menu"))
+    assert menu.status == "menu" and len(menu.options) == len(kb.topics)
+    topic = await router.handle(Incoming("test", "1", action=menu.options[0].action))
+    assert topic.options[-1].action == "menu"
+    answer = await router.handle(Incoming("test", "1", action=topic.options[0].action))
+    assert answer.status == "answer"
+    stale = await router.handle(Incoming("test", "1", action="entry:no-such-entry"))
+    assert stale.status == "fallback"

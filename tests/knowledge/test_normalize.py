@@ -1,0 +1,96 @@
+import unicodedata
+
+import pytest
+
+from knowledge.matcher import doc_refs
+from knowledge.normalize import canonical_tone, clean, fold, raw_tokens
+
+
+def folds(lexicon, text: str) -> list[str]:
+    return [t.fold for t in lexicon.normalize(text)]
+
+
+def accs(lexicon, text: str) -> list[str]:
+    return [t.acc for t in lexicon.normalize(text)]
+
+
+@pytest.fixture(scope="module")
+def lexicon(matcher):
+    return matcher.lexicon
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Thanh Hoá", "Thanh Hóa"),
+        ("thuỷ", "thủy"),
+        ("khoẻ", "khỏe"),
+        ("hoà bình", "hòa bình"),
+        ("THANH HÓA", "thanh hóa"),
+        (unicodedata.normalize("NFD", "Sở Ngoại vụ"), "Sở Ngoại vụ"),
+        ("Uỷ ban", "Ủy ban"),
+    ],
+)
+def test_same_tokens_whatever_the_spelling(lexicon, a, b):
+    assert accs(lexicon, a) == accs(lexicon, b)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ko biết", ["khong", "biet"]),
+        ("k dc", ["khong", "duoc"]),
+        ("đc ko", ["duoc", "khong"]),
+        ("kh119 la j", ["ke", "hoach", "119", "la", "gi"]),
+        ("KH 119", ["ke", "hoach", "119"]),
+        ("128-KH/TU", ["128", "ke", "hoach", "tinh", "uy"]),
+        ("dn muốn đầu tư", ["doanh", "nghiep", "muon", "dau", "tu"]),
+        ("ntn", ["nhu", "the", "nao"]),
+        ("UBND tỉnh", ["uy", "ban", "nhan", "dan", "tinh"]),
+        ("cho em hỏi sở ngoại vụ làm gì ạ", ["so", "ngoai", "vu", "lam", "gi"]),
+        ("ad ơi VCCI là gì vậy", ["vcci", "la", "gi"]),
+        ("viet kieu", ["kieu", "bao"]),
+        ("người Việt Nam ở nước ngoài", ["kieu", "bao"]),
+        ("Overseas Vietnamese", ["kieu", "bao"]),
+        ("🙂🙂 ngoại giao kinh tế!!!", ["ngoai", "giao", "kinh", "te"]),
+    ],
+)
+def test_shorthand_padding_and_synonyms(lexicon, text, expected):
+    assert folds(lexicon, text) == expected
+
+
+def test_kh_is_no_without_a_number(lexicon):
+    assert folds(lexicon, "kh biết") == ["khong", "biet"]
+
+
+def test_accented_word_is_not_taken_for_shorthand(lexicon):
+    # "dần" folds to "dan" but must not become anything else; "dn" must.
+    assert folds(lexicon, "dần") == ["dan"]
+
+
+def test_fold_strips_all_marks():
+    assert fold("Đường Hồ Chí Minh") == "duong ho chi minh"
+
+
+def test_canonical_tone_is_idempotent():
+    for word in ["hoà", "hòa", "người", "thuỷ", "quý", "giải", "khuya"]:
+        once = canonical_tone(word)
+        assert canonical_tone(once) == once
+        assert fold(once) == fold(word)
+
+
+def test_clean_removes_control_characters_and_bounds_length():
+    text = clean("a\x00b\u200bc\n\td" + "x" * 100_000)
+    assert "\x00" not in text and "\u200b" not in text and "\n" not in text
+    assert len(text) <= 600
+
+
+def test_raw_tokens_handles_emoji_only():
+    assert raw_tokens("😀😀😀") == []
+
+
+def test_document_references(lexicon):
+    assert doc_refs(folds(lexicon, "Kế hoạch 200/KH-UBND")) >= {("kh", "200")}
+    assert doc_refs(folds(lexicon, "chỉ thị số 05")) == {("ct", "5")}
+    assert doc_refs(folds(lexicon, "NQ21")) == {("nq", "21")}
+    assert doc_refs(folds(lexicon, "ngoại giao kinh tế")) == set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.settings import Settings
+from bot.storage import Storage
 from handlers.router import Router
 from knowledge.loader import load_dir
 from knowledge.matcher import Matcher
@@ -23,4 +24,6 @@ def build_app(settings: Settings) -> App:
     """Raises knowledge.loader.KnowledgeError when the knowledge base fails validation."""
     kb = load_dir(settings.KNOWLEDGE_DIR)
     matcher = Matcher(kb, settings.MATCH_ANSWER_THRESHOLD, settings.MATCH_CLARIFY_THRESHOLD)
-    return App(settings, kb, matcher, Router(kb, matcher))
+    # The database is opened lazily, by the first message: `ask` and `kb` never touch it.
+    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH), retention_days=settings.DATA_RETENTION_DAYS)
+    return App(settings, kb, matcher, router)

@@ -9,7 +9,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.app import build_app
+from bot.app import App, build_app
 from bot.settings import Settings, SettingsError
 from handlers.ask import Asker
 from knowledge.loader import KnowledgeError, validate_dir
@@ -36,7 +36,10 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", choices=["json"], default="json")
 
     run = sub.add_parser("run", help="start the bot")
-    run.add_argument("--channel", choices=["console"], default="console")
+    run.add_argument("--channel", choices=["telegram", "console"], default=None,
+                     help="default: telegram when TELEGRAM_BOT_TOKEN is set, else console")
+    run.add_argument("--webhook", action="store_true",
+                     help="telegram: serve the webhook at WEBHOOK_LISTEN:WEBHOOK_PORT instead of polling")
     return ap
 
 
@@ -63,9 +66,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_ask(Asker(app.kb, app.matcher), args)
     if args.command == "kb":
         return cmd_export(app.kb)
+    return cmd_run(app, args)
+
+
+CONNECT_HINT = ("Tip: put TELEGRAM_BOT_TOKEN=<token from @BotFather> in .env (see .env.example) "
+                "to run this bot on Telegram.")
+
+
+def cmd_run(app: App, args: argparse.Namespace) -> int:
+    channel = args.channel or ("telegram" if app.settings.TELEGRAM_BOT_TOKEN else "console")
+    if channel == "telegram":
+        if not app.settings.TELEGRAM_BOT_TOKEN:
+            print("TELEGRAM_BOT_TOKEN is not set (environment or .env); see .env.example.", file=sys.stderr)
+            return 2
+        from bot.telegram import run_telegram
+
+        return asyncio.run(run_telegram(app.router, app.settings, webhook=args.webhook))
+    if args.webhook:
+        print("--webhook is for the telegram channel.", file=sys.stderr)
+        return 2
     from bot.console import run_console
 
-    return asyncio.run(run_console(app.router))
+    print(CONNECT_HINT, file=sys.stderr)
+
+    async def console() -> int:
+        try:
+            return await run_console(app.router)
+        finally:
+            await app.router.close()
+
+    return asyncio.run(console())
 
 
 def cmd_validate(directory: str) -> int:

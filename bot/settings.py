@@ -46,6 +46,18 @@ class Settings:
     MATCH_ANSWER_THRESHOLD: float = 62.0
     MATCH_CLARIFY_THRESHOLD: float = 45.0
     LOG_LEVEL: str = "INFO"
+    # Telegram (issue 3): polling when a token is set, webhook with --webhook
+    TELEGRAM_BOT_TOKEN: str = ""
+    TELEGRAM_BASE_URL: str = "https://api.telegram.org/bot"
+    BOT_DB_PATH: str = "data/bot.sqlite3"
+    WEBHOOK_LISTEN: str = "127.0.0.1"
+    WEBHOOK_PORT: int = 8080
+    WEBHOOK_URL: str = ""
+    WEBHOOK_SECRET: str = ""
+    FLOOD_MAX_MESSAGES: int = 20
+    FLOOD_WINDOW_SECONDS: float = 60.0
+    FLOOD_MUTE_SECONDS: float = 60.0
+    DATA_RETENTION_DAYS: int = 365
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, env_file: str | None = ".env") -> Settings:
@@ -61,9 +73,16 @@ class Settings:
                     kwargs[f.name] = float(raw)
                 except ValueError as exc:
                     raise SettingsError(f"{f.name} must be a number, got {raw!r}") from exc
+            elif str(f.type) in ("int", "<class 'int'>"):
+                try:
+                    kwargs[f.name] = int(raw)
+                except ValueError as exc:
+                    raise SettingsError(f"{f.name} must be a whole number, got {raw!r}") from exc
             else:
                 kwargs[f.name] = raw
         settings = cls(**kwargs)
         if not 0 <= settings.MATCH_CLARIFY_THRESHOLD <= settings.MATCH_ANSWER_THRESHOLD <= 100:
             raise SettingsError("need 0 <= MATCH_CLARIFY_THRESHOLD <= MATCH_ANSWER_THRESHOLD <= 100")
+        if not 0 <= settings.WEBHOOK_PORT <= 65535:
+            raise SettingsError(f"WEBHOOK_PORT must be a port number, got {settings.WEBHOOK_PORT}")
         return settings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -26,6 +27,8 @@ class Option:
 
     label: str
     action: str
+    # Options sharing a non-empty ``row`` sit side by side on channels with buttons (👍 👎).
+    row: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,12 @@ class Reply:
     entry_id: str | None = None
     score: float = 0.0
     suggestions: list[Suggestion] = field(default_factory=list)
+    # Rendering hints for channels that can use them; others send ``text`` as a new message.
+    # ``edit``: "replace" the message whose option was picked (menu navigation), or "append"
+    # ``text`` to it with ``options`` as its new buttons (a rating). ``notice``: a short
+    # acknowledgement (Telegram shows it as the button's toast).
+    edit: str = ""
+    notice: str = ""
 
     def as_json(self) -> dict:
         """The stable JSON contract of ``python -m bot ask --json``."""
@@ -54,3 +63,35 @@ class Reply:
             "text": self.text,
             "suggestions": [{"entry_id": s.entry_id, "question": s.question} for s in self.suggestions],
         }
+
+
+def split_text(text: str, limit: int, measure: Callable[[str], int] = len) -> list[str]:
+    """Cut a long reply into parts of at most ``limit`` (as ``measure`` counts), preferring
+    paragraph, then line, then sentence, then word boundaries; never an empty part."""
+    parts: list[str] = []
+    rest = text.strip()
+    while rest:
+        if measure(rest) <= limit:
+            parts.append(rest)
+            break
+        # the longest prefix that fits, found on characters then checked with ``measure``
+        hi = min(len(rest), limit)
+        while hi > 1 and measure(rest[:hi]) > limit:
+            hi -= max(1, (measure(rest[:hi]) - limit) // 2)
+        window = rest[:hi]
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", "? ", "! ", "; ", " "):
+            at = window.rfind(sep)
+            if at > hi // 4:
+                cut = at + (1 if sep in (". ", "? ", "! ", "; ") else 0)
+                break
+        if cut <= 0:
+            cut = hi
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return parts or [""]
+
+
+def utf16_len(text: str) -> int:
+    """Telegram counts message length in UTF-16 code units (an emoji may count twice)."""
+    return len(text.encode("utf-16-le")) // 2

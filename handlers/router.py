@@ -1,37 +1,173 @@
-"""One entry point for every channel: decides which behaviour an incoming message goes to."""
+"""One entry point for every channel: decides which behaviour an incoming message goes to.
+
+Channels turn what a person did into an ``Incoming`` and render the ``Reply``; everything in
+between (commands, flows, questions, storage) is here and in the behaviour modules, so Telegram,
+the terminal and later Zalo behave the same.
+"""
 
 from __future__ import annotations
 
-from handlers.ask import Asker
+import logging
+import re
+
+from bot.storage import Storage
+from handlers import contacts, feedback, language, privacy, rating
+from handlers.ask import Asker, topic_options
+from handlers.context import Ctx
+from handlers.help import COMMANDS, help_reply, start_reply
+from handlers.locks import KeyedLocks
 from handlers.menu import menu_reply, topic_reply
 from handlers.messages import Incoming, Reply
 from handlers.texts import t
 from knowledge.matcher import Matcher
 from knowledge.model import KnowledgeBase
 
-MENU_WORDS = {"/menu", "/start", "menu", "/help", "/trogiup"}
+log = logging.getLogger(__name__)
+
+MENU_WORDS = {"menu"}
+KNOWN_COMMANDS = {name for name, _ in COMMANDS} | {"trogiup"}
+# Multi-step flows: name in the state -> module with on_text / on_action; and the action kinds
+# each flow owns (any other action, or a command, ends the flow).
+FLOWS = {feedback.FLOW: feedback, privacy.FLOW: privacy}
+FLOW_ACTIONS = {feedback.FLOW: {"fb", "cancel"}, privacy.FLOW: {"del", "cancel"}}
+HAS_WORD = re.compile(r"\w")
+
+
+def parse_command(text: str) -> tuple[str, str] | None:
+    """"/gopy@ThisBot some words" -> ("gopy", "some words"); None when it is not a command."""
+    if not text.startswith("/") or len(text) < 2:
+        return None
+    head, _, arg = text[1:].partition(" ")
+    return head.split("@", 1)[0].lower(), arg.strip()
 
 
 class Router:
-    def __init__(self, kb: KnowledgeBase, matcher: Matcher):
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher, storage: Storage | None = None, *,
+                 retention_days: int = 365):
         self.kb = kb
         self.asker = Asker(kb, matcher)
+        # Without a storage (quick scripts, the old tests) everything lives in memory until exit.
+        self.storage = storage or Storage(":memory:")
+        self.retention_days = retention_days
+        self._locks = KeyedLocks()
+
+    async def close(self) -> None:
+        await self.storage.close()
+
+    async def language_of(self, channel: str, user_id: str, hint: str | None = None) -> str:
+        """The person's chosen language, for messages that do not go through ``handle``."""
+        await self.storage.open()
+        user = await self.storage.get_user(channel, user_id)
+        return user.language if user else (hint if hint in ("vi", "en") else "vi")
 
     async def handle(self, msg: Incoming) -> Reply:
-        """Async so behaviours that need storage (feedback, admin) can await it."""
-        if msg.action:
-            return self.on_action(msg.action, msg.lang or "vi")
-        text = msg.text.strip()
-        if text.split(" ", 1)[0].lower() in MENU_WORDS:
-            return menu_reply(self.kb, msg.lang or "vi")
-        return self.asker.ask(text, msg.lang or "vi")
+        """Async because behaviours read and write storage; one message per person at a time."""
+        await self.storage.open()
+        async with self._locks.hold((msg.channel, msg.user_id)):
+            user = await self.storage.touch_user(msg.channel, msg.user_id, msg.lang)
+            ctx = Ctx(msg, user, user.language, self.kb, self.storage, self.retention_days)
+            if msg.action:
+                return await self._on_action(ctx, msg.action)
+            return await self._on_text(ctx, msg.text.strip())
 
-    def on_action(self, action: str, lang: str) -> Reply:
-        kind, _, arg = action.partition(":")
-        if kind == "menu":
+    # -- text ----------------------------------------------------------------------------------
+    async def _on_text(self, ctx: Ctx, text: str) -> Reply:
+        state = await self.storage.get_state(ctx.channel, ctx.user_id)
+        command = parse_command(text)
+        if command is not None:
+            name, arg = command
+            if state is not None:
+                await ctx.set_state(None)
+                if name == "huy":
+                    return Reply(t("cancelled", ctx.lang), "info", ctx.lang)
+            return await self._on_command(ctx, name, arg)
+        if state is not None:
+            flow = FLOWS.get(state.get("flow", ""))
+            reply = await flow.on_text(ctx, state, text) if flow else None
+            if reply is not None:
+                return reply
+            if flow is None:
+                await ctx.set_state(None)
+        if text.lower() in MENU_WORDS:
+            return menu_reply(self.kb, ctx.lang)
+        return await self.ask(ctx, text)
+
+    async def ask(self, ctx: Ctx, text: str) -> Reply:
+        reply = self.asker.ask(text, ctx.lang)
+        unanswered = reply.status == "fallback" and bool(HAS_WORD.search(text))
+        qid = await self.storage.log_question(ctx.channel, ctx.user_id, text, reply.lang, reply.status,
+                                              reply.entry_id, reply.score, unanswered=unanswered)
+        if reply.status == "answer":
+            return self._answer(reply.entry_id or "", reply.lang, reply.score, qid)
+        return reply
+
+    def _answer(self, entry_id: str, lang: str, score: float = 100.0, qid: int = 0) -> Reply:
+        reply = self.asker.entry_reply(entry_id, lang, score=score)
+        if reply.status != "answer":
+            return reply
+        # The full text: channels split long answers into several messages instead of cutting.
+        reply.text = self.asker.render_entry(self.kb.entries[entry_id], lang)
+        return rating.with_rating(self.kb, reply, qid)
+
+    async def _on_command(self, ctx: Ctx, name: str, arg: str) -> Reply:
+        lang = ctx.lang
+        if name == "start":
+            return start_reply(self.kb, lang)
+        if name in ("help", "trogiup"):
+            return help_reply(self.kb, lang)
+        if name == "menu":
             return menu_reply(self.kb, lang)
+        if name == "lienhe":
+            return contacts.contacts_reply(self.kb, lang, business=arg.lower() in ("dn", "doanhnghiep",
+                                                                                 "doanh nghiệp", "business"))
+        if name == "gopy":
+            return await feedback.start(ctx)
+        if name == "lang":
+            return await language.on_command(ctx, arg)
+        if name == "privacy":
+            return privacy.privacy_reply(ctx)
+        if name == "xoadulieu":
+            return await privacy.start(ctx)
+        if name == "huy":
+            return Reply(t("nothing_to_cancel", lang), "info", lang)
+        return Reply(t("unknown_command", lang), "info", lang, topic_options(self.kb, lang))
+
+    # -- options -------------------------------------------------------------------------------
+    async def _on_action(self, ctx: Ctx, action: str) -> Reply:
+        kind, _, arg = action.partition(":")
+        state = await self.storage.get_state(ctx.channel, ctx.user_id)
+        if state is not None:
+            flow_name = state.get("flow", "")
+            if kind in FLOW_ACTIONS.get(flow_name, ()):
+                if kind == "cancel":
+                    await ctx.set_state(None)
+                    return Reply(t("cancelled", ctx.lang), "info", ctx.lang, edit="replace")
+                return await FLOWS[flow_name].on_action(ctx, state, arg)
+            await ctx.set_state(None)
+        return await self.on_action(ctx, kind, arg)
+
+    async def on_action(self, ctx: Ctx, kind: str, arg: str) -> Reply:
+        lang = ctx.lang
+        if kind == "menu":
+            reply = menu_reply(self.kb, lang)
+            reply.edit = "replace"
+            return reply
         if kind == "topic":
-            return topic_reply(self.kb, arg, lang)
+            reply = topic_reply(self.kb, arg, lang)
+            reply.edit = "replace"
+            return reply
         if kind == "entry":
-            return self.asker.entry_reply(arg, lang)
-        return Reply(t("unknown_option", lang), "fallback", lang)
+            return self._answer(arg, lang)
+        if kind == "rate":
+            return await rating.on_action(ctx, arg)
+        if kind == "lang":
+            return await language.set_language(ctx, arg)
+        if kind == "contacts":
+            reply = contacts.contacts_reply(self.kb, lang, business=arg == "business")
+            reply.edit = "replace"
+            return reply
+        if kind == "privacy" and arg == "delete":
+            return await privacy.start(ctx)
+        if kind == "cmd":
+            return await self._on_command(ctx, arg, "")
+        return Reply(t("unknown_option", lang), "fallback", lang, topic_options(self.kb, lang))

@@ -18,6 +18,13 @@ from knowledge.model import KnowledgeBase
 log = logging.getLogger("bot")
 
 
+class OneLineFormatter(logging.Formatter):
+    """One line per event, tracebacks included, so logs can be grepped and shipped line by line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return super().format(record).replace("\n", " | ")
+
+
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m bot", description="Thanh Hóa economic-diplomacy chatbot")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -50,8 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.LOG_LEVEL.upper() if settings.LOG_LEVEL else "INFO",
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    level = settings.LOG_LEVEL.upper() if settings.LOG_LEVEL else "INFO"
+    logging.basicConfig(level=level, handlers=[handler])
     try:
         if args.command == "kb" and args.kb_command == "validate":
             return cmd_validate(args.directory or settings.KNOWLEDGE_DIR)

@@ -1,0 +1,125 @@
+"""The Telegram channel over real HTTP on 127.0.0.1: polling against a fake Bot API server, the
+webhook server with its secret, and the real process stopping cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import os
+import signal
+import sqlite3
+import sys
+
+import aiohttp
+import pytest
+
+from bot.settings import Settings
+from bot.storage import Storage
+from bot.telegram import SECRET_HEADER, run_telegram
+from handlers.router import Router
+from tests.bot.fake_bot_api import FakeBotAPI
+from tests.bot.telegram_fakes import TOKEN, callback, message
+from tests.conftest import ROOT
+
+ASK = "ai chủ trì kế hoạch 119"
+
+
+@pytest.fixture
+async def api():
+    server = await FakeBotAPI().start()
+    yield server
+    await server.stop()
+
+
+def settings_for(api: FakeBotAPI, tmp_path, **extra) -> Settings:
+    return Settings(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
+                    BOT_DB_PATH=str(tmp_path / "bot.sqlite3"), **extra)
+
+
+async def test_polling_question_in_answer_out(api, kb, matcher, tmp_path):
+    settings = settings_for(api, tmp_path)
+    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_telegram(router, settings, stop=stop, poll_timeout=1))
+    try:
+        await api.wait_for("getUpdates")
+        await api.push(message(ASK, user_id=321))
+        [reply] = await api.wait_for("sendMessage")
+        assert int(reply["chat_id"]) == 321 and reply["parse_mode"] == "HTML"
+        assert "Sở Ngoại vụ" in html.unescape(reply["text"])
+        assert reply["reply_markup"]["inline_keyboard"][0][0]["text"] == "👍"
+
+        await api.push(callback(f"topic:{kb.topics_in_order()[0].id}", user_id=321, message_id=9))
+        [ack] = await api.wait_for("answerCallbackQuery")
+        [edited] = await api.wait_for("editMessageText")
+        assert int(edited["message_id"]) == 9 and ack["callback_query_id"]
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(task, 20) == 0
+    methods = api.methods()
+    assert methods[0] == "getMe"
+    assert {"deleteWebhook", "setMyCommands", "getUpdates"} <= set(methods)
+    with sqlite3.connect(settings.BOT_DB_PATH) as db:  # closed cleanly, and the question is there
+        assert db.execute("SELECT outcome FROM questions").fetchall() == [("answer",)]
+
+
+async def test_webhook_secret_healthz_and_answer(api, kb, matcher, tmp_path):
+    settings = settings_for(api, tmp_path, WEBHOOK_PORT=0, WEBHOOK_URL="https://bot.example.invalid/telegram",
+                            WEBHOOK_SECRET="s3cret-token_value")
+    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
+    stop = asyncio.Event()
+    ready: asyncio.Future = asyncio.get_running_loop().create_future()
+    task = asyncio.create_task(run_telegram(router, settings, webhook=True, stop=stop,
+                                            on_ready=lambda server: ready.set_result(server.port)))
+    try:
+        port = await asyncio.wait_for(ready, 20)
+        [registered] = await api.wait_for("setWebhook")
+        assert registered["url"] == settings.WEBHOOK_URL and registered["secret_token"] == settings.WEBHOOK_SECRET
+        url = f"http://127.0.0.1:{port}/telegram"
+        update = message(ASK, user_id=654)
+        async with aiohttp.ClientSession() as http:
+            async with http.post(url, json=update) as resp:
+                assert resp.status == 403
+            async with http.post(url, json=update, headers={SECRET_HEADER: "wrong"}) as resp:
+                assert resp.status == 403
+            await asyncio.sleep(0.05)
+            assert api.methods().count("sendMessage") == 0  # refused requests reach nobody
+            async with http.post(url, data=b"{not json", headers={SECRET_HEADER: settings.WEBHOOK_SECRET}) as resp:
+                assert resp.status == 400
+            async with http.post(url, json=update, headers={SECRET_HEADER: settings.WEBHOOK_SECRET}) as resp:
+                assert resp.status == 200
+            [reply] = await api.wait_for("sendMessage")
+            assert int(reply["chat_id"]) == 654 and "Sở Ngoại vụ" in html.unescape(reply["text"])
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                assert resp.status == 200 and (await resp.json())["status"] == "ok"
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(task, 20) == 0
+    assert "getUpdates" not in api.methods()
+
+
+async def test_process_answers_then_stops_cleanly_on_sigterm_without_logging_the_token(api, tmp_path):
+    db_path = tmp_path / "proc.sqlite3"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "BOT_DB"))}
+    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url, BOT_DB_PATH=str(db_path),
+               LOG_LEVEL="DEBUG", PYTHONPATH=str(ROOT))
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    stderr_task = asyncio.create_task(proc.stderr.read())
+    try:
+        await api.wait_for("getUpdates", timeout=60)
+        await api.push(message(ASK, user_id=777))
+        [reply] = await api.wait_for("sendMessage", timeout=30)
+        assert "Sở Ngoại vụ" in html.unescape(reply["text"])
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 30) == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    stderr = (await stderr_task).decode()
+    assert TOKEN not in stderr and TOKEN.split(":")[1] not in stderr
+    assert "database closed" in stderr and "Traceback" not in stderr
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 1

@@ -28,6 +28,7 @@ validate: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench.py
+	$(PY) bench/bench_telegram.py
 
 eval: $(STAMP)
 	$(PY) ../shared/eval/score.py ../shared/eval/dev.yaml -v --cmd "$(PY) -m bot ask --jsonl"

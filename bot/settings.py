@@ -43,8 +43,9 @@ def read_env_file(path: str | os.PathLike[str]) -> dict[str, str]:
 @dataclass(frozen=True)
 class Settings:
     KNOWLEDGE_DIR: str = str(DEFAULT_DIR)
-    MATCH_ANSWER_THRESHOLD: float = 62.0
-    MATCH_CLARIFY_THRESHOLD: float = 45.0
+    # None: the calibrated thresholds in knowledge/calibration.json (see bench/calibrate.py)
+    MATCH_ANSWER_THRESHOLD: float | None = None
+    MATCH_CLARIFY_THRESHOLD: float | None = None
     LOG_LEVEL: str = "INFO"
     # Telegram (issue 3): polling when a token is set, webhook with --webhook
     TELEGRAM_BOT_TOKEN: str = ""
@@ -68,7 +69,7 @@ class Settings:
             raw = merged.get(f.name)
             if raw is None or raw == "":
                 continue
-            if f.type in ("float", float):
+            if "float" in str(f.type):
                 try:
                     kwargs[f.name] = float(raw)
                 except ValueError as exc:
@@ -81,8 +82,12 @@ class Settings:
             else:
                 kwargs[f.name] = raw
         settings = cls(**kwargs)
-        if not 0 <= settings.MATCH_CLARIFY_THRESHOLD <= settings.MATCH_ANSWER_THRESHOLD <= 100:
-            raise SettingsError("need 0 <= MATCH_CLARIFY_THRESHOLD <= MATCH_ANSWER_THRESHOLD <= 100")
+        answer, clarify = settings.MATCH_ANSWER_THRESHOLD, settings.MATCH_CLARIFY_THRESHOLD
+        for name, value in (("MATCH_ANSWER_THRESHOLD", answer), ("MATCH_CLARIFY_THRESHOLD", clarify)):
+            if value is not None and not 0 <= value <= 100:
+                raise SettingsError(f"{name} must be between 0 and 100, got {value}")
+        if answer is not None and clarify is not None and clarify > answer:
+            raise SettingsError("MATCH_CLARIFY_THRESHOLD must not be above MATCH_ANSWER_THRESHOLD")
         if not 0 <= settings.WEBHOOK_PORT <= 65535:
             raise SettingsError(f"WEBHOOK_PORT must be a port number, got {settings.WEBHOOK_PORT}")
         return settings

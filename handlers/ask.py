@@ -43,8 +43,7 @@ class Asker:
         result = self.matcher.match(text, default_lang)
         lang = result.lang
         if result.status == "answer":
-            best = result.candidates[0]
-            return self.entry_reply(best.entry_id, lang, score=best.score)
+            return self.entry_reply(result.candidates[0].entry_id, lang, score=result.confidence)
         if result.status == "smalltalk":
             return self._smalltalk(result, lang)
         if result.status == "clarify":
@@ -89,7 +88,7 @@ class Asker:
         talk = self.kb.smalltalk[result.candidates[0].entry_id.removeprefix(SMALLTALK_PREFIX)]
         text = talk.replies[lang].replace("{topics}", topic_lines(self.kb, lang))
         options = topic_options(self.kb, lang) if talk.show_menu else []
-        return Reply(fit(text), "smalltalk", lang, options, score=result.candidates[0].score)
+        return Reply(fit(text), "smalltalk", lang, options, score=result.confidence)
 
     def _clarify(self, result: MatchResult, lang: str) -> Reply:
         picks = [self.kb.entries[c.entry_id] for c in result.candidates[:3]]
@@ -101,7 +100,7 @@ class Asker:
             status="clarify",
             lang=lang,
             options=[Option(e.title(lang), f"entry:{e.id}") for e in picks],
-            score=result.candidates[0].score,
+            score=result.confidence,
             suggestions=[Suggestion(e.id, e.title(lang)) for e in picks],
         )
 
@@ -110,5 +109,4 @@ class Asker:
             return Reply(t("empty", lang), "fallback", lang, topic_options(self.kb, lang))
         key = "unknown_document" if result.reason == "unknown-document" else "fallback"
         text = t(key, lang, topics=topic_lines(self.kb, lang)) if key == "fallback" else t(key, lang)
-        score = result.candidates[0].score if result.candidates else 0.0
-        return Reply(fit(text), "fallback", lang, topic_options(self.kb, lang), score=score)
+        return Reply(fit(text), "fallback", lang, topic_options(self.kb, lang), score=result.confidence)

@@ -72,7 +72,7 @@ class Router:
 
     # -- text ----------------------------------------------------------------------------------
     async def _on_text(self, ctx: Ctx, text: str) -> Reply:
-        state = await self.storage.get_state(ctx.channel, ctx.user_id)
+        state = None if ctx.user.is_new else await self.storage.get_state(ctx.channel, ctx.user_id)
         command = parse_command(text)
         if command is not None:
             name, arg = command
@@ -135,7 +135,7 @@ class Router:
     # -- options -------------------------------------------------------------------------------
     async def _on_action(self, ctx: Ctx, action: str) -> Reply:
         kind, _, arg = action.partition(":")
-        state = await self.storage.get_state(ctx.channel, ctx.user_id)
+        state = None if ctx.user.is_new else await self.storage.get_state(ctx.channel, ctx.user_id)
         if state is not None:
             flow_name = state.get("flow", "")
             if kind in FLOW_ACTIONS.get(flow_name, ()):

@@ -19,11 +19,13 @@ question. Scores are 0-100; settings decide where "answer" and "clarify" start.
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -32,11 +34,14 @@ from knowledge.model import KnowledgeBase
 from knowledge.normalize import Lexicon, Token, detect_language, fold, is_syllable, telex_residue
 
 SMALLTALK_PREFIX = "smalltalk:"
+CALIBRATION_PATH = Path(__file__).resolve().parent / "calibration.json"
 STOP_FACTOR = 0.15
 TYPO_CUTOFF = 78.0
 MAX_CANDIDATES = 400
 MAX_QUERY_TOKENS = 40
 MIN_CONTENT_WEIGHT = 2.0
+SMALLTALK_THRESHOLD = 45.0
+ACCENT_MISMATCH = 0.45
 
 # A reference to a document by type and number ("kế hoạch 200", "chỉ thị 05", "NQ 21").
 _DOC_TYPES = {
@@ -46,6 +51,39 @@ _DOC_TYPES = {
 }
 _DOC_SKIP = {"so", "no", "number", "hanh", "dong"}
 _DURATIONS = {"nam", "thang", "ngay", "tuan", "year", "years", "month", "months"}
+
+
+
+def feature_vector(entries: list[Candidate]) -> list[float]:
+    """What the confidence model reads: the top entry's match features and its lead on the next."""
+    top = entries[0]
+    lead = top.features[0] - (entries[1].features[0] if len(entries) > 1 else 0.0)
+    return [*top.features, lead]
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Logistic model fitted by bench/calibrate.py: features -> chance (0-100) the answer is right."""
+
+    weights: tuple[float, ...] = ()
+    answer_threshold: float = 62.0
+    clarify_threshold: float = 45.0
+
+    @classmethod
+    def load(cls, path: Path = CALIBRATION_PATH) -> Calibration:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(tuple(float(w) for w in data["weights"]), float(data["answer_threshold"]),
+                       float(data["clarify_threshold"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return cls()  # uncalibrated: the ranking score stands in for confidence
+
+    def confidence(self, entries: list[Candidate]) -> float:
+        x = feature_vector(entries)
+        if len(self.weights) != len(x) + 1:
+            return entries[0].score
+        z = self.weights[0] + sum(w * v for w, v in zip(self.weights[1:], x, strict=True))
+        return round(100.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), 1)
 
 
 def lexicon_from(language: dict) -> Lexicon:
@@ -97,6 +135,9 @@ class Candidate:
     entry_id: str
     score: float
     phrasing: str
+    # (rank score, question coverage, pair coverage, phrasing coverage, rapidfuzz, entry coverage,
+    #  log matched content weight, unknown share, known-pair share): what calibration reads
+    features: tuple[float, ...] = ()
 
 
 @dataclass
@@ -105,6 +146,8 @@ class MatchResult:
     lang: str
     candidates: list[Candidate] = field(default_factory=list)
     reason: str = ""
+    # calibrated chance (0-100) that the top candidate is the right answer
+    confidence: float = 0.0
 
     @property
     def best(self) -> Candidate | None:
@@ -122,10 +165,14 @@ class _QTok:
 class Matcher:
     """Precomputed index over one knowledge base. Immutable once built; rebuild to reload."""
 
-    def __init__(self, kb: KnowledgeBase, answer_threshold: float = 62.0, clarify_threshold: float = 45.0):
+    def __init__(self, kb: KnowledgeBase, answer_threshold: float | None = None,
+                 clarify_threshold: float | None = None, calibration: Calibration | None = None):
         self.kb = kb
-        self.answer_threshold = answer_threshold
-        self.clarify_threshold = clarify_threshold
+        self.calibration = calibration or Calibration.load()
+        self.answer_threshold = (self.calibration.answer_threshold if answer_threshold is None
+                                 else answer_threshold)
+        self.clarify_threshold = (self.calibration.clarify_threshold if clarify_threshold is None
+                                  else clarify_threshold)
         self.lexicon = lexicon_from(kb.language)
         docs: dict[str, list[str]] = {}
         for entry in kb.entries.values():
@@ -141,6 +188,13 @@ class Matcher:
                 vi_words.update(fold(w) for w in re.findall(r"\w+", q))
         self._en_words = frozenset(en_words)
         self._vi_words = frozenset(vi_words - self.lexicon.stop_en)
+        used = {" ".join(p.content.split()) for p in self.phrasings}
+        places = (kb.language.get("synonyms.yaml") or {}).get("other_places") or []
+        self.other_places = [
+            key for key in {tuple(t.fold for t in self.lexicon.normalize(str(p))) for p in places}
+            if key and not any(" ".join(key) in text for text in used)
+        ]
+        self.home = tuple(t.fold for t in self.lexicon.normalize("Thanh Hóa"))
         self.known_refs: set[tuple[str, str]] = set()
         for entry in kb.entries.values():
             for text in [*entry.all_questions(), *entry.keywords, *entry.answer.values()]:
@@ -185,6 +239,13 @@ class Matcher:
                 union.update(folds)
             self.doc_tokens[doc] = frozenset(union)
         self.pairs: frozenset[tuple[str, str]] = frozenset(b for p in self.phrasings for b in p.bigrams)
+        # The accented forms each folded word takes in phrasings written with accents.
+        self.acc_forms: dict[str, set[str]] = defaultdict(set)
+        for items in tokenized.values():
+            for _, toks in items:
+                if any(t.accented for t in toks):
+                    for t in toks:
+                        self.acc_forms[t.fold].add(t.acc)
         self.vocab_by_len: dict[int, list[str]] = defaultdict(list)
         for tok in self.weights:
             if not tok.isdigit():
@@ -248,9 +309,15 @@ class Matcher:
             if t.fold in out:
                 sequence.append(t.fold)
                 continue
-            if t.fold in self.weights:
+            known_forms = self.acc_forms.get(t.fold) if t.accented else None
+            if known_forms and t.acc not in known_forms and not self.lexicon.is_stop_token(t):
+                # Typed with accents the knowledge base never uses for these letters ("sông" where
+                # it only has "song phương"): most likely another word, at best a slip.
+                weight = max(self.weights.get(t.fold, 0.0), self.unknown_weight * 0.5)
+                q = _QTok(t.fold, weight, ACCENT_MISMATCH, None)
+            elif t.fold in self.weights:
                 q = _QTok(t.fold, self.weights[t.fold], 1.0, t.acc if t.accented else None)
-            elif self.lexicon.is_stop(t.fold):
+            elif self.lexicon.is_stop_token(t):
                 q = _QTok(t.fold, self._idf_max * STOP_FACTOR, 0.0, None)
             else:
                 prev = sequence[-1] if sequence else None
@@ -266,7 +333,7 @@ class Matcher:
         return list(out.values()), sequence
 
     def score_all(self, text: str, limit: int = 5) -> list[Candidate]:
-        """Ranked candidates (entries and small talk), best first, scores 0-100."""
+        """Ranked candidates (entries and small talk), best first, ranking scores 0-100."""
         tokens = self.lexicon.normalize(text)
         qtoks, ordered = self._query_tokens(tokens)
         if not qtoks:
@@ -278,10 +345,15 @@ class Matcher:
                     if b[0] in by_fold and b[1] in by_fold}
         b_total = sum(bigram_w.values())
         q_content = " ".join(f for f in ordered if not self.lexicon.is_stop(f)) or " ".join(ordered)
+        unknown = sum(q.weight * (1.0 - q.credit) for q in qtoks
+                      if q.credit < 1.0 and not (q.credit == 0.0 and self.lexicon.is_stop(q.fold)))
+        unknown_share = unknown / q_total
+        # How much of the question's word pairs the knowledge base uses anywhere: questions about
+        # other things are made of pairs it never says ("giám đốc", "mua nhà").
+        pair_share = (sum(w for b, w in bigram_w.items() if b in self.pairs) / b_total) if b_total else 1.0
 
-        candidates = self._candidates(qtoks)
-        best: dict[str, tuple[float, int]] = {}
-        for idx in candidates:
+        best: dict[str, tuple[float, int, tuple[float, float, float, float]]] = {}
+        for idx in self._candidates(qtoks):
             p = self.phrasings[idx]
             matched = 0.0
             p_matched = 0.0
@@ -293,7 +365,7 @@ class Matcher:
                 if q.acc is not None:
                     forms = p.accents[q.fold]
                     if q.acc not in forms and "" not in forms:
-                        credit *= 0.45  # same letters, different word once the accents are read
+                        credit *= ACCENT_MISMATCH  # same letters, another word once accents are read
                 matched += q.weight * credit
                 p_matched += w * credit
             if matched == 0.0:
@@ -304,9 +376,9 @@ class Matcher:
             fz = fuzz.token_sort_ratio(q_content, p.content) / 100.0
             score = 0.45 * cq + 0.2 * cb + 0.2 * cp + 0.15 * fz
             if score > best.get(p.doc, (0.0, -1))[0]:
-                best[p.doc] = (score, idx)
+                best[p.doc] = (score, idx, (cq, cb, cp, fz))
         ranked = []
-        for doc, (score, idx) in best.items():
+        for doc, (score, idx, parts) in best.items():
             union = self.doc_tokens[doc]
             ce = sum(q.weight * q.credit for q in qtoks if q.fold in union) / q_total
             # Only common words in common ("Thanh Hóa", "tỉnh") is no evidence at all.
@@ -315,7 +387,9 @@ class Matcher:
             final = 0.85 * score + 0.15 * ce
             if not doc.startswith(SMALLTALK_PREFIX):
                 final *= min(1.0, content / MIN_CONTENT_WEIGHT)
-            ranked.append(Candidate(doc, round(min(100.0, 100.0 * final), 1), self.phrasings[idx].text))
+            features = (final, *parts, ce, math.log1p(content), unknown_share, pair_share)
+            ranked.append(Candidate(doc, round(min(100.0, 100.0 * final), 1), self.phrasings[idx].text,
+                                    features))
         ranked.sort(key=lambda c: (-c.score, c.entry_id))
         return ranked[:limit]
 
@@ -330,6 +404,10 @@ class Matcher:
             seen.update(posting)
         return seen
 
+    @staticmethod
+    def _mentions(folds: list[str], phrases: list[tuple[str, ...]]) -> bool:
+        return any(tuple(folds[i : i + len(p)]) == p for p in phrases for i in range(len(folds) - len(p) + 1))
+
     def match(self, text: str, default_lang: str = "vi") -> MatchResult:
         lang = self.language(text, default_lang)
         tokens = self.lexicon.normalize(text)
@@ -340,16 +418,20 @@ class Matcher:
         ranked = self.score_all(text)
         if unknown_refs:
             return MatchResult("fallback", lang, ranked, reason="unknown-document")
+        folds = [t.fold for t in tokens]
+        if self._mentions(folds, self.other_places) and not self._mentions(folds, [self.home]):
+            return MatchResult("fallback", lang, ranked, reason="other-place")
         if not ranked:
             return MatchResult("fallback", lang, reason="no-match")
         top = ranked[0]
         if top.entry_id.startswith(SMALLTALK_PREFIX):
-            if top.score >= self.clarify_threshold:
-                return MatchResult("smalltalk", lang, ranked)
+            if top.score >= SMALLTALK_THRESHOLD:
+                return MatchResult("smalltalk", lang, ranked, confidence=top.score)
             return MatchResult("fallback", lang, ranked, reason="low-score")
         entries = [c for c in ranked if not c.entry_id.startswith(SMALLTALK_PREFIX)]
-        if top.score >= self.answer_threshold:
-            return MatchResult("answer", lang, entries)
-        if top.score >= self.clarify_threshold:
-            return MatchResult("clarify", lang, entries[:3])
-        return MatchResult("fallback", lang, entries, reason="low-score")
+        confidence = self.calibration.confidence(entries)
+        if confidence >= self.answer_threshold:
+            return MatchResult("answer", lang, entries, confidence=confidence)
+        if confidence >= self.clarify_threshold:
+            return MatchResult("clarify", lang, entries[:3], confidence=confidence)
+        return MatchResult("fallback", lang, entries, reason="low-score", confidence=confidence)

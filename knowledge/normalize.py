@@ -135,11 +135,13 @@ class Lexicon:
     # folded phrase (tuple of folds) -> canonical tokens; longest phrases tried first
     phrases: dict[tuple[str, ...], tuple[Token, ...]] = field(default_factory=dict)
     max_phrase: int = 1
-    leading: list[tuple[str, ...]] = field(default_factory=list)
-    trailing: list[tuple[str, ...]] = field(default_factory=list)
-    particles: frozenset[str] = frozenset()
+    leading: list[tuple[Token, ...]] = field(default_factory=list)
+    trailing: list[tuple[Token, ...]] = field(default_factory=list)
+    particles: tuple[Token, ...] = ()
     stop_vi: frozenset[str] = frozenset()
     stop_en: frozenset[str] = frozenset()
+    # accented forms of the Vietnamese stop words: "nghe" (listen) is one, "Nghệ" (An) is not
+    stop_vi_acc: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -168,15 +170,23 @@ class Lexicon:
                 elif len(key) > 1:
                     lex.phrases[key] = canonical
                     lex.max_phrase = max(lex.max_phrase, len(key))
-        lex.leading = sorted((tuple(t.fold for t in _phrase(p)) for p in leading), key=len, reverse=True)
-        lex.trailing = sorted((tuple(t.fold for t in _phrase(p)) for p in trailing), key=len, reverse=True)
-        lex.particles = frozenset(fold(p) for p in particles)
-        lex.stop_vi = frozenset(t.fold for w in stop_vi for t in _phrase(w))
+        lex.leading = sorted((_phrase(p) for p in leading), key=len, reverse=True)
+        lex.trailing = sorted((_phrase(p) for p in trailing), key=len, reverse=True)
+        lex.particles = tuple(t for p in particles for t in _phrase(p))
+        vi_tokens = [t for w in stop_vi for t in _phrase(w)]
+        lex.stop_vi = frozenset(t.fold for t in vi_tokens)
+        lex.stop_vi_acc = frozenset(t.acc for t in vi_tokens)
         lex.stop_en = frozenset(t.fold for w in stop_en for t in _phrase(w))
         return lex
 
     def is_stop(self, folded: str) -> bool:
         return folded in self.stop_vi or folded in self.stop_en
+
+    def is_stop_token(self, tok: Token) -> bool:
+        """Like is_stop, but a word typed with accents must be the stop word, not a look-alike."""
+        if tok.accented:
+            return tok.acc in self.stop_vi_acc
+        return self.is_stop(tok.fold)
 
     def normalize(self, text: str) -> list[Token]:
         """The full pipeline: tokens, shorthand and abbreviations, synonyms, padding removed."""
@@ -184,7 +194,7 @@ class Lexicon:
         tokens = self._strip_padding(tokens)
         tokens = self._expand_tokens(tokens)
         tokens = self._rewrite_phrases(tokens)
-        return [t for t in tokens if t.fold not in self.particles] or tokens
+        return [t for t in tokens if not any(_same(t, p) for p in self.particles)] or tokens
 
     def _expand_tokens(self, tokens: list[Token]) -> list[Token]:
         out: list[Token] = []
@@ -221,19 +231,24 @@ class Lexicon:
         return out
 
     def _strip_padding(self, tokens: list[Token]) -> list[Token]:
-        folds = [t.fold for t in tokens]
         changed = True
         while changed and tokens:
             changed = False
             for pad in self.leading:
-                if len(pad) < len(folds) and tuple(folds[: len(pad)]) == pad:
-                    tokens, folds, changed = tokens[len(pad) :], folds[len(pad) :], True
+                if len(pad) < len(tokens) and all(map(_same, tokens[: len(pad)], pad)):
+                    tokens, changed = tokens[len(pad) :], True
                     break
             for pad in self.trailing:
-                if len(pad) < len(folds) and tuple(folds[-len(pad) :]) == pad:
-                    tokens, folds, changed = tokens[: -len(pad)], folds[: -len(pad)], True
+                if len(pad) < len(tokens) and all(map(_same, tokens[-len(pad) :], pad)):
+                    tokens, changed = tokens[: -len(pad)], True
                     break
         return tokens
+
+
+def _same(tok: Token, pattern: Token) -> bool:
+    """A typed word is a padding word when it is spelled the same, or typed without accents:
+    "ha" may be the particle "hả", but "Hà" (Nội) never is."""
+    return tok.acc == pattern.acc if tok.accented else tok.fold == pattern.fold
 
 
 _VI_LETTERS = frozenset("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")

@@ -28,6 +28,9 @@ def test_invalid_values_are_refused():
         Settings.load(env={"MATCH_ANSWER_THRESHOLD": "abc"}, env_file=None)
     with pytest.raises(SettingsError):
         Settings.load(env={"MATCH_ANSWER_THRESHOLD": "30", "MATCH_CLARIFY_THRESHOLD": "50"}, env_file=None)
+    with pytest.raises(SettingsError):
+        Settings.load(env={"MATCH_ANSWER_THRESHOLD": "130"}, env_file=None)
+    assert Settings.load(env={}, env_file=None).MATCH_ANSWER_THRESHOLD is None
 
 
 def test_every_setting_is_documented_in_env_example():

@@ -90,7 +90,13 @@ def cmd_run(app: App, args: argparse.Namespace) -> int:
             return 2
         from bot.telegram import run_telegram
 
-        return asyncio.run(run_telegram(app.router, app.settings, webhook=args.webhook))
+        try:
+            return asyncio.run(run_telegram(app.router, app.settings, webhook=args.webhook))
+        except KeyboardInterrupt:
+            return 130
+        except Exception:
+            log.exception("the Telegram channel stopped on an unexpected error")
+            return 1
     if args.webhook:
         print("--webhook is for the telegram channel.", file=sys.stderr)
         return 2

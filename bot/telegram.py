@@ -454,7 +454,7 @@ async def run_telegram(router: Router, settings: Settings, *, webhook: bool = Fa
             else:
                 assert app.updater is not None
                 await app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES,
-                                                bootstrap_retries=5)
+                                                bootstrap_retries=-1)
                 log.info("Telegram polling started as @%s", app.bot.username)
             if on_ready is not None:
                 on_ready(server)

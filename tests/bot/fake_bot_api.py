@@ -22,6 +22,7 @@ class FakeBotAPI:
     def __init__(self, token: str = TOKEN):
         self.token = token
         self.calls: list[tuple[str, dict]] = []
+        self.failures: dict[str, list[int]] = {}  # method -> HTTP statuses to answer first
         self.updates: list[dict] = []
         self._new_update = asyncio.Condition()
         self._new_call = asyncio.Condition()
@@ -86,6 +87,13 @@ class FakeBotAPI:
                                      status=401)
         method = request.match_info["method"]
         params = await self._params(request)
+        if self.failures.get(method):
+            status = self.failures[method].pop(0)
+            async with self._new_call:
+                self.calls.append((f"{method}!{status}", params))
+                self._new_call.notify_all()
+            return web.json_response({"ok": False, "error_code": status, "description": f"injected {status}"},
+                                     status=status)
         if method == "getUpdates":
             result = await self._get_updates(params)
         else:

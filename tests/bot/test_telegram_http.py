@@ -63,6 +63,24 @@ async def test_polling_question_in_answer_out(api, kb, matcher, tmp_path):
         assert db.execute("SELECT outcome FROM questions").fetchall() == [("answer",)]
 
 
+async def test_server_errors_are_waited_out_and_never_stop_the_bot(api, kb, matcher, tmp_path):
+    settings = settings_for(api, tmp_path)
+    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
+    stop = asyncio.Event()
+    api.failures = {"getUpdates": [502, 500], "sendMessage": [500, 503]}
+    task = asyncio.create_task(run_telegram(router, settings, stop=stop, poll_timeout=1))
+    try:
+        await api.push(message(ASK, user_id=111))
+        [reply] = await api.wait_for("sendMessage", timeout=30)
+        assert "Sở Ngoại vụ" in html.unescape(reply["text"])
+        failed = [m for m in api.methods() if "!" in m]
+        assert failed.count("getUpdates!502") == 1 and failed.count("sendMessage!503") == 1
+        assert not task.done()
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(task, 20) == 0
+
+
 async def test_webhook_secret_healthz_and_answer(api, kb, matcher, tmp_path):
     settings = settings_for(api, tmp_path, WEBHOOK_PORT=0, WEBHOOK_URL="https://bot.example.invalid/telegram",
                             WEBHOOK_SECRET="s3cret-token_value")

@@ -308,12 +308,16 @@ class Storage:
             return [dict(row) for row in await cur.fetchall()]
 
     # -- conversation state --------------------------------------------------------------------
-    async def get_state(self, channel: str, user_id: str) -> dict | None:
+    async def get_state(self, channel: str, user_id: str, max_age: float | None = None) -> dict | None:
+        """The flow in progress, if any; one untouched for ``max_age`` seconds counts as abandoned."""
         async with self.db.execute(
-            "SELECT state FROM conversation_state WHERE channel = ? AND user_id = ?",
+            "SELECT state, updated_at FROM conversation_state WHERE channel = ? AND user_id = ?",
             (channel, user_id)) as cur:
             row = await cur.fetchone()
         if row is None:
+            return None
+        if max_age is not None and time.time() - row[1] > max_age:
+            await self.set_state(channel, user_id, None)
             return None
         try:
             state = json.loads(row[0])

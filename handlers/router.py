@@ -31,6 +31,8 @@ KNOWN_COMMANDS = {name for name, _ in COMMANDS} | {"trogiup"}
 FLOWS = {feedback.FLOW: feedback, privacy.FLOW: privacy}
 FLOW_ACTIONS = {feedback.FLOW: {"fb", "cancel"}, privacy.FLOW: {"del", "cancel"}}
 HAS_WORD = re.compile(r"\w")
+# A flow left alone this long is abandoned: a question typed days after /gopy is a question.
+STATE_TTL = 6 * 3600
 
 
 def parse_command(text: str) -> tuple[str, str] | None:
@@ -72,7 +74,7 @@ class Router:
 
     # -- text ----------------------------------------------------------------------------------
     async def _on_text(self, ctx: Ctx, text: str) -> Reply:
-        state = None if ctx.user.is_new else await self.storage.get_state(ctx.channel, ctx.user_id)
+        state = None if ctx.user.is_new else await self.storage.get_state(ctx.channel, ctx.user_id, STATE_TTL)
         command = parse_command(text)
         if command is not None:
             name, arg = command
@@ -135,7 +137,7 @@ class Router:
     # -- options -------------------------------------------------------------------------------
     async def _on_action(self, ctx: Ctx, action: str) -> Reply:
         kind, _, arg = action.partition(":")
-        state = None if ctx.user.is_new else await self.storage.get_state(ctx.channel, ctx.user_id)
+        state = None if ctx.user.is_new else await self.storage.get_state(ctx.channel, ctx.user_id, STATE_TTL)
         if state is not None:
             flow_name = state.get("flow", "")
             if kind in FLOW_ACTIONS.get(flow_name, ()):

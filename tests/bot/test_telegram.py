@@ -164,6 +164,18 @@ async def test_user_text_is_escaped(tg):
     assert "&lt;b&gt;Góp ý&lt;/b&gt; &amp; &lt;script&gt;" in preview["text"]
 
 
+async def test_knowledge_base_text_is_escaped_too(kb, matcher, tmp_path):
+    entry = kb.entries["resp-so-ngoai-vu"]
+    odd = dataclasses.replace(entry, answer={"vi": "Tỷ lệ <5% & <b>không</b> phải thẻ", "en": entry.answer["en"]})
+    harness = await Harness(dataclasses.replace(kb, entries={**kb.entries, entry.id: odd}), matcher,
+                            tmp_path / "esc.sqlite3").start()
+    try:
+        [reply] = await harness.say(ASK)
+        assert "Tỷ lệ &lt;5% &amp; &lt;b&gt;không&lt;/b&gt; phải thẻ" in reply["text"]
+    finally:
+        await harness.stop()
+
+
 # -- ratings, feedback, language, privacy --------------------------------------------------------
 async def test_rating_is_stored_and_acknowledged(tg):
     [answer] = await tg.say(ASK)
@@ -229,6 +241,14 @@ async def test_feedback_flow_survives_a_restart(kb, matcher, tmp_path):
         assert row["name"] == "Trần B" and row["email"] is None
     finally:
         await second_run.stop()
+
+
+async def test_an_abandoned_flow_expires(tg):
+    await tg.say("/gopy")
+    await tg.storage.db.execute("UPDATE conversation_state SET updated_at = updated_at - 7 * 3600")
+    [answer] = await tg.say(ASK)
+    assert "Sở Ngoại vụ" in html.unescape(answer["text"])
+    assert await tg.storage.get_state("telegram", "42") is None
 
 
 async def test_cancel_and_commands_end_a_flow(tg):

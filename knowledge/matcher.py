@@ -31,7 +31,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.model import KnowledgeBase
-from knowledge.normalize import Lexicon, Token, detect_language, fold, is_syllable, telex_residue
+from knowledge.normalize import Lexicon, Token, detect_language, fold, is_syllable, raw_tokens, telex_residue
 
 SMALLTALK_PREFIX = "smalltalk:"
 CALIBRATION_PATH = Path(__file__).resolve().parent / "calibration.json"
@@ -191,10 +191,10 @@ class Matcher:
         used = {" ".join(p.content.split()) for p in self.phrasings}
         places = (kb.language.get("synonyms.yaml") or {}).get("other_places") or []
         self.other_places = [
-            key for key in {tuple(t.fold for t in self.lexicon.normalize(str(p))) for p in places}
+            key for key in {tuple(t.fold for t in raw_tokens(str(p))) for p in places}
             if key and not any(" ".join(key) in text for text in used)
         ]
-        self.home = tuple(t.fold for t in self.lexicon.normalize("Thanh Hóa"))
+        self.home = [("thanh", "hoa"), ("xu", "thanh")]
         self.known_refs: set[tuple[str, str]] = set()
         for entry in kb.entries.values():
             for text in [*entry.all_questions(), *entry.keywords, *entry.answer.values()]:
@@ -418,8 +418,8 @@ class Matcher:
         ranked = self.score_all(text)
         if unknown_refs:
             return MatchResult("fallback", lang, ranked, reason="unknown-document")
-        folds = [t.fold for t in tokens]
-        if self._mentions(folds, self.other_places) and not self._mentions(folds, [self.home]):
+        folds = [t.fold for t in raw_tokens(text)]
+        if self._mentions(folds, self.other_places) and not self._mentions(folds, self.home):
             return MatchResult("fallback", lang, ranked, reason="other-place")
         if not ranked:
             return MatchResult("fallback", lang, reason="no-match")

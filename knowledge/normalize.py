@@ -21,6 +21,7 @@ _VOWELS = frozenset("aăâeêioôơuưy")
 # cut keeps a 100,000-character paste as cheap as a normal question.
 MAX_MATCH_CHARS = 600
 
+_POSSESSIVE_RE = re.compile(r"(?<=\w)['’](s|re|ve|ll|d)\b")
 _DATE_RE = re.compile(r"(?<![\d/.-])(\d{1,2})\s?[/.-]\s?(\d{1,2})(?:\s?[/.-]\s?(\d{4}))?(?![\d/-])")
 # A date is one token ("15/5/2023"), so its parts do not pose as document numbers.
 _TOKEN_RE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{4})?|[^\W_]+", re.UNICODE)
@@ -93,7 +94,8 @@ def _date(match: re.Match[str]) -> str:
 
 def raw_tokens(text: str) -> list[Token]:
     """Split into word tokens; letters glued to digits ("kh119") are separated first."""
-    text = _DATE_RE.sub(_date, _LETTER_DIGIT_RE.sub(" ", clean(text).lower()))
+    text = _POSSESSIVE_RE.sub("", clean(text).lower())
+    text = _DATE_RE.sub(_date, _LETTER_DIGIT_RE.sub(" ", text))
     return [_token(word) for word in _TOKEN_RE.findall(text)]
 
 

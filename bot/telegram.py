@@ -175,9 +175,10 @@ class TelegramBot:
         return app
 
     async def register_commands(self, app: Application) -> None:
-        """The command list in the menu: Vietnamese for everyone, English for English clients."""
+        """The command list in the menu: Vietnamese by default and for Vietnamese clients, English
+        for English clients."""
         try:
-            for lang, code in (("vi", None), ("en", "en")):
+            for lang, code in (("vi", None), ("vi", "vi"), ("en", "en")):
                 commands = [BotCommand(name, description) for name, description in command_list(lang)]
                 await app.bot.set_my_commands(commands, language_code=code)
         except TelegramError as exc:

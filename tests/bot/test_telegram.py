@@ -415,9 +415,9 @@ async def test_network_errors_and_429_are_retried(tg):
 async def test_commands_registered_in_both_languages(tg):
     await tg.bot.register_commands(tg.app)
     calls = tg.request.sent("setMyCommands")
-    assert len(calls) == 2
+    assert len(calls) == 3
     by_lang = {c.get("language_code"): c["commands"] for c in calls}
-    assert set(by_lang) == {None, "en"}
+    assert set(by_lang) == {None, "vi", "en"} and by_lang[None] == by_lang["vi"]
     names = [c["command"] for c in by_lang[None]]
     assert {"start", "help", "menu", "lienhe", "gopy", "lang", "privacy", "xoadulieu"} <= set(names)
     assert by_lang["en"][0]["description"] != by_lang[None][0]["description"]

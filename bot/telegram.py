@@ -196,6 +196,8 @@ class TelegramBot:
             addressed, text = self._addressed(msg, context.bot.id, context.bot.username or "")
             if not addressed:
                 return
+            if msg.text is not None and not (text or "").strip():
+                text = "menu"  # just "@bot": show what it can do
         uid, hint = str(user.id), telegram_lang(user.language_code)
         reply_to = None if private else msg.message_id
         verdict = self.flood.check(f"{CHANNEL}:{uid}")

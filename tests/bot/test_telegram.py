@@ -386,6 +386,8 @@ async def test_groups_only_when_mentioned_or_replied_to(tg):
                    "from": {"id": BOT_ID, "is_bot": True, "first_name": "bot"}, "text": "..."}
     [replied] = await tg.say(ASK, reply_to=bot_message, **group)
     assert "Sở Ngoại vụ" in html.unescape(replied["text"])
+    [bare_mention] = await tg.say(f"@{BOT_USERNAME}", **group)
+    assert callback_data(bare_mention)[0].startswith("topic:")
     [command] = await tg.say(f"/help@{BOT_USERNAME}", **group)
     assert "/gopy" in command["text"]
     photo = {"photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]}

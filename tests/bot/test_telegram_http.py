@@ -116,7 +116,16 @@ async def test_webhook_secret_healthz_and_answer(api, kb, matcher, tmp_path):
     assert "getUpdates" not in api.methods()
 
 
-async def test_process_answers_then_stops_cleanly_on_sigterm_without_logging_the_token(api, tmp_path):
+async def test_a_rejected_token_stops_with_a_clear_message(api, kb, matcher, tmp_path, caplog):
+    settings = Settings(TELEGRAM_BOT_TOKEN="1:wrong", TELEGRAM_BASE_URL=api.base_url,
+                        BOT_DB_PATH=str(tmp_path / "bot.sqlite3"))
+    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
+    assert await asyncio.wait_for(run_telegram(router, settings, poll_timeout=1), 20) == 1
+    assert "TELEGRAM_BOT_TOKEN" in caplog.text and "1:wrong" not in caplog.text
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_process_answers_then_stops_cleanly_on_signal_without_logging_the_token(api, tmp_path, sig):
     db_path = tmp_path / "proc.sqlite3"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "BOT_DB"))}
     env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url, BOT_DB_PATH=str(db_path),
@@ -130,7 +139,7 @@ async def test_process_answers_then_stops_cleanly_on_sigterm_without_logging_the
         await api.push(message(ASK, user_id=777))
         [reply] = await api.wait_for("sendMessage", timeout=30)
         assert "Sở Ngoại vụ" in html.unescape(reply["text"])
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(sig)
         assert await asyncio.wait_for(proc.wait(), 30) == 0
     finally:
         if proc.returncode is None:

@@ -204,16 +204,32 @@ class Storage:
     # -- users ---------------------------------------------------------------------------------
     async def touch_user(self, channel: str, user_id: str, language: str | None = None) -> User:
         """Record that the person is here; ``language`` only seeds a new user's preference."""
+        return (await self.arrive(channel, user_id, language))[0]
+
+    async def arrive(self, channel: str, user_id: str, language: str | None = None,
+                     max_age: float | None = None) -> tuple[User, dict | None]:
+        """``touch_user`` and ``get_state`` in one statement: every message needs both, and one
+        round trip to the database thread instead of two is what the hot path is made of."""
         now = time.time()
         async with self._lock, self.db.execute(
             "INSERT INTO users (channel, user_id, language, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (channel, user_id) DO UPDATE SET last_seen = excluded.last_seen"
-            " RETURNING channel, user_id, language, first_seen, last_seen, opted_in",
+            " RETURNING channel, user_id, language, first_seen, last_seen, opted_in,"
+            " (SELECT state FROM conversation_state s"
+            "  WHERE s.channel = users.channel AND s.user_id = users.user_id),"
+            " (SELECT updated_at FROM conversation_state s"
+            "  WHERE s.channel = users.channel AND s.user_id = users.user_id)",
             (channel, user_id, language if language in ("vi", "en") else "vi", now, now),
         ) as cur:
             row = await cur.fetchone()
         assert row is not None
-        return User(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
+        user = User(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
+        if row[6] is None:
+            return user, None
+        if max_age is not None and now - row[7] > max_age:
+            await self.set_state(channel, user_id, None)
+            return user, None
+        return user, _load_state(row[6], channel, user_id)
 
     async def get_user(self, channel: str, user_id: str) -> User | None:
         async with self.db.execute(
@@ -319,12 +335,7 @@ class Storage:
         if max_age is not None and time.time() - row[1] > max_age:
             await self.set_state(channel, user_id, None)
             return None
-        try:
-            state = json.loads(row[0])
-        except ValueError:
-            log.warning("unreadable conversation state for %s:%s dropped", channel, user_id)
-            return None
-        return state if isinstance(state, dict) else None
+        return _load_state(row[0], channel, user_id)
 
     async def set_state(self, channel: str, user_id: str, state: dict | None) -> None:
         """``None`` ends the conversation in progress."""
@@ -364,6 +375,15 @@ class Storage:
     async def ping(self) -> bool:
         async with self.db.execute("SELECT 1") as cur:
             return (await cur.fetchone()) is not None
+
+
+def _load_state(raw: str, channel: str, user_id: str) -> dict | None:
+    try:
+        state = json.loads(raw)
+    except ValueError:
+        log.warning("unreadable conversation state for %s:%s dropped", channel, user_id)
+        return None
+    return state if isinstance(state, dict) else None
 
 
 async def migrate(db: aiosqlite.Connection, migrations: list[tuple[str, Migration]] | None = None) -> int:

@@ -66,15 +66,14 @@ class Router:
         """Async because behaviours read and write storage; one message per person at a time."""
         await self.storage.open()
         async with self._locks.hold((msg.channel, msg.user_id)):
-            user = await self.storage.touch_user(msg.channel, msg.user_id, msg.lang)
+            user, state = await self.storage.arrive(msg.channel, msg.user_id, msg.lang, STATE_TTL)
             ctx = Ctx(msg, user, user.language, self.kb, self.storage, self.retention_days)
             if msg.action:
-                return await self._on_action(ctx, msg.action)
-            return await self._on_text(ctx, msg.text.strip())
+                return await self._on_action(ctx, msg.action, state)
+            return await self._on_text(ctx, msg.text.strip(), state)
 
     # -- text ----------------------------------------------------------------------------------
-    async def _on_text(self, ctx: Ctx, text: str) -> Reply:
-        state = None if ctx.user.is_new else await self.storage.get_state(ctx.channel, ctx.user_id, STATE_TTL)
+    async def _on_text(self, ctx: Ctx, text: str, state: dict | None) -> Reply:
         command = parse_command(text)
         if command is not None:
             name, arg = command
@@ -135,9 +134,8 @@ class Router:
         return Reply(t("unknown_command", lang), "info", lang, topic_options(self.kb, lang))
 
     # -- options -------------------------------------------------------------------------------
-    async def _on_action(self, ctx: Ctx, action: str) -> Reply:
+    async def _on_action(self, ctx: Ctx, action: str, state: dict | None) -> Reply:
         kind, _, arg = action.partition(":")
-        state = None if ctx.user.is_new else await self.storage.get_state(ctx.channel, ctx.user_id, STATE_TTL)
         if state is not None:
             flow_name = state.get("flow", "")
             if kind in FLOW_ACTIONS.get(flow_name, ()):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 from bot.storage import Storage
 from handlers.flood import FloodGuard
@@ -88,3 +89,16 @@ async def test_router_flows_are_per_channel_and_user(kb, matcher):
         assert english.lang == "en" and english.text.startswith("Hello")
     finally:
         await router.close()
+
+
+def test_contacts_show_details_only_once_filled(kb):
+    from handlers.contacts import contacts_reply
+
+    empty = contacts_reply(kb, "vi")
+    assert "Điện thoại:" not in empty.text and "đang được cán bộ phụ trách xác nhận" in empty.text
+    contact = kb.contacts["so-ngoai-vu"]
+    details = dict.fromkeys(contact.details, "x")
+    filled = {cid: dataclasses.replace(c, details={**details, "phone": "0000 TEST"}) for cid, c in kb.contacts.items()}
+    reply = contacts_reply(dataclasses.replace(kb, contacts=filled), "en", business=True)
+    assert "Phone: 0000 TEST" in reply.text and "being confirmed" not in reply.text
+    assert [o.action for o in reply.options] == ["contacts:all", "menu"]

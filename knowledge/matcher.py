@@ -18,6 +18,7 @@ question. Scores are 0-100; settings decide where "answer" and "clarify" start.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import json
 import math
@@ -25,6 +26,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -34,10 +36,11 @@ from knowledge.model import KnowledgeBase
 from knowledge.normalize import Lexicon, Token, detect_language, fold, is_syllable, raw_tokens, telex_residue
 
 SMALLTALK_PREFIX = "smalltalk:"
+_WORD_RE = re.compile(r"[^\W_]+")
 CALIBRATION_PATH = Path(__file__).resolve().parent / "calibration.json"
 STOP_FACTOR = 0.15
 TYPO_CUTOFF = 78.0
-MAX_CANDIDATES = 400
+MAX_CANDIDATES = 80
 MAX_QUERY_TOKENS = 40
 MIN_CONTENT_WEIGHT = 2.0
 SMALLTALK_THRESHOLD = 45.0
@@ -102,10 +105,15 @@ def lexicon_from(language: dict) -> Lexicon:
     )
 
 
+_DOC_FIRST = {key[0] for key in _DOC_TYPES}
+
+
 def doc_refs(folds: list[str]) -> set[tuple[str, str]]:
     """Document references in a token list, as (type, number) with leading zeros dropped."""
     refs = set()
     for i in range(len(folds)):
+        if folds[i] not in _DOC_FIRST:
+            continue
         for key, kind in _DOC_TYPES.items():
             if tuple(folds[i : i + len(key)]) != key:
                 continue
@@ -123,8 +131,9 @@ def doc_refs(folds: list[str]) -> set[tuple[str, str]]:
 class _Phrasing:
     doc: str
     text: str
-    weights: dict[str, float]
-    accents: dict[str, frozenset[str]]
+    folds: frozenset[str]
+    accs: frozenset[str]  # the accented forms its words take
+    plain: frozenset[str]  # the words it writes without accents (so any accents may be meant)
     bigrams: frozenset[tuple[str, str]]
     total: float
     content: str
@@ -180,31 +189,27 @@ class Matcher:
         for talk in kb.smalltalk.values():
             docs[SMALLTALK_PREFIX + talk.id] = list(talk.patterns)
         self._build(docs)
-        en_words, vi_words = set(self.lexicon.stop_en), set()
-        for entry in kb.entries.values():
-            for q in entry.questions.get("en", ()):
-                en_words.update(fold(w) for w in re.findall(r"\w+", q))
-            for q in entry.questions.get("vi", ()):
-                vi_words.update(fold(w) for w in re.findall(r"\w+", q))
-        self._en_words = frozenset(en_words)
-        self._vi_words = frozenset(vi_words - self.lexicon.stop_en)
-        used = {" ".join(p.content.split()) for p in self.phrasings}
+        def words(lang: str) -> set[str]:
+            text = " ".join(q for e in kb.entries.values() for q in e.questions.get(lang, ())).lower()
+            return {fold(w) for w in set(_WORD_RE.findall(text))}
+
+        self._en_words = frozenset(words("en") | self.lexicon.stop_en)
+        self._vi_words = frozenset(words("vi") - self.lexicon.stop_en)
+        used = " | ".join(p.content for p in self.phrasings)
         places = (kb.language.get("synonyms.yaml") or {}).get("other_places") or []
         self.other_places = [
             key for key in {tuple(t.fold for t in raw_tokens(str(p))) for p in places}
-            if key and not any(" ".join(key) in text for text in used)
+            if key and f" {' '.join(key)} " not in f" {used} "
         ]
         self.home = [("thanh", "hoa"), ("xu", "thanh")]
-        self.known_refs: set[tuple[str, str]] = set()
         for entry in kb.entries.values():
-            for text in [*entry.all_questions(), *entry.keywords, *entry.answer.values()]:
+            for text in entry.answer.values():
                 self.known_refs |= doc_refs([t.fold for t in self.lexicon.normalize(text)])
 
     # -- index -----------------------------------------------------------------------------
     def _build(self, docs: dict[str, list[str]]) -> None:
-        tokenized: dict[str, list[tuple[str, list[Token]]]] = {
-            doc: [(text, self.lexicon.normalize(text)) for text in texts] for doc, texts in docs.items()
-        }
+        normalize = self.lexicon.normalize
+        tokenized = {doc: [(text, normalize(text)) for text in texts] for doc, texts in docs.items()}
         df: dict[str, int] = defaultdict(int)
         for items in tokenized.values():
             for tok in {t.fold for _, toks in items for t in toks}:
@@ -213,39 +218,44 @@ class Matcher:
         self._idf_max = math.log(1 + n / 0.5)
         self.weights = {tok: self._weight(tok, math.log(1 + n / d)) for tok, d in df.items()}
         self.unknown_weight = self._idf_max * 0.9
+        stop = {tok for tok in df if self.lexicon.is_stop(tok)}
         self.phrasings: list[_Phrasing] = []
+        self.known_refs: set[tuple[str, str]] = set()
         self.postings: dict[str, list[int]] = defaultdict(list)
         self.doc_tokens: dict[str, frozenset[str]] = {}
+        pairs: set[tuple[str, str]] = set()
+        # The accented forms each folded word takes in phrasings written with accents.
+        self.acc_forms: dict[str, set[str]] = defaultdict(set)
+        weights_of = self.weights
         for doc, items in tokenized.items():
             union: set[str] = set()
             for text, toks in items:
                 if not toks:
                     continue
                 folds = [t.fold for t in toks]
-                accents: dict[str, set[str]] = defaultdict(set)
-                for t in toks:
-                    accents[t.fold].add(t.acc if t.accented else "")
-                weights = {f: self.weights[f] for f in folds}
+                if not _DOC_FIRST.isdisjoint(folds):
+                    self.known_refs |= doc_refs(folds)
+                accented = [t for t in toks if t.accented]
+                if accented:
+                    for t in toks:
+                        self.acc_forms[t.fold].add(t.acc)
+                distinct = frozenset(folds)
+                bigrams = frozenset(itertools.pairwise(folds))
+                pairs |= bigrams
                 idx = len(self.phrasings)
                 self.phrasings.append(_Phrasing(
-                    doc=doc, text=text, weights=weights,
-                    accents={k: frozenset(v) for k, v in accents.items()},
-                    bigrams=frozenset(itertools.pairwise(folds)),
-                    total=sum(weights.values()) or 1.0,
-                    content=" ".join(f for f in folds if not self.lexicon.is_stop(f)) or " ".join(folds),
+                    doc=doc, text=text, folds=distinct,
+                    accs=frozenset(t.acc for t in accented),
+                    plain=frozenset(t.fold for t in toks if not t.accented),
+                    bigrams=bigrams,
+                    total=sum(weights_of[f] for f in distinct) or 1.0,
+                    content=" ".join(f for f in folds if f not in stop) or " ".join(folds),
                 ))
-                for f in weights:
+                for f in distinct:
                     self.postings[f].append(idx)
                 union.update(folds)
             self.doc_tokens[doc] = frozenset(union)
-        self.pairs: frozenset[tuple[str, str]] = frozenset(b for p in self.phrasings for b in p.bigrams)
-        # The accented forms each folded word takes in phrasings written with accents.
-        self.acc_forms: dict[str, set[str]] = defaultdict(set)
-        for items in tokenized.values():
-            for _, toks in items:
-                if any(t.accented for t in toks):
-                    for t in toks:
-                        self.acc_forms[t.fold].add(t.acc)
+        self.pairs = frozenset(pairs)
         self.vocab_by_len: dict[int, list[str]] = defaultdict(list)
         for tok in self.weights:
             if not tok.isdigit():
@@ -339,6 +349,7 @@ class Matcher:
         if not qtoks:
             return []
         q_total = sum(q.weight for q in qtoks) or 1.0
+        weights = self.weights
         by_fold = {q.fold: q for q in qtoks}
         q_bigrams = {b for b in itertools.pairwise(ordered) if b[0] != b[1]}
         bigram_w = {b: by_fold[b[0]].weight + by_fold[b[1]].weight for b in q_bigrams
@@ -358,14 +369,12 @@ class Matcher:
             matched = 0.0
             p_matched = 0.0
             for q in qtoks:
-                w = p.weights.get(q.fold)
-                if w is None or q.credit == 0.0:
+                if q.credit == 0.0 or q.fold not in p.folds:
                     continue
+                w = weights[q.fold]
                 credit = q.credit
-                if q.acc is not None:
-                    forms = p.accents[q.fold]
-                    if q.acc not in forms and "" not in forms:
-                        credit *= ACCENT_MISMATCH  # same letters, another word once accents are read
+                if q.acc is not None and q.acc not in p.accs and q.fold not in p.plain:
+                    credit *= ACCENT_MISMATCH  # same letters, another word once accents are read
                 matched += q.weight * credit
                 p_matched += w * credit
             if matched == 0.0:
@@ -394,19 +403,30 @@ class Matcher:
         return ranked[:limit]
 
     def _candidates(self, qtoks: list[_QTok]) -> Iterable[int]:
-        seen: set[int] = set()
-        for q in sorted(qtoks, key=lambda q: -q.weight):
-            if q.credit == 0.0:
-                continue
-            posting = self.postings.get(q.fold, ())
-            if len(seen) >= MAX_CANDIDATES and len(posting) > MAX_CANDIDATES:
-                break
-            seen.update(posting)
-        return seen
+        """The phrasings worth scoring in full: those sharing the most telling weight with the
+        question. Stop words only nominate candidates when nothing else does (small talk)."""
+        for use_stop in (False, True):
+            acc: dict[int, float] = defaultdict(float)
+            for q in qtoks:
+                if q.credit == 0.0 or (self.lexicon.is_stop(q.fold) and not use_stop):
+                    continue
+                w = q.weight * q.credit
+                for idx in self.postings.get(q.fold, ()):
+                    acc[idx] += w
+            if acc:
+                if len(acc) <= MAX_CANDIDATES:
+                    return acc.keys()
+                return [idx for idx, _ in heapq.nlargest(MAX_CANDIDATES, acc.items(), key=itemgetter(1))]
+        return ()
 
     @staticmethod
     def _mentions(folds: list[str], phrases: list[tuple[str, ...]]) -> bool:
-        return any(tuple(folds[i : i + len(p)]) == p for p in phrases for i in range(len(folds) - len(p) + 1))
+        firsts = {p[0] for p in phrases}
+        return any(
+            tuple(folds[i : i + len(p)]) == p
+            for i, f in enumerate(folds) if f in firsts
+            for p in phrases if p[0] == f
+        )
 
     def match(self, text: str, default_lang: str = "vi") -> MatchResult:
         lang = self.language(text, default_lang)

@@ -69,9 +69,10 @@ def canonical_tone(word: str) -> str:
 def clean(text: str) -> str:
     """NFC, no control or format characters, bounded length: safe to match, log or echo."""
     text = unicodedata.normalize("NFC", text[: MAX_MATCH_CHARS * 4])
-    text = "".join(
-        " " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text
-    )
+    if not text.isprintable():  # the per-character pass only when something needs removing
+        text = "".join(
+            " " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text
+        )
     return " ".join(text.split())[:MAX_MATCH_CHARS]
 
 
@@ -136,10 +137,13 @@ class Lexicon:
     contextual: dict[str, tuple[tuple[Token, ...], tuple[Token, ...] | None]] = field(default_factory=dict)
     # folded phrase (tuple of folds) -> canonical tokens; longest phrases tried first
     phrases: dict[tuple[str, ...], tuple[Token, ...]] = field(default_factory=dict)
-    max_phrase: int = 1
-    leading: list[tuple[Token, ...]] = field(default_factory=list)
-    trailing: list[tuple[Token, ...]] = field(default_factory=list)
-    particles: tuple[Token, ...] = ()
+    # first folded word of a phrase -> the phrase lengths starting with it, longest first
+    phrase_starts: dict[str, list[int]] = field(default_factory=dict)
+    # padding phrases, indexed by their first (leading) or last (trailing) folded word
+    leading: dict[str, list[tuple[Token, ...]]] = field(default_factory=dict)
+    trailing: dict[str, list[tuple[Token, ...]]] = field(default_factory=dict)
+    particles_acc: frozenset[str] = frozenset()
+    particles_fold: frozenset[str] = frozenset()
     stop_vi: frozenset[str] = frozenset()
     stop_en: frozenset[str] = frozenset()
     # accented forms of the Vietnamese stop words: "nghe" (listen) is one, "Nghệ" (An) is not
@@ -171,10 +175,17 @@ class Lexicon:
                     lex.expand.setdefault(canonical_tone(variant.strip().lower()), canonical)
                 elif len(key) > 1:
                     lex.phrases[key] = canonical
-                    lex.max_phrase = max(lex.max_phrase, len(key))
-        lex.leading = sorted((_phrase(p) for p in leading), key=len, reverse=True)
-        lex.trailing = sorted((_phrase(p) for p in trailing), key=len, reverse=True)
-        lex.particles = tuple(t for p in particles for t in _phrase(p))
+        starts: dict[str, set[int]] = {}
+        for key in lex.phrases:
+            starts.setdefault(key[0], set()).add(len(key))
+        lex.phrase_starts = {k: sorted(v, reverse=True) for k, v in starts.items()}
+        for pads, target, end in ((leading, lex.leading, 0), (trailing, lex.trailing, -1)):
+            for pad in sorted((_phrase(p) for p in pads), key=len, reverse=True):
+                if pad:
+                    target.setdefault(pad[end].fold, []).append(pad)
+        particle_tokens = [t for p in particles for t in _phrase(p)]
+        lex.particles_acc = frozenset(t.acc for t in particle_tokens)
+        lex.particles_fold = frozenset(t.fold for t in particle_tokens if not t.accented)
         vi_tokens = [t for w in stop_vi for t in _phrase(w)]
         lex.stop_vi = frozenset(t.fold for t in vi_tokens)
         lex.stop_vi_acc = frozenset(t.acc for t in vi_tokens)
@@ -196,7 +207,14 @@ class Lexicon:
         tokens = self._strip_padding(tokens)
         tokens = self._expand_tokens(tokens)
         tokens = self._rewrite_phrases(tokens)
-        return [t for t in tokens if not any(_same(t, p) for p in self.particles)] or tokens
+        kept = [t for t in tokens if not self._is_particle(t)]
+        return kept or tokens
+
+    def _is_particle(self, tok: Token) -> bool:
+        """"ha" typed bare may be the particle "hả"; "Hà" (Nội) typed with its accent never is."""
+        if tok.accented:
+            return tok.acc in self.particles_acc
+        return tok.fold in self.particles_fold or tok.acc in self.particles_acc
 
     def _expand_tokens(self, tokens: list[Token]) -> list[Token]:
         out: list[Token] = []
@@ -219,10 +237,12 @@ class Lexicon:
             return tokens
         out: list[Token] = []
         i = 0
-        while i < len(tokens):
-            for size in range(min(self.max_phrase, len(tokens) - i), 1, -1):
-                key = tuple(t.fold for t in tokens[i : i + size])
-                canonical = self.phrases.get(key)
+        n = len(tokens)
+        while i < n:
+            for size in self.phrase_starts.get(tokens[i].fold, ()):
+                if size > n - i:
+                    continue
+                canonical = self.phrases.get(tuple(t.fold for t in tokens[i : i + size]))
                 if canonical is not None:
                     out.extend(canonical)
                     i += size
@@ -236,11 +256,11 @@ class Lexicon:
         changed = True
         while changed and tokens:
             changed = False
-            for pad in self.leading:
+            for pad in self.leading.get(tokens[0].fold, ()):
                 if len(pad) < len(tokens) and all(map(_same, tokens[: len(pad)], pad)):
                     tokens, changed = tokens[len(pad) :], True
                     break
-            for pad in self.trailing:
+            for pad in self.trailing.get(tokens[-1].fold, ()) if tokens else ():
                 if len(pad) < len(tokens) and all(map(_same, tokens[-len(pad) :], pad)):
                     tokens, changed = tokens[: -len(pad)], True
                     break

@@ -119,11 +119,6 @@ class User:
     last_seen: float
     opted_in: bool
 
-    @property
-    def is_new(self) -> bool:
-        """First message ever (or since deleting their data): nothing else is stored about them."""
-        return self.first_seen == self.last_seen
-
 
 def new_ref() -> str:
     """A short code a person can quote when asking about their feedback, e.g. GY-7K3QM9."""

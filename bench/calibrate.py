@@ -28,7 +28,7 @@ from handlers.ask import Asker  # noqa: E402
 from knowledge.loader import DEFAULT_DIR, load_dir  # noqa: E402
 from knowledge.matcher import CALIBRATION_PATH, SMALLTALK_PREFIX, Matcher, feature_vector  # noqa: E402
 
-TARGET_OOS_REFUSED = 0.93
+TARGET_OOS_REFUSED = 0.92
 
 
 def samples(matcher: Matcher, asker: Asker, path: Path) -> list[tuple[list[float], int, dict]]:
@@ -50,7 +50,7 @@ def samples(matcher: Matcher, asker: Asker, path: Path) -> list[tuple[list[float
         else:
             lang = matcher.language(case["q"])
             label = int(judge(case, "answer", asker.entry_reply(top.entry_id, lang).text))
-        out.append((feature_vector(entries), label, case))
+        out.append((feature_vector(entries, matcher.related), label, case))
     return out
 
 

@@ -57,10 +57,13 @@ _DURATIONS = {"nam", "thang", "ngay", "tuan", "year", "years", "month", "months"
 
 
 
-def feature_vector(entries: list[Candidate]) -> list[float]:
-    """What the confidence model reads: the top entry's match features and its lead on the next."""
+def feature_vector(entries: list[Candidate], related: frozenset[tuple[str, str]] = frozenset()
+                   ) -> list[float]:
+    """What the confidence model reads: the top entry's match features and its lead on the next
+    candidate that is not a close relative of it (two related entries both answer the question)."""
     top = entries[0]
-    lead = top.features[0] - (entries[1].features[0] if len(entries) > 1 else 0.0)
+    rival = next((c for c in entries[1:] if (top.entry_id, c.entry_id) not in related), None)
+    lead = top.features[0] - (rival.features[0] if rival else 0.0)
     return [*top.features, lead]
 
 
@@ -81,8 +84,9 @@ class Calibration:
         except (OSError, ValueError, KeyError, TypeError):
             return cls()  # uncalibrated: the ranking score stands in for confidence
 
-    def confidence(self, entries: list[Candidate]) -> float:
-        x = feature_vector(entries)
+    def confidence(self, entries: list[Candidate], related: frozenset[tuple[str, str]] = frozenset()
+                   ) -> float:
+        x = feature_vector(entries, related)
         if len(self.weights) != len(x) + 1:
             return entries[0].score
         z = self.weights[0] + sum(w * v for w, v in zip(self.weights[1:], x, strict=True))
@@ -202,6 +206,9 @@ class Matcher:
             if key and f" {' '.join(key)} " not in f" {used} "
         ]
         self.home = [("thanh", "hoa"), ("xu", "thanh")]
+        self.related = frozenset(
+            pair for e in kb.entries.values() for r in e.related for pair in ((e.id, r), (r, e.id))
+        )
         for entry in kb.entries.values():
             for text in entry.answer.values():
                 self.known_refs |= doc_refs([t.fold for t in self.lexicon.normalize(text)])
@@ -337,7 +344,9 @@ class Matcher:
                     # A corrected word counts, but less than a word typed right.
                     q = _QTok(fixed[0], self.weights[fixed[0]], fixed[1] * 0.85, None)
                 else:
-                    q = _QTok(t.fold, self.unknown_weight, 0.0, None)
+                    # An unknown small number ("5 năm") is a quantity, not a telling identifier.
+                    small_number = t.fold.isdigit() and len(t.fold) <= 2
+                    q = _QTok(t.fold, self.unknown_weight * (0.3 if small_number else 1.0), 0.0, None)
             out[q.fold] = q
             sequence.append(q.fold)
         return list(out.values()), sequence
@@ -449,7 +458,7 @@ class Matcher:
                 return MatchResult("smalltalk", lang, ranked, confidence=top.score)
             return MatchResult("fallback", lang, ranked, reason="low-score")
         entries = [c for c in ranked if not c.entry_id.startswith(SMALLTALK_PREFIX)]
-        confidence = self.calibration.confidence(entries)
+        confidence = self.calibration.confidence(entries, self.related)
         if confidence >= self.answer_threshold:
             return MatchResult("answer", lang, entries, confidence=confidence)
         if confidence >= self.clarify_threshold:

@@ -152,3 +152,21 @@ def test_kb_files_are_plain_yaml(kb):
 
     for path in DEFAULT_DIR.rglob("*.yaml"):
         assert yaml.safe_load(path.read_text(encoding="utf-8")) is not None, path
+
+
+@pytest.mark.parametrize(
+    ("lang", "old_body", "now"),
+    [
+        ("vi", "sở kế hoạch và đầu tư", "sở tài chính"),
+        ("vi", "huyện", "1/7/2025"),
+        ("vi", "ban tuyên giáo tỉnh ủy", "tuyên giáo và dân vận"),
+        ("vi", "vcci chi nhánh thanh hóa", "ninh bình"),
+        ("en", "planning and investment", "finance"),
+    ],
+)
+def test_reorganised_bodies_always_come_with_what_they_are_now(kb, lang, old_body, now):
+    """Nobody may be sent to a body that no longer exists: an answer naming one says what replaced it."""
+    for entry in kb.entries.values():
+        text = entry.answer[lang].lower()
+        if old_body in text:
+            assert now in text, f"{entry.id} ({lang}) names '{old_body}' without saying it is now '{now}'"

@@ -25,5 +25,6 @@ def build_app(settings: Settings) -> App:
     kb = load_dir(settings.KNOWLEDGE_DIR)
     matcher = Matcher(kb, settings.MATCH_ANSWER_THRESHOLD, settings.MATCH_CLARIFY_THRESHOLD)
     # The database is opened lazily, by the first message: `ask` and `kb` never touch it.
-    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH), retention_days=settings.DATA_RETENTION_DAYS)
+    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH), retention_days=settings.DATA_RETENTION_DAYS,
+                    admins=settings.admins)
     return App(settings, kb, matcher, router)

@@ -7,6 +7,7 @@ two in step.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -40,6 +41,26 @@ def read_env_file(path: str | os.PathLike[str]) -> dict[str, str]:
     return values
 
 
+def parse_admin_ids(raw: str) -> frozenset[tuple[str, str]]:
+    """"123, zalo:abc" -> {("telegram", "123"), ("zalo", "abc")}. Ids, not usernames: a username
+    can be changed (or taken over), an id cannot."""
+    admins: set[tuple[str, str]] = set()
+    for item in raw.replace(";", ",").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        channel, sep, uid = item.partition(":")
+        if not sep:
+            channel, uid = "telegram", item
+        channel, uid = channel.strip().lower(), uid.strip()
+        if channel not in ("telegram", "zalo") or not uid:
+            raise ValueError(f"ADMIN_IDS: {item!r} is not a Telegram id or zalo:<id>")
+        if channel == "telegram" and not uid.isdigit():
+            raise ValueError(f"ADMIN_IDS: {item!r} must be a numeric Telegram user id (not a @username)")
+        admins.add((channel, uid))
+    return frozenset(admins)
+
+
 @dataclass(frozen=True)
 class Settings:
     KNOWLEDGE_DIR: str = str(DEFAULT_DIR)
@@ -59,6 +80,14 @@ class Settings:
     FLOOD_WINDOW_SECONDS: float = 60.0
     FLOOD_MUTE_SECONDS: float = 60.0
     DATA_RETENTION_DAYS: int = 365
+    # Administrators (issue 4): Telegram user ids, "zalo:<id>" for Zalo; a group for notifications
+    ADMIN_IDS: str = ""
+    ADMIN_CHAT_ID: str = ""
+
+    @property
+    def admins(self) -> frozenset[tuple[str, str]]:
+        """(channel, user id) pairs; validated in ``load``."""
+        return parse_admin_ids(self.ADMIN_IDS)
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, env_file: str | None = ".env") -> Settings:
@@ -88,6 +117,13 @@ class Settings:
                 raise SettingsError(f"{name} must be between 0 and 100, got {value}")
         if answer is not None and clarify is not None and clarify > answer:
             raise SettingsError("MATCH_CLARIFY_THRESHOLD must not be above MATCH_ANSWER_THRESHOLD")
+        try:
+            settings.admins  # noqa: B018 - validates ADMIN_IDS
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from exc
+        if settings.ADMIN_CHAT_ID and not re.fullmatch(r"-?\d+", settings.ADMIN_CHAT_ID.strip()):
+            raise SettingsError(f"ADMIN_CHAT_ID must be a Telegram chat id (a number), "
+                                f"got {settings.ADMIN_CHAT_ID!r}")
         if not 0 <= settings.WEBHOOK_PORT <= 65535:
             raise SettingsError(f"WEBHOOK_PORT must be a port number, got {settings.WEBHOOK_PORT}")
         return settings

@@ -101,6 +101,19 @@ MIGRATIONS: list[tuple[str, Migration]] = [
         PRIMARY KEY (channel, user_id)
     ) WITHOUT ROWID;
     """),
+    # Issue 4: every administrator action, with what it changed (JSON before / after).
+    ("audit_log", """
+    CREATE TABLE audit_log (
+        id          INTEGER PRIMARY KEY,
+        admin       TEXT NOT NULL,                -- channel:user_id
+        action      TEXT NOT NULL,
+        target      TEXT,                         -- e.g. the entry id
+        before      TEXT,                         -- JSON or NULL
+        after       TEXT,                         -- JSON or NULL
+        created_at  REAL NOT NULL
+    );
+    CREATE INDEX audit_time ON audit_log (created_at);
+    """),
 ]
 
 INSERT_QUESTION = ("INSERT INTO questions (channel, user_id, text, lang, outcome, entry_id, score, asked_at)"
@@ -367,9 +380,38 @@ class Storage:
                 counts[table] = cur.rowcount
         return counts
 
+    # -- administrators ------------------------------------------------------------------------
+    async def audit(self, admin: str, action: str, target: str | None = None,
+                    before: object = None, after: object = None,
+                    db: aiosqlite.Connection | None = None) -> None:
+        """One audit record; pass ``db`` inside ``transaction()`` so it commits with the change."""
+        params = (admin, action, target, _json_or_none(before), _json_or_none(after), time.time())
+        sql = ("INSERT INTO audit_log (admin, action, target, before, after, created_at)"
+               " VALUES (?, ?, ?, ?, ?, ?)")
+        if db is not None:
+            await db.execute(sql, params)
+        else:
+            await self._write(sql, params)
+
+    async def audit_log(self, limit: int = 20, target: str | None = None) -> list[dict]:
+        """Newest first; ``before``/``after`` decoded."""
+        sql, params = "SELECT * FROM audit_log", ()
+        if target is not None:
+            sql, params = sql + " WHERE target = ?", (target,)
+        async with self.db.execute(sql + " ORDER BY id DESC LIMIT ?", (*params, limit)) as cur:
+            rows = [dict(row) for row in await cur.fetchall()]
+        for row in rows:
+            for key in ("before", "after"):
+                row[key] = json.loads(row[key]) if row[key] else None
+        return rows
+
     async def ping(self) -> bool:
         async with self.db.execute("SELECT 1") as cur:
             return (await cur.fetchone()) is not None
+
+
+def _json_or_none(value: object) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _load_state(raw: str, channel: str, user_id: str) -> dict | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.storage import Storage, User
 from handlers.messages import Incoming
@@ -17,6 +18,14 @@ class Ctx:
     kb: KnowledgeBase
     storage: Storage
     retention_days: int
+    # Administrators (issue 4): whether this person is one, and the live knowledge base they edit.
+    admin: bool = False
+    live: Any = None
+
+    @property
+    def who(self) -> str:
+        """How the audit log names a person: "telegram:123"."""
+        return f"{self.msg.channel}:{self.msg.user_id}"
 
     @property
     def channel(self) -> str:

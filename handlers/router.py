@@ -11,7 +11,7 @@ import logging
 import re
 
 from bot.storage import Storage
-from handlers import contacts, feedback, language, privacy, rating
+from handlers import admin, contacts, feedback, language, privacy, rating
 from handlers.ask import Asker, topic_options
 from handlers.context import Ctx
 from handlers.help import COMMANDS, help_reply, start_reply
@@ -28,8 +28,9 @@ MENU_WORDS = {"menu"}
 KNOWN_COMMANDS = {name for name, _ in COMMANDS} | {"trogiup"}
 # Multi-step flows: name in the state -> module with on_text / on_action; and the action kinds
 # each flow owns (any other action, or a command, ends the flow).
-FLOWS = {feedback.FLOW: feedback, privacy.FLOW: privacy}
-FLOW_ACTIONS = {feedback.FLOW: {"fb", "cancel"}, privacy.FLOW: {"del", "cancel"}}
+FLOWS = {feedback.FLOW: feedback, privacy.FLOW: privacy, admin.FLOW: admin}
+FLOW_ACTIONS = {feedback.FLOW: {"fb", "cancel"}, privacy.FLOW: {"del", "cancel"},
+                admin.FLOW: {"ad", "cancel"}}
 HAS_WORD = re.compile(r"\w")
 # A flow left alone this long is abandoned: a question typed days after /gopy is a question.
 STATE_TTL = 6 * 3600
@@ -45,12 +46,13 @@ def parse_command(text: str) -> tuple[str, str] | None:
 
 class Router:
     def __init__(self, kb: KnowledgeBase, matcher: Matcher, storage: Storage | None = None, *,
-                 retention_days: int = 365):
+                 retention_days: int = 365, admins: frozenset[tuple[str, str]] = frozenset()):
         self.kb = kb
         self.asker = Asker(kb, matcher)
         # Without a storage (quick scripts, the old tests) everything lives in memory until exit.
         self.storage = storage or Storage(":memory:")
         self.retention_days = retention_days
+        self.admins = admins  # (channel, user id) pairs from ADMIN_IDS
         self._locks = KeyedLocks()
 
     async def close(self) -> None:
@@ -67,7 +69,8 @@ class Router:
         await self.storage.open()
         async with self._locks.hold((msg.channel, msg.user_id)):
             user, state = await self.storage.arrive(msg.channel, msg.user_id, msg.lang, STATE_TTL)
-            ctx = Ctx(msg, user, user.language, self.kb, self.storage, self.retention_days)
+            ctx = Ctx(msg, user, user.language, self.kb, self.storage, self.retention_days,
+                      admin=(msg.channel, msg.user_id) in self.admins)
             if msg.action:
                 return await self._on_action(ctx, msg.action, state)
             return await self._on_text(ctx, msg.text.strip(), state)
@@ -112,6 +115,11 @@ class Router:
 
     async def _on_command(self, ctx: Ctx, name: str, arg: str) -> Reply:
         lang = ctx.lang
+        if name in admin.COMMANDS:
+            if ctx.admin:
+                return await admin.on_command(ctx, name, arg)
+            log.warning("admin command /%s refused: %s:%s is not in ADMIN_IDS",
+                        name, ctx.channel, ctx.user_id)
         if name == "start":
             return start_reply(self.kb, lang)
         if name in ("help", "trogiup"):
@@ -170,4 +178,8 @@ class Router:
             return await privacy.start(ctx)
         if kind == "cmd":
             return await self._on_command(ctx, arg, "")
+        if kind == "ad":
+            if ctx.admin:
+                return await admin.on_action(ctx, None, arg)
+            log.warning("admin option refused: %s:%s is not in ADMIN_IDS", ctx.channel, ctx.user_id)
         return Reply(t("unknown_option", lang), "fallback", lang, topic_options(self.kb, lang))

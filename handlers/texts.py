@@ -235,6 +235,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Xin lỗi, đã có lỗi xảy ra. Bạn vui lòng thử lại sau giây lát.",
         "en": "Sorry, something went wrong. Please try again in a moment.",
     },
+    # -- administrators (issue 4) ---------------------------------------------------------------
+    "adm_menu": {
+        "vi": "Quản trị nội dung. Bạn muốn làm gì?",
+        "en": "Content administration. What would you like to do?",
+    },
+    "adm_audit": {"vi": "📜 Nhật ký quản trị", "en": "📜 Audit log"},
+    "adm_audit_title": {"vi": "Nhật ký quản trị (mới nhất trước):", "en": "Audit log (newest first):"},
+    "adm_audit_empty": {"vi": "Chưa có thao tác quản trị nào.", "en": "No administrator actions yet."},
+    "adm_back": {"vi": "⬅️ Menu quản trị", "en": "⬅️ Admin menu"},
 }
 
 

@@ -1,0 +1,80 @@
+"""An in-process Telegram bot with administrators, for the issue-4 tests (see test_telegram.Harness)."""
+
+from __future__ import annotations
+
+import html
+
+from bot.settings import Settings
+from bot.storage import Storage
+from bot.telegram import RetryingRateLimiter, TelegramBot
+from handlers.router import Router
+from tests.bot.telegram_fakes import TOKEN, FakeRequest, callback, callback_data, message, to_update
+
+ADMIN = 1001
+ADMIN2 = 1002
+CITIZEN = 42
+
+
+class AdminHarness:
+    """One bot on one database; ``restart()`` builds a new Application and router on the same file."""
+
+    def __init__(self, kb, matcher, db_path, **settings):
+        self.kb, self.matcher, self.db_path = kb, matcher, db_path
+        self.settings = Settings(TELEGRAM_BOT_TOKEN=TOKEN, ADMIN_IDS=f"{ADMIN},{ADMIN2},zalo:77", **settings)
+        self._build()
+
+    def _build(self) -> None:
+        self.storage = Storage(self.db_path)
+        self.router = Router(self.kb, self.matcher, self.storage, retention_days=365,
+                             admins=self.settings.admins)
+        self.bot = TelegramBot(self.router, self.settings)
+        self.request = FakeRequest()
+        self.app = self.bot.build(request=self.request, rate_limiter=RetryingRateLimiter(backoff=0.01))
+
+    async def start(self) -> AdminHarness:
+        await self.storage.open()
+        await self.app.initialize()
+        self.request.clear()
+        return self
+
+    async def stop(self) -> None:
+        await self.app.shutdown()
+        await self.router.close()
+
+    async def restart(self) -> AdminHarness:
+        await self.stop()
+        self._build()
+        return await self.start()
+
+    async def feed(self, data: dict) -> list[tuple[str, dict]]:
+        before = len(self.request.calls)
+        await self.app.process_update(to_update(data, self.app.bot))
+        calls = self.request.calls[before:]
+        for name, params in calls:
+            if name in ("sendMessage", "editMessageText"):
+                assert "<" not in params["text"] and ">" not in params["text"]
+                assert all(len(d.encode()) <= 64 for d in callback_data(params))
+        return calls
+
+    async def say(self, text: str, user_id: int = ADMIN, **kw) -> dict:
+        """The last message the bot sent (or edited) in reply."""
+        calls = await self.feed(message(text, user_id=user_id, **kw))
+        return [p for n, p in calls if n in ("sendMessage", "editMessageText")][-1]
+
+    async def press(self, data: str, user_id: int = ADMIN, **kw) -> dict:
+        calls = await self.feed(callback(data, user_id=user_id, **kw))
+        return [p for n, p in calls if n in ("sendMessage", "editMessageText")][-1]
+
+    async def press_label(self, reply: dict, label_part: str, user_id: int = ADMIN) -> dict:
+        """Presses the button under ``reply`` whose label contains ``label_part``."""
+        from tests.bot.telegram_fakes import keyboard_of
+
+        for row in keyboard_of(reply):
+            for button in row:
+                if label_part in button["text"]:
+                    return await self.press(button["callback_data"], user_id=user_id)
+        raise AssertionError(f"no button with {label_part!r} in {keyboard_of(reply)}")
+
+
+def text_of(params: dict) -> str:
+    return html.unescape(params["text"])

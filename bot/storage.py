@@ -114,6 +114,21 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     );
     CREATE INDEX audit_time ON audit_log (created_at);
     """),
+    # Issue 4: knowledge-base changes made from the chat, one row per version of an entry
+    # (see knowledge/overlay.py for how they combine with the YAML files).
+    ("kb_versions", """
+    CREATE TABLE kb_versions (
+        id          INTEGER PRIMARY KEY,
+        entry_id    TEXT NOT NULL,
+        version     INTEGER NOT NULL,             -- 1, 2, ... per entry; 0 is the YAML file
+        action      TEXT NOT NULL,                -- add | edit | hide | restore | rollback | ...
+        data        TEXT NOT NULL,                -- JSON: the whole entry after the change
+        base        TEXT NOT NULL DEFAULT '',     -- fingerprint of the file's entry it was made over
+        admin       TEXT NOT NULL,
+        created_at  REAL NOT NULL,
+        UNIQUE (entry_id, version)                -- two saves over the same version: one fails
+    );
+    """),
 ]
 
 INSERT_QUESTION = ("INSERT INTO questions (channel, user_id, text, lang, outcome, entry_id, score, asked_at)"
@@ -121,6 +136,15 @@ INSERT_QUESTION = ("INSERT INTO questions (channel, user_id, text, lang, outcome
 # Tables holding one person's data, for deletion and retention; each has channel and user_id.
 PERSONAL_TABLES = ("questions", "ratings", "feedback", "unanswered", "conversation_state")
 REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or typed back
+
+
+class VersionConflict(Exception):
+    """Someone saved a newer version of the entry since this change was started; ``latest`` is it."""
+
+    def __init__(self, entry_id: str, latest: dict | None):
+        super().__init__(f"entry {entry_id} changed meanwhile")
+        self.entry_id = entry_id
+        self.latest = latest
 
 
 @dataclass(frozen=True)
@@ -405,9 +429,61 @@ class Storage:
                 row[key] = json.loads(row[key]) if row[key] else None
         return rows
 
+    # -- knowledge-base versions (issue 4) ------------------------------------------------------
+    async def kb_latest(self) -> list[dict]:
+        """The newest version of every entry changed from the chat."""
+        async with self.db.execute(
+            "SELECT v.* FROM kb_versions v JOIN (SELECT entry_id, MAX(version) AS top FROM kb_versions"
+            " GROUP BY entry_id) m ON v.entry_id = m.entry_id AND v.version = m.top ORDER BY v.entry_id"
+        ) as cur:
+            return [_version_row(row) for row in await cur.fetchall()]
+
+    async def kb_history(self, entry_id: str) -> list[dict]:
+        """Every chat version of one entry, oldest first."""
+        async with self.db.execute("SELECT * FROM kb_versions WHERE entry_id = ? ORDER BY version",
+                                   (entry_id,)) as cur:
+            return [_version_row(row) for row in await cur.fetchall()]
+
+    async def kb_version(self, entry_id: str) -> int:
+        """The entry's current version number: 0 when it was never changed from the chat."""
+        async with self.db.execute("SELECT COALESCE(MAX(version), 0) FROM kb_versions WHERE entry_id = ?",
+                                   (entry_id,)) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def save_kb_version(self, entry_id: str, expected: int, action: str, data: dict, base: str,
+                              admin: str, before: dict | None = None) -> int:
+        """Stores version ``expected + 1`` and its audit record in one transaction.
+
+        Optimistic locking: ``expected`` is the version the administrator started from; if someone
+        saved a version since, nothing is written and ``VersionConflict`` carries theirs."""
+        async with self.transaction() as db:
+            async with db.execute("SELECT COALESCE(MAX(version), 0) FROM kb_versions WHERE entry_id = ?",
+                                  (entry_id,)) as cur:
+                row = await cur.fetchone()
+            current = int(row[0]) if row else 0
+            if current != expected:
+                async with db.execute("SELECT * FROM kb_versions WHERE entry_id = ? AND version = ?",
+                                      (entry_id, current)) as cur:
+                    latest = await cur.fetchone()
+                raise VersionConflict(entry_id, _version_row(latest) if latest else None)
+            await db.execute(
+                "INSERT INTO kb_versions (entry_id, version, action, data, base, admin, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (entry_id, expected + 1, action, json.dumps(data, ensure_ascii=False), base, admin,
+                 time.time()))
+            await self.audit(admin, action, entry_id, before, data, db=db)
+        return expected + 1
+
     async def ping(self) -> bool:
         async with self.db.execute("SELECT 1") as cur:
             return (await cur.fetchone()) is not None
+
+
+def _version_row(row: aiosqlite.Row) -> dict:
+    out = dict(row)
+    out["data"] = json.loads(out["data"])
+    return out
 
 
 def _json_or_none(value: object) -> str | None:

@@ -15,6 +15,7 @@ from handlers import admin, contacts, feedback, language, privacy, rating
 from handlers.ask import Asker, topic_options
 from handlers.context import Ctx
 from handlers.help import COMMANDS, help_reply, start_reply
+from handlers.livekb import LiveKB, Snapshot
 from handlers.locks import KeyedLocks
 from handlers.menu import menu_reply, topic_reply
 from handlers.messages import Incoming, Reply
@@ -46,14 +47,24 @@ def parse_command(text: str) -> tuple[str, str] | None:
 
 class Router:
     def __init__(self, kb: KnowledgeBase, matcher: Matcher, storage: Storage | None = None, *,
-                 retention_days: int = 365, admins: frozenset[tuple[str, str]] = frozenset()):
-        self.kb = kb
-        self.asker = Asker(kb, matcher)
+                 retention_days: int = 365, admins: frozenset[tuple[str, str]] = frozenset(),
+                 knowledge_dir: str | None = None):
+        # The knowledge base changes while the bot runs (administrators' edits, /reload): always
+        # read it through ``self.live``, never keep a reference across awaits.
+        self.live = LiveKB(kb, matcher, knowledge_dir)
         # Without a storage (quick scripts, the old tests) everything lives in memory until exit.
         self.storage = storage or Storage(":memory:")
         self.retention_days = retention_days
         self.admins = admins  # (channel, user id) pairs from ADMIN_IDS
         self._locks = KeyedLocks()
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.live.kb
+
+    @property
+    def asker(self) -> Asker:
+        return self.live.asker
 
     async def close(self) -> None:
         await self.storage.close()
@@ -67,10 +78,11 @@ class Router:
     async def handle(self, msg: Incoming) -> Reply:
         """Async because behaviours read and write storage; one message per person at a time."""
         await self.storage.open()
+        await self.live.ensure_loaded(self.storage)
         async with self._locks.hold((msg.channel, msg.user_id)):
             user, state = await self.storage.arrive(msg.channel, msg.user_id, msg.lang, STATE_TTL)
             ctx = Ctx(msg, user, user.language, self.kb, self.storage, self.retention_days,
-                      admin=(msg.channel, msg.user_id) in self.admins)
+                      admin=(msg.channel, msg.user_id) in self.admins, live=self.live)
             if msg.action:
                 return await self._on_action(ctx, msg.action, state)
             return await self._on_text(ctx, msg.text.strip(), state)
@@ -97,21 +109,24 @@ class Router:
         return await self.ask(ctx, text)
 
     async def ask(self, ctx: Ctx, text: str) -> Reply:
-        reply = self.asker.ask(text, ctx.lang)
+        snap = self.live.snap  # one knowledge base for the whole reply, even if an edit lands meanwhile
+        reply = snap.asker.ask(text, ctx.lang)
         unanswered = reply.status == "fallback" and bool(HAS_WORD.search(text))
         qid = await self.storage.log_question(ctx.channel, ctx.user_id, text, reply.lang, reply.status,
                                               reply.entry_id, reply.score, unanswered=unanswered)
         if reply.status == "answer":
-            return self._answer(reply.entry_id or "", reply.lang, reply.score, qid)
+            return self._answer(reply.entry_id or "", reply.lang, reply.score, qid, snap)
         return reply
 
-    def _answer(self, entry_id: str, lang: str, score: float = 100.0, qid: int = 0) -> Reply:
-        reply = self.asker.entry_reply(entry_id, lang, score=score)
+    def _answer(self, entry_id: str, lang: str, score: float = 100.0, qid: int = 0,
+                snap: Snapshot | None = None) -> Reply:
+        snap = snap or self.live.snap
+        reply = snap.asker.entry_reply(entry_id, lang, score=score)
         if reply.status != "answer":
             return reply
         # The full text: channels split long answers into several messages instead of cutting.
-        reply.text = self.asker.render_entry(self.kb.entries[entry_id], lang)
-        return rating.with_rating(self.kb, reply, qid)
+        reply.text = snap.asker.render_entry(snap.kb.entries[entry_id], lang)
+        return rating.with_rating(snap.kb, reply, qid)
 
     async def _on_command(self, ctx: Ctx, name: str, arg: str) -> Reply:
         lang = ctx.lang

@@ -240,10 +240,213 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Quản trị nội dung. Bạn muốn làm gì?",
         "en": "Content administration. What would you like to do?",
     },
+    "adm_notes": {"vi": "⚠️ Cần lưu ý:", "en": "⚠️ Please note:"},
+    "adm_note_superseded": {
+        "vi": ("{id}: tệp dữ liệu YAML đã có bản mới hơn nên bot đang dùng bản trong tệp thay cho phiên "
+               "bản {v} sửa từ chat. Bản sửa của bạn vẫn được lưu: mở câu trả lời → Lịch sử để dùng lại."),
+        "en": ("{id}: the YAML file has a newer version, so the bot now uses the file instead of chat "
+               "version {v}. Your version is kept: open the entry → History to use it again."),
+    },
+    "adm_note_orphan": {
+        "vi": "{id}: câu trả lời này không còn trong tệp YAML; bot vẫn dùng phiên bản {v} sửa từ chat.",
+        "en": "{id}: this entry is no longer in the YAML files; the bot keeps using chat version {v}.",
+    },
+    "adm_note_invalid": {
+        "vi": ("{id}: phiên bản {v} sửa từ chat dùng chủ đề hoặc nguồn không còn trong tệp dữ liệu nên "
+               "chưa được áp dụng. Mở câu trả lời để sửa lại."),
+        "en": ("{id}: chat version {v} refers to a topic or source the files no longer have, so it is not "
+               "applied. Open the entry to fix it."),
+    },
+    "adm_add": {"vi": "➕ Thêm câu trả lời mới", "en": "➕ Add an entry"},
+    "adm_find": {"vi": "✏️ Tìm và sửa câu trả lời", "en": "✏️ Find and edit an entry"},
+    "adm_hidden": {"vi": "🙈 Câu trả lời đang ẩn", "en": "🙈 Hidden entries"},
     "adm_audit": {"vi": "📜 Nhật ký quản trị", "en": "📜 Audit log"},
+    "adm_back": {"vi": "⬅️ Menu quản trị", "en": "⬅️ Admin menu"},
+    "adm_stale": {
+        "vi": "Bước này đã kết thúc (đã lưu, đã hủy hoặc quá hạn). Bạn chọn lại từ menu quản trị nhé.",
+        "en": "That step is over (saved, cancelled or expired). Please start again from the admin menu.",
+    },
+    "adm_find_prompt": {
+        "vi": "Gõ vài từ của câu hỏi (như người dân hỏi) hoặc mã câu trả lời để tìm.",
+        "en": "Type a few words of the question (as people ask it) or the entry's id.",
+    },
+    "adm_find_none": {
+        "vi": "Không tìm thấy câu trả lời nào phù hợp. Bạn gõ từ khác, hoặc chọn Hủy.",
+        "en": "No matching entry. Try other words, or choose Cancel.",
+    },
+    "adm_find_results": {"vi": "Chọn câu trả lời cần xem hoặc sửa:", "en": "Pick the entry to view or edit:"},
+    "adm_pick": {
+        "vi": "Ở bước này bạn hãy chọn một nút bên dưới.",
+        "en": "At this step, please choose one of the buttons below.",
+    },
+    "adm_fix": {"vi": "Chưa lưu được, bạn sửa giúp:", "en": "This cannot be used yet; please fix:"},
+    "adm_ask_topic": {
+        "vi": "Câu trả lời này thuộc chủ đề nào?",
+        "en": "Which topic does this entry belong to?",
+    },
+    "adm_ask_phrasings": {
+        "vi": ("Gõ các câu hỏi mà người dân hay hỏi về nội dung này, mỗi dòng một câu. Càng nhiều cách hỏi "
+               "càng tốt (có dấu, không dấu, viết tắt, tiếng Anh đều được)."),
+        "en": ("Type the questions people ask about this, one per line. The more ways of asking, the better "
+               "(with or without diacritics, abbreviations, English)."),
+    },
+    "adm_ask_phrasings_edit": {
+        "vi": ("Các câu hỏi hiện có:\n{current}\n\nGõ câu hỏi mới để thêm, mỗi dòng một câu. Để bỏ một câu, "
+               "gõ dấu trừ rồi số thứ tự của câu đó, ví dụ: -3"),
+        "en": ("Current questions:\n{current}\n\nType new questions to add, one per line. To remove one, "
+               "type a minus and its number, e.g. -3"),
+    },
+    "adm_ask_answer": {
+        "vi": "Gõ câu trả lời bằng tiếng Việt (chữ thường, không cần định dạng; tối đa 3.500 ký tự).",
+        "en": "Type the answer in Vietnamese (plain text, no formatting; at most 3,500 characters).",
+    },
+    "adm_ask_answer_en": {
+        "vi": "Gõ câu trả lời bằng tiếng Anh (không bắt buộc).",
+        "en": "Type the answer in English (optional).",
+    },
+    "adm_current": {"vi": "Nội dung hiện tại:\n{text}", "en": "Current text:\n{text}"},
+    "adm_ask_source": {
+        "vi": "Câu trả lời dựa trên nguồn nào? (chỉ chọn nguồn đã được duyệt)",
+        "en": "Which source is the answer based on? (approved sources only)",
+    },
+    "adm_save": {"vi": "✅ Lưu và áp dụng", "en": "✅ Save and publish"},
+    "adm_preview_add": {"vi": "Xem trước câu trả lời mới ({id}):", "en": "Preview of the new entry ({id}):"},
+    "adm_preview_edit": {"vi": "Thay đổi sẽ lưu cho", "en": "Changes to be saved to"},
+    "adm_preview_hide": {"vi": "Ẩn câu trả lời", "en": "Hide the entry"},
+    "adm_preview_restore": {"vi": "Khôi phục câu trả lời", "en": "Restore the entry"},
+    "adm_preview_rollback": {"vi": "Quay về phiên bản cũ của", "en": "Roll back"},
+    "adm_confirm": {
+        "vi": "Chọn \"Lưu và áp dụng\" để người dân nhận nội dung này ngay, hoặc \"Hủy\".",
+        "en": "Choose \"Save and publish\" to make this live at once, or \"Cancel\".",
+    },
+    "adm_no_change": {"vi": "(không có gì thay đổi)", "en": "(nothing changes)"},
+    "adm_f_id": {"vi": "Mã", "en": "Id"},
+    "adm_f_topic": {"vi": "Chủ đề", "en": "Topic"},
+    "adm_f_questions": {"vi": "Câu hỏi", "en": "Questions"},
+    "adm_f_answer_vi": {"vi": "Trả lời (tiếng Việt)", "en": "Answer (Vietnamese)"},
+    "adm_f_answer_en": {"vi": "Trả lời (tiếng Anh)", "en": "Answer (English)"},
+    "adm_old": {"vi": "Cũ", "en": "Old"},
+    "adm_new": {"vi": "Mới", "en": "New"},
+    "adm_now_hidden": {
+        "vi": "Câu trả lời sẽ bị ẩn: bot không dùng nó nữa (khôi phục được bất cứ lúc nào).",
+        "en": "The entry will be hidden: the bot stops using it (it can be restored at any time).",
+    },
+    "adm_now_visible": {
+        "vi": "Câu trả lời sẽ được dùng lại để trả lời người dân.",
+        "en": "The entry will be used to answer people again.",
+    },
+    "adm_not_found": {
+        "vi": "Không tìm thấy câu trả lời có mã {id}.",
+        "en": "There is no entry with id {id}.",
+    },
+    "adm_cannot_save": {
+        "vi": "Chưa lưu được vì nội dung không còn hợp lệ:",
+        "en": "Not saved, because the content is no longer valid:",
+    },
+    "adm_conflict": {
+        "vi": ("Chưa lưu: {who} trong lúc bạn đang sửa. Để không ghi đè lên thay đổi đó, bản của bạn chưa "
+               "được áp dụng (đã ghi vào nhật ký quản trị). Hãy mở lại câu trả lời để xem bản mới nhất rồi "
+               "sửa lại nếu cần. Nội dung bạn định lưu:"),
+        "en": ("Not saved: {who} while you were editing. To avoid overwriting that change, yours was not "
+               "applied (it is kept in the audit log). Open the entry to see the latest version and edit "
+               "again if needed. What you tried to save:"),
+    },
+    "adm_conflict_by": {
+        "vi": "{admin} đã lưu phiên bản {v} lúc {when}",
+        "en": "{admin} saved version {v} at {when}",
+    },
+    "adm_conflict_file": {
+        "vi": "tệp dữ liệu YAML đã được tải lại với nội dung mới",
+        "en": "the YAML files were reloaded with new content",
+    },
+    "adm_open": {"vi": "📄 Mở câu trả lời", "en": "📄 Open the entry"},
+    "adm_saved_add": {
+        "vi": "✅ Đã thêm câu trả lời {id} (phiên bản {v}). Bot trả lời bằng nội dung này ngay từ bây giờ.",
+        "en": "✅ Entry {id} added (version {v}). The bot answers with it from now on.",
+    },
+    "adm_saved_edit": {
+        "vi": "✅ Đã lưu phiên bản {v} của {id}. Bot trả lời bằng nội dung mới ngay từ bây giờ.",
+        "en": "✅ Version {v} of {id} saved. The bot answers with it from now on.",
+    },
+    "adm_saved_hide": {
+        "vi": "✅ Đã ẩn {id} (phiên bản {v}). Có thể khôi phục trong \"Câu trả lời đang ẩn\".",
+        "en": "✅ {id} hidden (version {v}). Restore it from \"Hidden entries\".",
+    },
+    "adm_saved_restore": {
+        "vi": "✅ Đã khôi phục {id} (phiên bản {v}).",
+        "en": "✅ {id} restored (version {v}).",
+    },
+    "adm_saved_rollback": {
+        "vi": "✅ Đã quay về nội dung cũ của {id}, lưu thành phiên bản {v}.",
+        "en": "✅ {id} rolled back, saved as version {v}.",
+    },
+    "adm_v_file": {"vi": "bản trong tệp YAML", "en": "as in the YAML file"},
+    "adm_v_chat": {"vi": "phiên bản {v} (sửa từ chat)", "en": "version {v} (edited in the chat)"},
+    "adm_v_overrides": {
+        "vi": "Bản sửa từ chat đang thay cho bản trong tệp YAML.",
+        "en": "The chat version is used instead of the YAML file's.",
+    },
+    "adm_v_hidden": {
+        "vi": "🙈 ĐANG ẨN: bot không dùng câu trả lời này.",
+        "en": "🙈 HIDDEN: the bot does not use it.",
+    },
+    "adm_edit_phrasings": {"vi": "✏️ Câu hỏi", "en": "✏️ Questions"},
+    "adm_edit_answer": {"vi": "✏️ Trả lời (tiếng Việt)", "en": "✏️ Answer (Vietnamese)"},
+    "adm_edit_answer_en": {"vi": "✏️ Trả lời (tiếng Anh)", "en": "✏️ Answer (English)"},
+    "adm_edit_topic": {"vi": "✏️ Chủ đề", "en": "✏️ Topic"},
+    "adm_hide": {"vi": "🙈 Ẩn", "en": "🙈 Hide"},
+    "adm_restore": {"vi": "♻️ Khôi phục", "en": "♻️ Restore"},
+    "adm_history": {"vi": "🕘 Lịch sử", "en": "🕘 History"},
+    "adm_history_title": {"vi": "Lịch sử thay đổi của {id}:", "en": "History of {id}:"},
+    "adm_history_none": {"vi": "Chưa có thay đổi nào từ chat.", "en": "No changes from the chat yet."},
+    "adm_rollback_to": {"vi": "↩️ Quay về v{v}", "en": "↩️ Back to v{v}"},
+    "adm_hidden_title": {"vi": "Các câu trả lời đang ẩn:", "en": "Hidden entries:"},
+    "adm_hidden_none": {"vi": "Không có câu trả lời nào đang ẩn.", "en": "No entry is hidden."},
     "adm_audit_title": {"vi": "Nhật ký quản trị (mới nhất trước):", "en": "Audit log (newest first):"},
     "adm_audit_empty": {"vi": "Chưa có thao tác quản trị nào.", "en": "No administrator actions yet."},
-    "adm_back": {"vi": "⬅️ Menu quản trị", "en": "⬅️ Admin menu"},
+    "adm_act_add": {"vi": "thêm mới", "en": "added"},
+    "adm_act_edit": {"vi": "sửa", "en": "edited"},
+    "adm_act_hide": {"vi": "ẩn", "en": "hidden"},
+    "adm_act_restore": {"vi": "khôi phục", "en": "restored"},
+    "adm_act_rollback": {"vi": "quay về bản cũ", "en": "rolled back"},
+    "adm_act_save_refused": {
+        "vi": "lưu bị từ chối (có người sửa trước)",
+        "en": "save refused (changed meanwhile)",
+    },
+    "adm_err_topic": {
+        "vi": "chủ đề \"{topic}\" không có trong danh sách chủ đề",
+        "en": "unknown topic \"{topic}\"",
+    },
+    "adm_err_source": {
+        "vi": "nguồn \"{source}\" không có trong danh sách nguồn",
+        "en": "unknown source \"{source}\"",
+    },
+    "adm_err_no_source": {"vi": "cần chọn ít nhất một nguồn", "en": "at least one source is needed"},
+    "adm_err_contact": {
+        "vi": "cơ quan liên hệ \"{contact}\" không còn",
+        "en": "unknown contact \"{contact}\"",
+    },
+    "adm_err_empty_answer": {"vi": "câu trả lời đang để trống", "en": "the answer is empty"},
+    "adm_err_long_answer": {
+        "vi": "câu trả lời dài {n} ký tự; tối đa {max} ký tự để vừa một tin nhắn",
+        "en": "the answer has {n} characters; at most {max} fit in one message",
+    },
+    "adm_err_no_words": {"vi": "\"{q}\" không có chữ nào", "en": "\"{q}\" has no words"},
+    "adm_err_long_phrasing": {
+        "vi": "câu hỏi \"{q}…\" dài quá {max} ký tự",
+        "en": "the question \"{q}…\" is longer than {max} characters",
+    },
+    "adm_err_taken": {
+        "vi": ("câu hỏi \"{q}\" đã thuộc câu trả lời khác ({entry}); hãy sửa câu trả lời đó "
+               "hoặc viết cách hỏi khác"),
+        "en": ("the question \"{q}\" already belongs to another entry ({entry}); edit that one "
+               "or word it differently"),
+    },
+    "adm_err_no_phrasing": {"vi": "cần ít nhất một câu hỏi", "en": "at least one question is needed"},
+    "adm_err_not_there": {
+        "vi": "không có câu hỏi \"{q}\" để bỏ (gõ dấu trừ và số thứ tự, ví dụ -3)",
+        "en": "there is no question \"{q}\" to remove (type a minus and its number, e.g. -3)",
+    },
 }
 
 

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from bot.settings import Settings, SettingsError, parse_admin_ids
-from tests.bot.admin_harness import ADMIN, CITIZEN, AdminHarness, text_of
+from tests.bot.admin_harness import ADMIN, ADMIN2, CITIZEN, AdminHarness, text_of
 from tests.bot.telegram_fakes import callback_data
 
 
@@ -53,3 +53,139 @@ async def test_admin_menu_and_audit_log(adm):
     assert f"telegram:{ADMIN} · test · x" in text_of(log)
     [row] = await adm.storage.audit_log()
     assert row["before"] == {"a": 1} and row["after"] == {"a": 2}
+
+
+# -- knowledge-base changes (priority 2) -----------------------------------------------------------
+NEW_Q = "quy trình cấp thẻ ABTC cho doanh nhân"
+NEW_ANSWER = "Thẻ đi lại của doanh nhân APEC (ABTC): câu trả lời thử nghiệm do cán bộ nhập."
+ASK = "ai chủ trì kế hoạch 119"
+
+
+async def add_entry(adm, phrasings: str = f"{NEW_Q}\nthu tuc xin the ABTC", answer: str = NEW_ANSWER) -> dict:
+    await adm.press("ad:add")
+    await adm.press("ad:topic:business")
+    await adm.say(phrasings)
+    await adm.say(answer)
+    await adm.press("ad:skip")
+    preview = await adm.press("ad:src:article-119")
+    assert "Xem trước" in text_of(preview) and answer in text_of(preview)
+    assert "ad:save" in callback_data(preview)
+    return await adm.press("ad:save")
+
+
+async def test_add_is_answerable_at_once_and_survives_a_restart(adm):
+    assert "Xin lỗi" in text_of(await adm.say(NEW_Q, user_id=CITIZEN))
+    saved = await add_entry(adm)
+    assert "Đã thêm" in text_of(saved)
+    answer = await adm.say(NEW_Q, user_id=CITIZEN)
+    assert NEW_ANSWER in text_of(answer)
+    assert "Nguồn:" in text_of(answer)
+    [row] = [r for r in await adm.storage.audit_log() if r["action"] == "add"]
+    assert row["after"]["answer"]["vi"] == NEW_ANSWER and row["before"] is None
+    await adm.restart()
+    assert NEW_ANSWER in text_of(await adm.say("thủ tục xin thẻ ABTC", user_id=CITIZEN))
+
+
+async def test_fields_are_validated_with_clear_messages(adm, kb):
+    await adm.press("ad:add")
+    bad_topic = await adm.press("ad:topic:khong-co")
+    assert "chủ đề \"khong-co\" không có" in text_of(bad_topic)
+    await adm.press("ad:topic:plan")
+    taken = kb.entries["resp-so-ngoai-vu"].questions["vi"][0]
+    reply = await adm.say(f"{NEW_Q}\n{taken}")
+    assert "đã thuộc câu trả lời khác (resp-so-ngoai-vu)" in text_of(reply)
+    await adm.say(NEW_Q)
+    empty = await adm.say("   .  ")
+    assert "Chưa lưu được" not in text_of(empty)  # punctuation is an answer, if a poor one
+    await adm.press("ad:add")
+    await adm.press("ad:topic:plan")
+    await adm.say(NEW_Q)
+    too_long = await adm.say("a" * 3600)
+    assert "dài 3600 ký tự; tối đa 3500" in text_of(too_long)
+    await adm.press("cancel")
+    assert not [r for r in await adm.storage.audit_log() if r["action"] == "add"]
+
+
+async def test_edit_preview_shows_the_change_and_concurrent_save_is_refused(adm):
+    view = await adm.say("/admin resp-so-ngoai-vu")
+    assert "resp-so-ngoai-vu" in text_of(view) and "ad:ea:resp-so-ngoai-vu" in callback_data(view)
+    # two administrators open the same answer for editing
+    await adm.press("ad:ea:resp-so-ngoai-vu")
+    await adm.press("ad:ea:resp-so-ngoai-vu", user_id=ADMIN2)
+    preview = await adm.say("Câu trả lời mới thứ nhất.")
+    assert "Cũ:" in text_of(preview) and "Mới: Câu trả lời mới thứ nhất." in text_of(preview)
+    await adm.say("Câu trả lời của người thứ hai.", user_id=ADMIN2)
+    assert "Đã lưu phiên bản 1" in text_of(await adm.press("ad:save"))
+    refused = await adm.press("ad:save", user_id=ADMIN2)
+    assert "Chưa lưu" in text_of(refused) and f"telegram:{ADMIN}" in text_of(refused)
+    assert "Câu trả lời của người thứ hai." in text_of(refused)  # their text is shown back, not lost
+    assert "Câu trả lời mới thứ nhất." in text_of(await adm.say(ASK, user_id=CITIZEN))
+    refusal = [r for r in await adm.storage.audit_log() if r["action"] == "save_refused"]
+    assert refusal and refusal[0]["after"]["answer"]["vi"] == "Câu trả lời của người thứ hai."
+
+
+async def test_empty_answer_is_refused(adm):
+    await adm.press("ad:ea:resp-so-ngoai-vu")
+    reply = await adm.say("/huy")
+    assert "Đã hủy" in text_of(reply)
+    await adm.press("ad:ea:resp-so-ngoai-vu")
+    # a message of blanks reaches the flow as empty text
+    from handlers.messages import Incoming
+
+    reply = await adm.router.handle(Incoming("telegram", str(ADMIN), text="   "))
+    assert "câu trả lời đang để trống" in reply.text
+
+
+async def test_rollback_restores_the_earlier_answer(adm, kb):
+    original = kb.entries["resp-so-ngoai-vu"].answer["vi"]
+    for text in ("Phiên bản một.", "Phiên bản hai."):
+        await adm.press("ad:ea:resp-so-ngoai-vu")
+        await adm.say(text)
+        await adm.press("ad:save")
+    assert "Phiên bản hai." in text_of(await adm.say(ASK, user_id=CITIZEN))
+    history = await adm.press("ad:hist:resp-so-ngoai-vu")
+    assert "v2" in text_of(history) and "ad:rb:resp-so-ngoai-vu:1" in callback_data(history)
+    preview = await adm.press("ad:rb:resp-so-ngoai-vu:1")
+    assert "Mới: Phiên bản một." in text_of(preview)
+    assert "Đã quay về" in text_of(await adm.press("ad:save"))
+    assert "Phiên bản một." in text_of(await adm.say(ASK, user_id=CITIZEN))
+    await adm.press("ad:rb:resp-so-ngoai-vu:0")  # back to the file's text
+    await adm.press("ad:save")
+    assert original[:40] in text_of(await adm.say(ASK, user_id=CITIZEN))
+    assert await adm.storage.kb_version("resp-so-ngoai-vu") == 4
+
+
+async def test_edit_phrasings_and_topic(adm):
+    await adm.press("ad:ep:resp-so-ngoai-vu")
+    preview = await adm.say(f"{NEW_Q}\n-1")
+    assert f"+ {NEW_Q}" in text_of(preview) and "− " in text_of(preview)
+    await adm.press("ad:save")
+    answer = await adm.say(NEW_Q, user_id=CITIZEN)
+    assert "Sở Ngoại vụ" in text_of(answer)
+    await adm.press("ad:et:resp-so-ngoai-vu")
+    preview = await adm.press("ad:topic:business")
+    assert "Chủ đề: Cơ quan nào chịu trách nhiệm → Doanh nghiệp và xúc tiến đầu tư" in text_of(preview)
+    await adm.press("ad:save")
+    topic = await adm.press("topic:business", user_id=CITIZEN)
+    assert "entry:resp-so-ngoai-vu" in callback_data(topic)
+
+
+async def test_hide_and_restore(adm):
+    await adm.press("ad:h:resp-so-ngoai-vu")
+    assert "Đã ẩn" in text_of(await adm.press("ad:save"))
+    assert "Sở Ngoại vụ là cơ quan chủ trì" not in text_of(await adm.say(ASK, user_id=CITIZEN))
+    hidden = await adm.press("ad:hidden")
+    assert "ad:v:resp-so-ngoai-vu" in callback_data(hidden)
+    view = await adm.press("ad:v:resp-so-ngoai-vu")
+    assert "ĐANG ẨN" in text_of(view)
+    await adm.press("ad:r:resp-so-ngoai-vu")
+    assert "Đã khôi phục" in text_of(await adm.press("ad:save"))
+    assert "Sở Ngoại vụ là cơ quan chủ trì" in text_of(await adm.say(ASK, user_id=CITIZEN))
+
+
+async def test_find_by_words_and_stale_buttons(adm):
+    await adm.press("ad:find")
+    found = await adm.say("ai chủ trì kế hoạch")
+    assert "ad:v:resp-so-ngoai-vu" in callback_data(found)
+    stale = await adm.press("ad:save")
+    assert "đã kết thúc" in text_of(stale)

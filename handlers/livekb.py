@@ -1,0 +1,108 @@
+"""The knowledge base the bot answers from right now, changed while it runs.
+
+Handlers read ``LiveKB.snap`` (knowledge base, matcher and asker built together); a change from the
+chat or a reload builds a complete new snapshot off to the side (the matcher in a worker thread)
+and swaps it in with one assignment, so a message is always answered from one consistent
+knowledge base, and the next message already sees the change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from dataclasses import dataclass, field
+
+from bot.storage import Storage
+from handlers.ask import Asker
+from knowledge.loader import Problem, validate_dir
+from knowledge.matcher import Matcher
+from knowledge.model import KnowledgeBase
+from knowledge.overlay import Note, Version, merge
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    kb: KnowledgeBase
+    matcher: Matcher
+    asker: Asker
+    notes: tuple[Note, ...] = field(default=())
+
+
+def versions_from_rows(rows: list[dict]) -> list[Version]:
+    return [Version(r["entry_id"], r["version"], r["action"], r["data"], r["base"], r["admin"],
+                    r["created_at"]) for r in rows]
+
+
+async def merged_kb(baseline: KnowledgeBase, storage: Storage) -> tuple[KnowledgeBase, list[Note]]:
+    """The files with the stored chat versions applied (``storage`` must be open)."""
+    return merge(baseline, versions_from_rows(await storage.kb_latest()))
+
+
+class LiveKB:
+    """The baseline (curated files), the current snapshot, and how to rebuild it."""
+
+    def __init__(self, baseline: KnowledgeBase, matcher: Matcher,
+                 knowledge_dir: str | os.PathLike | None = None):
+        self.baseline = baseline
+        self.knowledge_dir = knowledge_dir
+        self.snap = Snapshot(baseline, matcher, Asker(baseline, matcher))
+        self._base_matcher = matcher
+        self._loaded = False
+        self._lock = asyncio.Lock()
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.snap.kb
+
+    @property
+    def matcher(self) -> Matcher:
+        return self.snap.matcher
+
+    @property
+    def asker(self) -> Asker:
+        return self.snap.asker
+
+    async def ensure_loaded(self, storage: Storage) -> None:
+        """Applies the stored chat versions once, before the first message is answered."""
+        if not self._loaded:
+            async with self._lock:
+                if not self._loaded:
+                    await self._refresh(storage)
+                    self._loaded = True
+
+    async def refresh(self, storage: Storage) -> Snapshot:
+        """Rebuilds from the files and the database; call after every saved change."""
+        async with self._lock:
+            return await self._refresh(storage)
+
+    async def _refresh(self, storage: Storage) -> Snapshot:
+        rows = await storage.kb_latest()
+        kb, notes = merge(self.baseline, versions_from_rows(rows))
+        for note in notes:
+            log.warning("knowledge base: chat version %d of %s %s %s", note.version, note.entry_id,
+                        note.kind, note.detail)
+        if not rows and kb.entries == self.baseline.entries and self._base_matcher.kb is self.baseline:
+            matcher = self._base_matcher  # nothing changed from the chat: no rebuild needed
+        else:
+            old = self._base_matcher
+            matcher = await asyncio.to_thread(Matcher, kb, old.answer_threshold, old.clarify_threshold,
+                                              old.calibration)
+        self.snap = Snapshot(kb, matcher, Asker(kb, matcher), tuple(notes))
+        return self.snap
+
+    async def reload(self, storage: Storage) -> list[Problem]:
+        """Re-reads the curated files. On any problem the running knowledge base stays as it is and
+        every problem (file:line: message) is returned; otherwise the new files become the baseline."""
+        kb, problems = await asyncio.to_thread(validate_dir, self.knowledge_dir)
+        if problems or kb is None:
+            return problems
+        async with self._lock:
+            old = self._base_matcher
+            self.baseline = kb
+            self._base_matcher = await asyncio.to_thread(Matcher, kb, old.answer_threshold,
+                                                         old.clarify_threshold, old.calibration)
+            await self._refresh(storage)
+        return []

@@ -39,8 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     val = kb_sub.add_parser("validate", help="check every knowledge file; exit 1 on problems")
     val.add_argument("directory", nargs="?", help="default: KNOWLEDGE_DIR")
-    exp = kb_sub.add_parser("export", help="print the entries")
-    exp.add_argument("--format", choices=["json"], default="json")
+    exp = kb_sub.add_parser("export", help="the entries as answered now (files plus chat changes)")
+    exp.add_argument("--format", choices=["json", "yaml"], default="json",
+                     help="json: printed; yaml: the knowledge directory written to --out")
+    exp.add_argument("--out", default="kb-export", help="yaml: folder to write (default: kb-export)")
 
     run = sub.add_parser("run", help="start the bot")
     run.add_argument("--channel", choices=["telegram", "console"], default=None,
@@ -74,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "ask":
         return cmd_ask(Asker(app.kb, app.matcher), args)
     if args.command == "kb":
-        return cmd_export(app.kb)
+        return cmd_export(app, args)
     return cmd_run(app, args)
 
 
@@ -153,7 +155,7 @@ def export_entries(kb: KnowledgeBase) -> list[dict]:
             "questions_en": list(e.questions.get("en", ())),
             "keywords": list(e.keywords),
             "answer": e.answer["vi"],
-            "answer_en": e.answer["en"],
+            "answer_en": e.answer.get("en", ""),
             "sources": list(e.sources),
             "as_of": e.as_of.isoformat(),
             "related": list(e.related),
@@ -163,6 +165,28 @@ def export_entries(kb: KnowledgeBase) -> list[dict]:
     ]
 
 
-def cmd_export(kb: KnowledgeBase) -> int:
-    print(json.dumps(export_entries(kb), ensure_ascii=False, indent=2))
+def cmd_export(app: App, args: argparse.Namespace) -> int:
+    """Exports what people are answered from: the files with the administrators' chat changes."""
+    from bot.kbexport import incomplete, load_merged, write_yaml
+
+    try:
+        kb, notes = asyncio.run(load_merged(app.kb, app.settings.BOT_DB_PATH))
+    except Exception as exc:  # an unreadable database must not silently drop the chat changes
+        print(f"cannot read the administrators' changes from {app.settings.BOT_DB_PATH}: {exc}",
+              file=sys.stderr)
+        return 1
+    for note in notes:
+        print(f"note: {note.entry_id}: chat version {note.version} {note.kind} {note.detail}".rstrip(),
+              file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(export_entries(kb), ensure_ascii=False, indent=2))
+        return 0
+    counts = write_yaml(kb, app.settings.KNOWLEDGE_DIR, args.out)
+    for entry in kb.entries.values():
+        missing = incomplete(entry)
+        if missing:
+            print(f"warning: {entry.id} lacks {', '.join(missing)}; add them before committing "
+                  "(kb validate will report it)", file=sys.stderr)
+    print(f"Wrote {sum(counts.values())} entries in {len(counts)} files to {args.out}/ "
+          f"({', '.join(f'{n}: {c}' for n, c in sorted(counts.items()))}).")
     return 0

@@ -138,7 +138,7 @@ def merge(baseline: KnowledgeBase, latest: Iterable[Version]) -> tuple[Knowledge
         if file_entry is None and version.base:
             notes.append(Note(version.entry_id, "orphan", version.version))
         try:
-            entry = entry_from_dict(version.data)
+            entry = entry_from_dict(version.data, file_entry.origin if file_entry else "chat")
         except (KeyError, TypeError, ValueError) as exc:
             notes.append(Note(version.entry_id, "invalid", version.version, str(exc)))
             continue

@@ -1,0 +1,60 @@
+"""`python -m bot kb export`: the merged knowledge base, as JSON (unchanged contract) and as YAML files."""
+
+from __future__ import annotations
+
+import json
+
+from bot.cli import export_entries
+from bot.storage import Storage
+from knowledge.loader import validate_dir
+from knowledge.overlay import entry_to_dict, fingerprint
+from tests.bot.test_cli import run
+
+EID = "resp-so-ngoai-vu"
+
+
+async def chat_edit(kb, db_path) -> None:
+    data = entry_to_dict(kb.entries[EID])
+    data["answer"]["vi"] = "Bản sửa từ chat.\n\nĐoạn thứ hai."
+    async with Storage(db_path) as storage:
+        await storage.save_kb_version(EID, 0, "edit", data, fingerprint(kb.entries[EID]), "telegram:1")
+
+
+async def test_json_export_without_a_database_is_the_curated_base(kb, tmp_path):
+    out = run("kb", "export", "--format", "json", env={"BOT_DB_PATH": str(tmp_path / "none.sqlite3")})
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == export_entries(kb)
+    assert not (tmp_path / "none.sqlite3").exists()  # exporting never creates a database
+
+
+async def test_exports_include_chat_changes_and_yaml_round_trips(kb, tmp_path):
+    db = tmp_path / "bot.sqlite3"
+    await chat_edit(kb, db)
+    out = run("kb", "export", "--format", "json", env={"BOT_DB_PATH": str(db)})
+    assert out.returncode == 0, out.stderr
+    [edited] = [e for e in json.loads(out.stdout) if e["id"] == EID]
+    assert edited["answer"] == "Bản sửa từ chat.\n\nĐoạn thứ hai."
+
+    target = tmp_path / "export"
+    out = run("kb", "export", "--format", "yaml", "--out", str(target), env={"BOT_DB_PATH": str(db)})
+    assert out.returncode == 0, out.stderr
+    assert "Wrote" in out.stdout
+    exported, problems = validate_dir(target)
+    assert problems == []
+    assert exported is not None and set(exported.entries) == set(kb.entries)
+    assert exported.entries[EID].answer["vi"] == "Bản sửa từ chat.\n\nĐoạn thứ hai."
+    for eid, entry in kb.entries.items():
+        if eid != EID:
+            assert entry_to_dict(exported.entries[eid]) == entry_to_dict(entry)
+    # committed back, the export is in step with the chat version: no note, same answer
+    from knowledge.overlay import Version, merge
+
+    [row] = await _latest(db)
+    merged, notes = merge(exported, [Version(row["entry_id"], row["version"], row["action"], row["data"],
+                                             row["base"], row["admin"], row["created_at"])])
+    assert notes == [] and merged.entries[EID].answer["vi"].startswith("Bản sửa từ chat.")
+
+
+async def _latest(db):
+    async with Storage(db) as storage:
+        return await storage.kb_latest()

@@ -78,8 +78,9 @@ class Asker:
         for sid in entry.sources:
             src = self.kb.sources[sid]
             where = src.where_en if lang == "en" and src.where_en else src.where
-            sources.append(f"{src.title} ({where})")
-        footer = f"{t('source', lang)}: " + "; ".join(sources)
+            sources.append(f"{src.title} — {where}")
+        # One source per line: on a phone a run-on list of sources is unreadable.
+        footer = f"{t('source', lang)}: " + "\n".join(sources)
         footer += f"\n{t('as_of', lang)}: {entry.as_of.day:02d}/{entry.as_of.month:02d}/{entry.as_of.year}"
         parts.append(footer)
         return "\n\n".join(parts)

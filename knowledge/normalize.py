@@ -23,8 +23,9 @@ MAX_MATCH_CHARS = 600
 
 _POSSESSIVE_RE = re.compile(r"(?<=\w)['’](s|re|ve|ll|d)\b")
 _DATE_RE = re.compile(r"(?<![\d/.-])(\d{1,2})\s?[/.-]\s?(\d{1,2})(?:\s?[/.-]\s?(\d{4}))?(?![\d/-])")
-# A date is one token ("15/5/2023"), so its parts do not pose as document numbers.
-_TOKEN_RE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{4})?|[^\W_]+", re.UNICODE)
+# A date is one token ("15/5/2023"), so its parts do not pose as document numbers. Letters glued
+# to digits ("kh119") are separate tokens: a run of word characters is cut where letters meet digits.
+_TOKEN_RE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{4})?|\d+|[^\W\d_]+", re.UNICODE)
 # The shape of a Vietnamese syllable without diacritics. Words of another shape ("chir", "bik",
 # "department") are typos, Telex leftovers or foreign words, and worth correcting; a word of
 # this shape is a real syllable more often than not, and correcting it makes false matches.
@@ -32,13 +33,34 @@ _SYLLABLE_RE = re.compile(
     r"^(ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$"
 )
 _TELEX_TONE = "sfrxj"
-_LETTER_DIGIT_RE = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])", re.UNICODE)
+
+
+class _FoldTable(dict):
+    """Code point -> what it becomes once decomposed (NFD) without its combining marks.
+
+    NFD decomposes character by character and only reorders combining marks among themselves, so
+    dropping the marks of each character's decomposition gives what dropping them from the whole
+    decomposed text gives. Filled on demand; bounded, because questions come from anyone.
+    """
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFD", chr(code))
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if len(self) < _FOLD_TABLE_MAX:
+            self[code] = folded
+        return folded
+
+
+_FOLD_TABLE_MAX = 8192
+_FOLD_TABLE = _FoldTable()
 
 
 def fold(text: str) -> str:
     """Lower-case and strip every diacritic (đ → d): how people type without Vietnamese input."""
-    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
-    return "".join(c for c in text if not unicodedata.combining(c))
+    text = text.lower().replace("đ", "d").replace("Đ", "d")
+    if text.isascii():  # nothing to decompose
+        return text
+    return text.translate(_FOLD_TABLE)
 
 
 def has_diacritics(word: str) -> bool:
@@ -94,9 +116,14 @@ def _date(match: re.Match[str]) -> str:
 
 
 def raw_tokens(text: str) -> list[Token]:
-    """Split into word tokens; letters glued to digits ("kh119") are separated first."""
-    text = _POSSESSIVE_RE.sub("", clean(text).lower())
-    text = _DATE_RE.sub(_date, _LETTER_DIGIT_RE.sub(" ", text))
+    """Split into word tokens; letters glued to digits ("kh119") are separated."""
+    text = clean(text).lower()
+    # Each pass only where it can change something: most texts have no apostrophe and no date.
+    if "'" in text or "’" in text:
+        text = _POSSESSIVE_RE.sub("", text)
+    if "/" in text or "." in text or "-" in text:
+        # The date pattern ignores letters around it, so gluing letters to digits makes no odds.
+        text = _DATE_RE.sub(_date, text)
     return [_token(word) for word in _TOKEN_RE.findall(text)]
 
 
@@ -148,6 +175,17 @@ class Lexicon:
     stop_en: frozenset[str] = frozenset()
     # accented forms of the Vietnamese stop words: "nghe" (listen) is one, "Nghệ" (An) is not
     stop_vi_acc: frozenset[str] = frozenset()
+    # Folded and accented forms of every word a rewrite (or the particle filter) starts from: a text
+    # with none of them past its padding comes out of the pipeline as it went in.
+    _rewrite_folds: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+    _rewrite_accs: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._compile()
+
+    def _compile(self) -> None:
+        self._rewrite_folds = frozenset(self.contextual) | frozenset(self.phrase_starts) | self.particles_fold
+        self._rewrite_accs = frozenset(self.expand) | self.particles_acc
 
     @classmethod
     def build(
@@ -190,6 +228,7 @@ class Lexicon:
         lex.stop_vi = frozenset(t.fold for t in vi_tokens)
         lex.stop_vi_acc = frozenset(t.acc for t in vi_tokens)
         lex.stop_en = frozenset(t.fold for w in stop_en for t in _phrase(w))
+        lex._compile()
         return lex
 
     def is_stop(self, folded: str) -> bool:
@@ -203,53 +242,64 @@ class Lexicon:
 
     def normalize(self, text: str) -> list[Token]:
         """The full pipeline: tokens, shorthand and abbreviations, synonyms, padding removed."""
-        tokens = raw_tokens(text)
-        tokens = self._strip_padding(tokens)
-        tokens = self._expand_tokens(tokens)
-        tokens = self._rewrite_phrases(tokens)
-        kept = [t for t in tokens if not self._is_particle(t)]
+        tokens = self._strip_padding(raw_tokens(text))
+        folds, accs = self._rewrite_folds, self._rewrite_accs
+        for tok in tokens:
+            if tok.fold in folds or tok.acc in accs:
+                break
+        else:
+            return tokens
+        tokens = self._rewrite_phrases(self._expand_tokens(tokens))
+        # "ha" typed bare may be the particle "hả"; "Hà" (Nội) typed with its accent never is.
+        p_acc, p_fold = self.particles_acc, self.particles_fold
+        kept = [t for t in tokens if t.acc not in p_acc and (t.acc != t.fold or t.fold not in p_fold)]
         return kept or tokens
 
-    def _is_particle(self, tok: Token) -> bool:
-        """"ha" typed bare may be the particle "hả"; "Hà" (Nội) typed with its accent never is."""
-        if tok.accented:
-            return tok.acc in self.particles_acc
-        return tok.fold in self.particles_fold or tok.acc in self.particles_acc
-
     def _expand_tokens(self, tokens: list[Token]) -> list[Token]:
+        contextual, expand = self.contextual, self.expand
         out: list[Token] = []
         for i, tok in enumerate(tokens):
-            rule = self.contextual.get(tok.fold)
+            rule = contextual.get(tok.fold)
             if rule is not None:
                 near = (i + 1 < len(tokens) and tokens[i + 1].fold.isdigit()) or (
-                    i > 0 and (tokens[i - 1].fold.isdigit() or tokens[i - 1].fold in self.contextual)
+                    i > 0 and (tokens[i - 1].fold.isdigit() or tokens[i - 1].fold in contextual)
                 )
                 replacement = rule[0] if near else rule[1]
                 out.extend(replacement if replacement is not None else (tok,))
                 continue
             # Exact form only: "dn" is shorthand for doanh nghiệp, "dần" is a word of its own.
-            expansion = self.expand.get(tok.acc)
-            out.extend(expansion if expansion is not None else (tok,))
+            expansion = expand.get(tok.acc)
+            if expansion is None:
+                out.append(tok)
+            else:
+                out.extend(expansion)
         return out
 
     def _rewrite_phrases(self, tokens: list[Token]) -> list[Token]:
-        if not self.phrases:
+        starts, phrases = self.phrase_starts, self.phrases
+        if not phrases:
+            return tokens
+        folds = [t.fold for t in tokens]
+        # Left to right, a phrase only where one can start; what it covers is not looked at again.
+        at = [i for i, f in enumerate(folds) if f in starts]
+        if not at:
             return tokens
         out: list[Token] = []
-        i = 0
+        done = 0
         n = len(tokens)
-        while i < n:
-            for size in self.phrase_starts.get(tokens[i].fold, ()):
+        for i in at:
+            if i < done:
+                continue
+            for size in starts[folds[i]]:
                 if size > n - i:
                     continue
-                canonical = self.phrases.get(tuple(t.fold for t in tokens[i : i + size]))
+                canonical = phrases.get(tuple(folds[i : i + size]))
                 if canonical is not None:
+                    out.extend(tokens[done:i])
                     out.extend(canonical)
-                    i += size
+                    done = i + size
                     break
-            else:
-                out.append(tokens[i])
-                i += 1
+        out.extend(tokens[done:])
         return out
 
     def _strip_padding(self, tokens: list[Token]) -> list[Token]:

@@ -26,6 +26,7 @@ from knowledge.model import (
     SmallTalk,
     Source,
     Topic,
+    gc_paused,
 )
 from knowledge.normalize import fold
 
@@ -239,7 +240,11 @@ def validate_dir(
     directory: str | os.PathLike[str] | None = None,
 ) -> tuple[KnowledgeBase | None, list[Problem]]:
     """Every problem in the directory, sorted by file and line, and the knowledge base if usable."""
-    root = Path(directory) if directory else DEFAULT_DIR
+    with gc_paused():
+        return _validate_dir(Path(directory) if directory else DEFAULT_DIR)
+
+
+def _validate_dir(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
     v = _Validator()
     if not root.is_dir():
         v.add(_display(root), 1, "knowledge directory not found")
@@ -370,9 +375,12 @@ def _load_smalltalk(v: _Validator, path: Path | None, raw: dict) -> dict[str, Sm
     return out
 
 
+_WORDS_RE = re.compile(r"\w+")
+
+
 def phrasing_key(text: str) -> str:
     """How two phrasings are compared for duplicates: case, diacritics and punctuation ignored."""
-    return " ".join(re.findall(r"\w+", fold(text)))
+    return " ".join(_WORDS_RE.findall(fold(text)))
 
 
 def _load_entries(v: _Validator, files: list[Path], raw: dict, topics: dict, sources: dict,

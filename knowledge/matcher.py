@@ -32,7 +32,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.model import KnowledgeBase
+from knowledge.model import KnowledgeBase, gc_paused
 from knowledge.normalize import Lexicon, Token, detect_language, fold, is_syllable, raw_tokens, telex_residue
 
 SMALLTALK_PREFIX = "smalltalk:"
@@ -180,6 +180,11 @@ class Matcher:
 
     def __init__(self, kb: KnowledgeBase, answer_threshold: float | None = None,
                  clarify_threshold: float | None = None, calibration: Calibration | None = None):
+        with gc_paused():
+            self._init(kb, answer_threshold, clarify_threshold, calibration)
+
+    def _init(self, kb: KnowledgeBase, answer_threshold: float | None, clarify_threshold: float | None,
+              calibration: Calibration | None) -> None:
         self.kb = kb
         self.calibration = calibration or Calibration.load()
         self.answer_threshold = (self.calibration.answer_threshold if answer_threshold is None

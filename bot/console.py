@@ -11,6 +11,7 @@ from typing import TextIO
 
 from handlers.messages import Incoming, Option, Reply
 from handlers.router import Router
+from handlers.texts import t
 
 CHANNEL = "console"
 USER = "local"
@@ -45,6 +46,8 @@ async def run_console(router: Router, stdin: TextIO | None = None, stdout: TextI
         else:
             msg = Incoming(CHANNEL, USER, text=text, lang=lang)
         reply = await router.handle(msg)
+        if reply.deliveries:  # messages for people on other channels cannot be sent from a terminal
+            reply.text += "\n\n" + t("adm_delivered", reply.lang, ok="0", failed=str(len(reply.deliveries)))
         lang = reply.lang
         options = reply.options
         stdout.write(render(reply) + "\n\n")

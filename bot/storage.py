@@ -129,6 +129,11 @@ MIGRATIONS: list[tuple[str, Migration]] = [
         UNIQUE (entry_id, version)                -- two saves over the same version: one fails
     );
     """),
+    # Issue 4: 👎 ratings join the review queue until an administrator has dealt with them.
+    ("ratings_reviewed", """
+    ALTER TABLE ratings ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX ratings_review ON ratings (value, reviewed);
+    """),
 ]
 
 INSERT_QUESTION = ("INSERT INTO questions (channel, user_id, text, lang, outcome, entry_id, score, asked_at)"
@@ -474,6 +479,30 @@ class Storage:
                  time.time()))
             await self.audit(admin, action, entry_id, before, data, db=db)
         return expected + 1
+
+    # -- review queue (issue 4) ------------------------------------------------------------------
+    async def review_items(self, limit: int = 500) -> list[dict]:
+        """Open unanswered questions and unreviewed 👎 ratings, oldest first. ``ref`` ("u:<id>",
+        "r:<id>") names an item for ``review_mark``; a rating's text is the question it answered."""
+        async with self.db.execute(
+            "SELECT 'u:' || id AS ref, 'unanswered' AS kind, text, lang, channel, user_id, NULL AS entry_id,"
+            " created_at FROM unanswered WHERE status = 'open'"
+            " UNION ALL"
+            " SELECT 'r:' || r.id, 'disliked', COALESCE(q.text, ''), COALESCE(q.lang, 'vi'), r.channel,"
+            " r.user_id, r.entry_id, r.rated_at FROM ratings r LEFT JOIN questions q ON q.id = r.question_id"
+            " WHERE r.value < 0 AND r.reviewed = 0"
+            " ORDER BY created_at LIMIT ?", (limit,)) as cur:
+            return [dict(row) for row in await cur.fetchall()]
+
+    async def review_mark(self, refs: list[str], status: str) -> None:
+        """Takes items out of the queue: ``status`` is "handled" or "dismissed"."""
+        unanswered = [int(r[2:]) for r in refs if r.startswith("u:") and r[2:].isdigit()]
+        ratings = [int(r[2:]) for r in refs if r.startswith("r:") and r[2:].isdigit()]
+        async with self.transaction() as db:
+            for uid in unanswered:
+                await db.execute("UPDATE unanswered SET status = ? WHERE id = ?", (status, uid))
+            for rid in ratings:
+                await db.execute("UPDATE ratings SET reviewed = 1 WHERE id = ?", (rid,))
 
     async def ping(self) -> bool:
         async with self.db.execute("SELECT 1") as cur:

@@ -213,6 +213,7 @@ class TelegramBot:
             await self.send(context, chat.id, Reply(t("non_text", lang), "info", lang), reply_to)
             return
         reply = await self.router.handle(Incoming(CHANNEL, uid, text=text, lang=hint))
+        await self.deliver(context, reply)
         await self.send(context, chat.id, reply, reply_to)
         log.info("telegram message: chat=%s status=%s entry=%s %.1fms", chat.type, reply.status,
                  reply.entry_id or "-", (time.perf_counter() - started) * 1000)
@@ -231,6 +232,7 @@ class TelegramBot:
             await self._answer(query, notice)
             return
         reply = await self.router.handle(Incoming(CHANNEL, uid, action=query.data, lang=hint))
+        await self.deliver(context, reply)
         await self._answer(query, reply.notice or None)
         message = query.message if isinstance(query.message, Message) else None
         if message is not None and reply.edit and await self._edit(context, message, reply):
@@ -279,6 +281,26 @@ class TelegramBot:
             except Forbidden:
                 log.info("the person blocked the bot; reply dropped")
                 return
+
+    async def deliver(self, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+        """Messages for other people (an administrator's answer to a citizen): sent to those on
+        Telegram; the sender's reply then says how many arrived."""
+        if not reply.deliveries:
+            return
+        ok = failed = 0
+        for delivery in reply.deliveries:
+            if delivery.channel != CHANNEL or not delivery.user_id.lstrip("-").isdigit():
+                failed += 1  # another channel's person: that channel is not running here
+                continue
+            try:
+                for part in split_text(delivery.text, MAX_MESSAGE, utf16_len):
+                    await context.bot.send_message(int(delivery.user_id), html.escape(part, quote=False),
+                                                   parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
+                ok += 1
+            except TelegramError as exc:
+                log.info("delivery to a person failed: %s", exc)
+                failed += 1
+        reply.text = f"{reply.text}\n\n{t('adm_delivered', reply.lang, ok=str(ok), failed=str(failed))}"
 
     async def _edit(self, context: ContextTypes.DEFAULT_TYPE, message: Message, reply: Reply) -> bool:
         """Change the message whose button was pressed; False when a new message is needed instead."""

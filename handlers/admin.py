@@ -19,8 +19,9 @@ import datetime as dt
 import logging
 
 from bot.storage import VersionConflict
+from handlers import review
 from handlers.context import Ctx
-from handlers.messages import Option, Reply
+from handlers.messages import Delivery, Option, Reply
 from handlers.texts import t
 from knowledge.loader import phrasing_key
 from knowledge.matcher import SMALLTALK_PREFIX
@@ -39,7 +40,7 @@ from knowledge.overlay import (
 log = logging.getLogger(__name__)
 
 FLOW = "admin"
-COMMANDS = frozenset({"admin"})
+COMMANDS = frozenset({"admin", "reload"})
 VN_TIME = dt.timezone(dt.timedelta(hours=7))  # Vietnam: UTC+7 all year, no daylight saving
 ADD_STEPS = ("topic", "phrasings", "answer", "answer_en", "source", "preview")
 # "ad:<what>:..." options that only make sense inside a flow in progress
@@ -92,9 +93,11 @@ def menu_reply(ctx: Ctx) -> Reply:
         lines.append(t("adm_notes", lang))
         lines += ["• " + t(f"adm_note_{n.kind}", lang, id=n.entry_id, v=str(n.version)) for n in notes]
     options = [
+        Option(t("adm_queue", lang), "ad:queue"),
         Option(t("adm_add", lang), "ad:add"),
         Option(t("adm_find", lang), "ad:find"),
         Option(t("adm_hidden", lang), "ad:hidden"),
+        Option(t("adm_reload", lang), "ad:reload"),
         Option(t("adm_audit", lang), "ad:audit"),
     ]
     options += [Option(f"⚠️ {n.entry_id}", f"ad:v:{n.entry_id}") for n in notes[:5]]
@@ -102,6 +105,8 @@ def menu_reply(ctx: Ctx) -> Reply:
 
 
 async def on_command(ctx: Ctx, name: str, arg: str) -> Reply:
+    if name == "reload":
+        return await reload_reply(ctx)
     if arg:
         return await _find(ctx, arg)
     return menu_reply(ctx)
@@ -123,12 +128,16 @@ async def on_action(ctx: Ctx, state: dict | None, arg: str) -> Reply:
         await ctx.set_state(None)  # any other option leaves the flow
     if what == "audit":
         return await audit_reply(ctx)
+    if what == "reload":
+        return await reload_reply(ctx)
     if what == "add":
-        return await _start(ctx, {"op": "add", "step": "topic", "id": "", "base": 0, "fp": "",
-                                  "draft": {"questions": {"vi": [], "en": []}, "answer": {"vi": "", "en": ""},
-                                            "keywords": [], "related": [], "contact": None,
-                                            "hidden": False},
-                                  "orig": None})
+        return await _start_add(ctx)
+    if what == "queue":
+        return await queue_reply(ctx)
+    if what == "qx":
+        return await _entry_from_last_reply(ctx)
+    if what in ("q", "qa", "qn", "qr", "qd"):
+        return await _queue_action(ctx, what, rest)
     if what == "find":
         await ctx.set_state({"flow": FLOW, "op": "find", "step": "find"})
         return Reply(t("adm_find_prompt", lang), "info", lang, [cancel(lang)])
@@ -164,6 +173,12 @@ async def _flow_option(ctx: Ctx, state: dict, what: str, rest: str) -> Reply:
     if what == "skip" and step == "answer_en":
         draft["answer"]["en"] = ""
         return await _advance(ctx, state)
+    if what == "skip" and state.get("op") == "add" and (
+            (step == "phrasings" and any(draft["questions"].values()))
+            or (step == "answer" and draft["answer"]["vi"])):
+        return await _advance(ctx, state)  # keep what the queue or a direct reply filled in
+    if what == "save" and step == "preview" and state.get("op") == "reply":
+        return await _send_reply(ctx, state)
     if what == "save" and step == "preview":
         return await _save(ctx, state)
     return _prompt(ctx, state)
@@ -193,6 +208,13 @@ async def on_text(ctx: Ctx, state: dict, text: str) -> Reply | None:
         if not questions["vi"] and not questions["en"]:
             return _with_error(_prompt(ctx, state), [problem("adm_err_no_phrasing")], lang)
         return await _advance(ctx, state)
+    if step == "reply":
+        problems = check_answer(text)
+        if problems:
+            return _with_error(_prompt(ctx, state), problems, lang)
+        state["text"], state["step"] = text, "preview"
+        await ctx.set_state(state)
+        return _prompt(ctx, state)
     if step in ("answer", "answer_en"):
         problems = check_answer(text)
         if problems:
@@ -269,6 +291,21 @@ def _prompt(ctx: Ctx, state: dict) -> Reply:
     if step == "topic":
         options = [Option(label(tp.title[lang]), f"ad:topic:{tp.id}") for tp in ctx.kb.topics_in_order()]
         return Reply(t("adm_ask_topic", lang), "info", lang, [*options, cancel(lang)])
+    if step == "reply":
+        return Reply(t("adm_ask_reply", lang, question=state["question"], n=str(len(state["askers"]))),
+                     "info", lang, [cancel(lang)])
+    if step == "preview" and state.get("op") == "reply":
+        return Reply(t("adm_preview_reply", lang, question=state["question"], text=state["text"],
+                       n=str(len(state["askers"]))), "info", lang,
+                     [Option(t("adm_send", lang), "ad:save", row="save"),
+                      Option(t("cancel", lang), "cancel", row="save")])
+    keep = [Option(t("adm_keep", lang), "ad:skip")]
+    if step == "phrasings" and not editing and any(draft["questions"].values()):
+        current = "\n".join(f"• {q}" for lg in LANGS for q in draft["questions"][lg])
+        return Reply(t("adm_ask_phrasings_more", lang, current=current), "info", lang, [*keep, cancel(lang)])
+    if step == "answer" and not editing and draft["answer"]["vi"]:
+        text = t("adm_current", lang, text=draft["answer"]["vi"]) + "\n\n" + t("adm_ask_answer", lang)
+        return Reply(text, "info", lang, [*keep, cancel(lang)])
     if step == "phrasings":
         if editing:
             current = [q for lg in LANGS for q in draft["questions"][lg]]
@@ -363,15 +400,19 @@ def _file_fp(ctx: Ctx, eid: str) -> str:
     return fingerprint(ctx.live.baseline.entries.get(eid))
 
 
-async def _start_change(ctx: Ctx, eid: str, op: str, step: str, draft_of=None) -> Reply:
+async def _start_change(ctx: Ctx, eid: str, op: str, step: str, draft_of=None,
+                        queue: list[str] | None = None) -> Reply:
     data, version, _ = await current_entry(ctx, eid)
     if data is None:
         return _not_found(ctx, eid)
     draft = draft_of(data) if draft_of else {**data, "questions": {k: list(v) for k, v in
                                                                     data["questions"].items()},
                                              "answer": dict(data["answer"])}
-    return await _start(ctx, {"op": op, "step": step, "id": eid, "base": version, "fp": _file_fp(ctx, eid),
-                              "draft": draft, "orig": data})
+    state = {"op": op, "step": step, "id": eid, "base": version, "fp": _file_fp(ctx, eid), "draft": draft,
+             "orig": data}
+    if queue:
+        state["queue"] = queue  # review-queue items this change deals with, marked handled on save
+    return await _start(ctx, state)
 
 
 async def _start_edit(ctx: Ctx, eid: str, step: str) -> Reply:
@@ -430,6 +471,8 @@ async def _save(ctx: Ctx, state: dict) -> Reply:
         return Reply(text, "info", lang, [Option(t("adm_open", lang), f"ad:v:{eid}"), back(lang)])
     await ctx.set_state(None)
     await ctx.live.refresh(ctx.storage)
+    if state.get("queue"):
+        await ctx.storage.review_mark(state["queue"], "handled")
     log.info("knowledge base: %s saved %s version %d", ctx.who, eid, number)
     return Reply(t(f"adm_saved_{state['op']}", lang, id=eid, v=str(number)), "info", lang,
                  [Option(t("adm_open", lang), f"ad:v:{eid}"), back(lang)])
@@ -476,15 +519,18 @@ async def history_reply(ctx: Ctx, eid: str) -> Reply:
         return _not_found(ctx, eid)
     lines = [t("adm_history_title", lang, id=eid)]
     options = []
+    # a chat version the files have superseded is not in force: the file's entry is
+    file_wins = any(n.entry_id == eid and n.kind in ("superseded", "invalid") for n in ctx.live.snap.notes)
+    in_force = 0 if file_wins else version
     if eid in ctx.live.baseline.entries:
-        lines.append(f"v0 · {t('adm_v_file', lang)}")
-        if version:
+        lines.append(f"v0 · {t('adm_v_file', lang)}{' ✔' if in_force == 0 else ''}")
+        if in_force:
             options.append(Option(t("adm_rollback_to", lang, v="0"), f"ad:rb:{eid}:0"))
     for row in history:
-        current = " ✔" if row["version"] == version else ""
+        current = " ✔" if row["version"] == in_force else ""
         lines.append(f"v{row['version']} · {when(row['created_at'])} · {row['admin']} · "
                      f"{action_name(row['action'], lang)}{current}")
-    older = [row for row in history if row["version"] != version][-MAX_HISTORY_BUTTONS:]
+    older = [row for row in history if row["version"] != in_force][-MAX_HISTORY_BUTTONS:]
     options += [Option(t("adm_rollback_to", lang, v=str(row["version"])), f"ad:rb:{eid}:{row['version']}")
                 for row in reversed(older)]
     if not history:
@@ -527,4 +573,151 @@ async def audit_reply(ctx: Ctx, limit: int = 15) -> Reply:
         target = f" · {row['target']}" if row["target"] else ""
         action = action_name(row["action"], lang)
         lines.append(f"{when(row['created_at'])} · {row['admin']} · {action}{target}")
+    return Reply("\n".join(lines), "info", lang, [back(lang)])
+
+
+# -- adding ----------------------------------------------------------------------------------------
+async def _start_add(ctx: Ctx, questions: list[str] | None = None, answer: str = "",
+                     queue: list[str] | None = None) -> Reply:
+    draft: dict = {"questions": {"vi": [], "en": []}, "answer": {"vi": answer, "en": ""}, "keywords": [],
+                   "related": [], "contact": None, "hidden": False}
+    for q in questions or ():
+        if q.strip():
+            draft["questions"][_language(ctx, q)].append(q.strip())
+    state = {"op": "add", "step": "topic", "id": "", "base": 0, "fp": "", "draft": draft, "orig": None}
+    if queue:
+        state["queue"] = queue
+    return await _start(ctx, state)
+
+
+# -- review queue ----------------------------------------------------------------------------------
+async def _groups(ctx: Ctx) -> list[review.Group]:
+    return review.group_items(await ctx.storage.review_items())
+
+
+def _group_text(ctx: Ctx, group: review.Group) -> str:
+    if group.text:
+        return group.text
+    entry = ctx.kb.entries.get(group.entry_id or "")
+    return entry.title(ctx.lang) if entry else (group.entry_id or "")
+
+
+async def queue_reply(ctx: Ctx, limit: int = 8) -> Reply:
+    lang = ctx.lang
+    groups = await _groups(ctx)
+    if not groups:
+        return Reply(t("adm_queue_empty", lang), "info", lang, [back(lang)])
+    lines = [t("adm_queue_title", lang, n=str(len(groups)), items=str(sum(g.count for g in groups)))]
+    options = []
+    for i, group in enumerate(groups[:limit], 1):
+        line = f"{i}. (×{group.count}) {'👎 ' if group.kind == 'disliked' else ''}{_group_text(ctx, group)}"
+        lines.append(line)
+        options.append(Option(label(line), f"ad:q:{group.ref}"))
+    return Reply("\n".join(lines), "info", lang, [*options, back(lang)])
+
+
+async def _queue_action(ctx: Ctx, what: str, rest: str) -> Reply:
+    lang = ctx.lang
+    eid = ""
+    if what == "qa":
+        eid, _, rest = rest.partition(":")
+    group = review.find_group(await _groups(ctx), rest)
+    if group is None:
+        return Reply(t("adm_queue_gone", lang), "info", lang,
+                     [Option(t("adm_queue", lang), "ad:queue"), back(lang)])
+    text = _group_text(ctx, group)
+    if what == "qa":
+        problems = check_phrasings(ctx.kb, [text], eid)
+        if problems:
+            return _with_error(await _group_view(ctx, group), problems, lang)
+        reply = await _start_change(ctx, eid, "edit", "preview", lambda data: _with_phrasing(data, text, ctx),
+                                    queue=group.refs)
+        return reply
+    if what == "qn":
+        return await _start_add(ctx, [text], queue=group.refs)
+    if what == "qr":
+        askers = [list(a) for a in group.askers]
+        return await _start(ctx, {"op": "reply", "step": "reply", "question": text, "askers": askers,
+                                  "queue": group.refs})
+    if what == "qd":
+        await ctx.storage.review_mark(group.refs, "dismissed")
+        await ctx.storage.audit(ctx.who, "queue_dismiss", None, {"question": text, "count": group.count})
+        reply = await queue_reply(ctx)
+        reply.text = t("adm_queue_dismissed", lang) + "\n\n" + reply.text
+        return reply
+    return await _group_view(ctx, group)
+
+
+def _with_phrasing(data: dict, text: str, ctx: Ctx) -> dict:
+    draft = {**data, "questions": {k: list(v) for k, v in data["questions"].items()},
+             "answer": dict(data["answer"])}
+    if all(phrasing_key(q) != phrasing_key(text) for lg in LANGS for q in draft["questions"][lg]):
+        draft["questions"][_language(ctx, text)].append(text)
+    return draft
+
+
+async def _group_view(ctx: Ctx, group: review.Group) -> Reply:
+    lang = ctx.lang
+    text = _group_text(ctx, group)
+    if group.kind == "disliked":
+        kind = t("adm_q_disliked", lang, id=group.entry_id or "")
+    else:
+        kind = t("adm_q_unanswered", lang)
+    lines = [t("adm_q_view", lang, text=text, n=str(group.count), kind=kind)]
+    others = sorted({i["text"] for i in group.items if i["text"] and i["text"] != text})[:5]
+    lines += [f"• {o}" for o in others]
+    suggested = [c.entry_id for c in ctx.live.matcher.score_all(text, limit=6)
+                 if not c.entry_id.startswith(SMALLTALK_PREFIX) and c.entry_id in ctx.kb.entries
+                 and c.entry_id != group.entry_id][:3]
+    if suggested:
+        lines.append(t("adm_q_suggest", lang))
+    options = [Option(label(t("adm_q_add_to", lang, title=ctx.kb.entries[eid].title(lang))),
+                      f"ad:qa:{eid}:{group.ref}") for eid in suggested]
+    options += [
+        Option(t("adm_q_new", lang), f"ad:qn:{group.ref}"),
+        Option(t("adm_q_reply", lang), f"ad:qr:{group.ref}"),
+        Option(t("adm_q_dismiss", lang), f"ad:qd:{group.ref}"),
+        Option(t("adm_queue", lang), "ad:queue"),
+    ]
+    return Reply("\n".join(lines), "info", lang, options)
+
+
+async def _send_reply(ctx: Ctx, state: dict) -> Reply:
+    """Delivers the administrator's answer to everyone who asked, each in their own language and on
+    their own channel (the channel sends ``deliveries``), then offers to turn it into an entry."""
+    lang, question, text = ctx.lang, state["question"], state["text"]
+    deliveries = [Delivery(channel, user_id, t("adm_to_citizen", person_lang, question=question, text=text))
+                  for channel, user_id, person_lang in state["askers"]]
+    await ctx.storage.review_mark(state.get("queue", []), "handled")
+    await ctx.storage.audit(ctx.who, "queue_reply", None, {"question": question},
+                            {"text": text, "to": [f"{c}:{u}" for c, u, _ in state["askers"]]})
+    await ctx.set_state(None)
+    options = [Option(t("adm_make_entry", lang), "ad:qx"), Option(t("adm_queue", lang), "ad:queue"),
+               back(lang)]
+    return Reply(t("adm_replied", lang), "info", lang, options, deliveries=deliveries)
+
+
+async def _entry_from_last_reply(ctx: Ctx) -> Reply:
+    """"Turn it into an entry": the administrator's latest direct answer, read back from the audit
+    log, so the button still works after they looked at something else."""
+    for row in await ctx.storage.audit_log(100):
+        if row["admin"] == ctx.who and row["action"] == "queue_reply" and row["before"] and row["after"]:
+            return await _start_add(ctx, [row["before"]["question"]], row["after"]["text"])
+    return Reply(t("adm_stale", ctx.lang), "info", ctx.lang, menu_reply(ctx).options)
+
+
+# -- reload ----------------------------------------------------------------------------------------
+async def reload_reply(ctx: Ctx) -> Reply:
+    """Re-reads the curated files; on any problem the running knowledge base stays as it is."""
+    lang = ctx.lang
+    problems = await ctx.live.reload(ctx.storage)
+    if problems:
+        await ctx.storage.audit(ctx.who, "reload_failed", None, None, [str(p) for p in problems])
+        log.warning("reload refused: %d problem(s) in the knowledge files", len(problems))
+        lines = [t("adm_reload_failed", lang, n=str(len(problems))), *(str(p) for p in problems)]
+        return Reply("\n".join(lines), "info", lang, [back(lang)])
+    await ctx.storage.audit(ctx.who, "reload", None, None, {"entries": len(ctx.live.kb.entries)})
+    lines = [t("adm_reload_ok", lang, n=str(len(ctx.live.kb.entries)))]
+    lines += ["• " + t(f"adm_note_{n.kind}", lang, id=n.entry_id, v=str(n.version))
+              for n in ctx.live.snap.notes]
     return Reply("\n".join(lines), "info", lang, [back(lang)])

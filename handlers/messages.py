@@ -37,6 +37,16 @@ class Suggestion:
     question: str
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """A message for someone other than the sender (an administrator answering a citizen): each
+    channel sends those addressed to its own people and reports what it could not deliver."""
+
+    channel: str
+    user_id: str
+    text: str
+
+
 @dataclass
 class Reply:
     text: str
@@ -52,6 +62,7 @@ class Reply:
     # acknowledgement (Telegram shows it as the button's toast).
     edit: str = ""
     notice: str = ""
+    deliveries: list[Delivery] = field(default_factory=list)
 
     def as_json(self) -> dict:
         """The stable JSON contract of ``python -m bot ask --json``."""

@@ -447,6 +447,78 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "không có câu hỏi \"{q}\" để bỏ (gõ dấu trừ và số thứ tự, ví dụ -3)",
         "en": "there is no question \"{q}\" to remove (type a minus and its number, e.g. -3)",
     },
+    "adm_queue": {"vi": "📥 Hàng chờ xem xét", "en": "📥 Review queue"},
+    "adm_queue_title": {
+        "vi": "Hàng chờ: {n} nhóm câu hỏi ({items} lượt) bot chưa trả lời được hoặc bị đánh giá 👎. "
+              "Hỏi nhiều nhất trước:",
+        "en": "Queue: {n} groups of questions ({items} in all) the bot could not answer or that were "
+              "rated 👎. Most asked first:",
+    },
+    "adm_queue_empty": {"vi": "Hàng chờ đang trống. 🎉", "en": "The review queue is empty. 🎉"},
+    "adm_queue_gone": {
+        "vi": "Câu hỏi này không còn trong hàng chờ (đã có người xử lý).",
+        "en": "This question is no longer in the queue (someone has dealt with it).",
+    },
+    "adm_queue_dismissed": {"vi": "Đã bỏ qua nhóm câu hỏi đó.", "en": "That group was dismissed."},
+    "adm_q_unanswered": {"vi": "bot chưa trả lời được", "en": "the bot could not answer"},
+    "adm_q_disliked": {"vi": "bị đánh giá 👎 cho câu trả lời {id}", "en": "rated 👎 for the answer {id}"},
+    "adm_q_view": {
+        "vi": "Câu hỏi: {text}\nSố lượt: {n} ({kind})",
+        "en": "Question: {text}\nTimes asked: {n} ({kind})",
+    },
+    "adm_q_suggest": {
+        "vi": "Có thể thêm câu này làm một cách hỏi của câu trả lời gợi ý bên dưới:",
+        "en": "It could become a phrasing of one of the suggested entries below:",
+    },
+    "adm_q_add_to": {"vi": "➕ Thêm vào: {title}", "en": "➕ Add to: {title}"},
+    "adm_q_new": {"vi": "🆕 Tạo câu trả lời mới", "en": "🆕 Create a new entry"},
+    "adm_q_reply": {"vi": "✉️ Trả lời trực tiếp người hỏi", "en": "✉️ Answer the person directly"},
+    "adm_q_dismiss": {"vi": "🗑️ Bỏ qua", "en": "🗑️ Dismiss"},
+    "adm_ask_reply": {
+        "vi": "Gõ câu trả lời gửi cho {n} người đã hỏi: \"{question}\"",
+        "en": "Type the answer to send to the {n} person(s) who asked: \"{question}\"",
+    },
+    "adm_preview_reply": {
+        "vi": "Sẽ gửi tới {n} người đã hỏi \"{question}\":\n\n{text}",
+        "en": "To be sent to the {n} person(s) who asked \"{question}\":\n\n{text}",
+    },
+    "adm_send": {"vi": "✅ Gửi", "en": "✅ Send"},
+    "adm_keep": {"vi": "Giữ nguyên", "en": "Keep as is"},
+    "adm_ask_phrasings_more": {
+        "vi": "Đã có các câu hỏi:\n{current}\n\nGõ thêm cách hỏi khác (mỗi dòng một câu), hoặc chọn "
+              "\"Giữ nguyên\".",
+        "en": "Questions so far:\n{current}\n\nType more ways of asking (one per line), or choose "
+              "\"Keep as is\".",
+    },
+    "adm_to_citizen": {
+        "vi": "Cán bộ phụ trách trả lời câu hỏi của bạn: \"{question}\"\n\n{text}",
+        "en": "An official has answered your question: \"{question}\"\n\n{text}",
+    },
+    "adm_replied": {
+        "vi": "Đã gửi câu trả lời; câu hỏi đã rời hàng chờ. Bạn có muốn lưu nội dung này thành câu trả lời "
+              "của bot để lần sau bot tự trả lời?",
+        "en": "The answer was sent and the question left the queue. Turn it into an entry so the bot "
+              "answers it next time?",
+    },
+    "adm_make_entry": {"vi": "🆕 Lưu thành câu trả lời của bot", "en": "🆕 Turn it into an entry"},
+    "adm_delivered": {
+        "vi": "Đã chuyển tới: {ok} người; không chuyển được: {failed}.",
+        "en": "Delivered to: {ok}; could not deliver: {failed}.",
+    },
+    "adm_reload": {"vi": "🔄 Tải lại tệp dữ liệu", "en": "🔄 Reload the data files"},
+    "adm_reload_failed": {
+        "vi": "❌ Không tải lại được: tệp dữ liệu có {n} lỗi. Bot vẫn dùng nội dung đang chạy. Cần sửa:",
+        "en": "❌ Not reloaded: the data files have {n} problem(s). The bot keeps the running content. "
+              "To fix:",
+    },
+    "adm_reload_ok": {
+        "vi": "✅ Đã tải lại tệp dữ liệu: bot đang dùng {n} câu trả lời.",
+        "en": "✅ Data files reloaded: the bot now uses {n} entries.",
+    },
+    "adm_act_reload": {"vi": "tải lại tệp dữ liệu", "en": "reloaded the files"},
+    "adm_act_reload_failed": {"vi": "tải lại thất bại (tệp có lỗi)", "en": "reload refused (file errors)"},
+    "adm_act_queue_reply": {"vi": "trả lời trực tiếp người hỏi", "en": "answered a person directly"},
+    "adm_act_queue_dismiss": {"vi": "bỏ qua câu hỏi trong hàng chờ", "en": "dismissed a queued question"},
 }
 
 

@@ -18,15 +18,15 @@ CITIZEN = 42
 class AdminHarness:
     """One bot on one database; ``restart()`` builds a new Application and router on the same file."""
 
-    def __init__(self, kb, matcher, db_path, **settings):
-        self.kb, self.matcher, self.db_path = kb, matcher, db_path
+    def __init__(self, kb, matcher, db_path, knowledge_dir=None, **settings):
+        self.kb, self.matcher, self.db_path, self.knowledge_dir = kb, matcher, db_path, knowledge_dir
         self.settings = Settings(TELEGRAM_BOT_TOKEN=TOKEN, ADMIN_IDS=f"{ADMIN},{ADMIN2},zalo:77", **settings)
         self._build()
 
     def _build(self) -> None:
         self.storage = Storage(self.db_path)
         self.router = Router(self.kb, self.matcher, self.storage, retention_days=365,
-                             admins=self.settings.admins)
+                             admins=self.settings.admins, knowledge_dir=self.knowledge_dir)
         self.bot = TelegramBot(self.router, self.settings)
         self.request = FakeRequest()
         self.app = self.bot.build(request=self.request, rate_limiter=RetryingRateLimiter(backoff=0.01))

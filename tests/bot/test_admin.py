@@ -8,7 +8,7 @@ import pytest
 
 from bot.settings import Settings, SettingsError, parse_admin_ids
 from tests.bot.admin_harness import ADMIN, ADMIN2, CITIZEN, AdminHarness, text_of
-from tests.bot.telegram_fakes import callback_data
+from tests.bot.telegram_fakes import callback, callback_data
 
 
 @pytest.fixture
@@ -189,3 +189,105 @@ async def test_find_by_words_and_stale_buttons(adm):
     assert "ad:v:resp-so-ngoai-vu" in callback_data(found)
     stale = await adm.press("ad:save")
     assert "đã kết thúc" in text_of(stale)
+
+
+# -- review queue and reload (priority 3) --------------------------------------------------------------
+async def test_review_queue_new_phrasing_answers_the_original_question(adm):
+    await adm.say(NEW_Q, user_id=CITIZEN)
+    await adm.say("quy trinh cap the ABTC cho doanh nhan", user_id=CITIZEN + 1)
+    await adm.say("giá vàng hôm nay", user_id=CITIZEN + 2)
+    queue = await adm.press("ad:queue")
+    assert f"(×2) {'quy trinh cap the ABTC cho doanh nhan'}" in text_of(queue)
+    group = await adm.press(callback_data(queue)[0])
+    assert "Số lượt: 2" in text_of(group)
+    add_to = [d for d in callback_data(group) if d.startswith("ad:qa:")]
+    assert add_to, "the bot suggests entries to add the question to"
+    eid = add_to[0].split(":")[2]
+    preview = await adm.press(add_to[0])
+    assert "+ quy trinh cap the ABTC cho doanh nhan" in text_of(preview)
+    await adm.press("ad:save")
+    answer = await adm.say("quy trinh cap the ABTC cho doanh nhan", user_id=CITIZEN + 3)
+    assert "Câu trả lời có hữu ích không?" in text_of(answer)
+    [row] = [q for q in await adm.storage.questions("telegram", str(CITIZEN + 3))]
+    assert (row["outcome"], row["entry_id"]) == ("answer", eid)
+    remaining = await adm.press("ad:queue")
+    assert "giá vàng" in text_of(remaining) and "ABTC" not in text_of(remaining)
+
+
+async def test_answering_a_citizen_from_the_queue_delivers_it_and_can_become_an_entry(adm):
+    await adm.say(NEW_Q, user_id=CITIZEN)
+    queue = await adm.press("ad:queue")
+    ref = callback_data(queue)[0].removeprefix("ad:q:")
+    await adm.press(f"ad:qr:{ref}")
+    preview = await adm.say("Bạn vui lòng hỏi cơ quan xuất nhập cảnh nơi bạn ở.")
+    assert "Sẽ gửi tới 1 người" in text_of(preview)
+    calls = await adm.feed(callback("ad:save", user_id=ADMIN))
+    sent = [p for n, p in calls if n == "sendMessage"]
+    to_citizen = [p for p in sent if p["chat_id"] == CITIZEN]
+    assert len(to_citizen) == 1 and "Bạn vui lòng hỏi cơ quan xuất nhập cảnh" in text_of(to_citizen[0])
+    assert NEW_Q in text_of(to_citizen[0])
+    to_admin = [p for p in sent if p["chat_id"] == ADMIN][-1]
+    assert "Đã chuyển tới: 1 người; không chuyển được: 0" in text_of(to_admin)
+    assert "Hàng chờ đang trống" in text_of(await adm.press("ad:queue"))
+    # ... then turned into an entry with everything already filled in
+    await adm.press("ad:qx")
+    await adm.press("ad:topic:business")
+    await adm.press("ad:skip")  # keep the question
+    await adm.press("ad:skip")  # keep the answer
+    await adm.press("ad:skip")  # no English
+    await adm.press("ad:src:article-119")
+    assert "Đã thêm" in text_of(await adm.press("ad:save"))
+    assert "cơ quan xuất nhập cảnh" in text_of(await adm.say(NEW_Q, user_id=CITIZEN + 5))
+
+
+async def test_disliked_answers_join_the_queue_and_can_be_dismissed(adm):
+    answer = await adm.say(ASK, user_id=CITIZEN)
+    down = next(d for d in callback_data(answer) if ":down" in d)
+    await adm.press(down, user_id=CITIZEN)
+    queue = await adm.press("ad:queue")
+    assert f"👎 {ASK}" in text_of(queue)
+    ref = callback_data(queue)[0].removeprefix("ad:q:")
+    view = await adm.press(f"ad:q:{ref}")
+    assert "resp-so-ngoai-vu" in text_of(view)
+    done = await adm.press(f"ad:qd:{ref}")
+    assert "Đã bỏ qua" in text_of(done) and "Hàng chờ đang trống" in text_of(done)
+    assert any(r["action"] == "queue_dismiss" for r in await adm.storage.audit_log())
+
+
+async def test_reload_with_a_broken_file_keeps_the_running_knowledge_base(kb, matcher, kb_copy, tmp_path):
+    adm = await AdminHarness(kb, matcher, tmp_path / "r.sqlite3", knowledge_dir=kb_copy).start()
+    try:
+        plan = kb_copy / "entries" / "plan.yaml"
+        good = plan.read_text(encoding="utf-8")
+        lines = good.splitlines()
+        line_no = next(i for i, line in enumerate(lines, 1) if line.strip() == "topic: plan")
+        lines[line_no - 1] = lines[line_no - 1].replace("topic: plan", "topic: khong-co-chu-de")
+        plan.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (kb_copy / "entries" / "broken.yaml").write_text("entries:\n- id: [unclosed\n", encoding="utf-8")
+        reply = await adm.say("/reload")
+        text = text_of(reply)
+        assert "Không tải lại được" in text
+        assert f"plan.yaml:{line_no}:" in text and "khong-co-chu-de" in text
+        assert "broken.yaml:" in text
+        assert "Sở Ngoại vụ" in text_of(await adm.say(ASK, user_id=CITIZEN))
+        # fixed: the reload goes through, and a file change supersedes a chat edit, with a note
+        await adm.press("ad:ea:resp-so-ngoai-vu")
+        await adm.say("Bản sửa từ chat.")
+        await adm.press("ad:save")
+        (kb_copy / "entries" / "broken.yaml").unlink()
+        resp = kb_copy / "entries" / "responsibilities.yaml"
+        resp.write_text(resp.read_text(encoding="utf-8").replace(
+            "Sở Ngoại vụ là cơ quan chủ trì", "Theo tệp mới, Sở Ngoại vụ là cơ quan chủ trì", 1), encoding="utf-8")
+        plan.write_text(good, encoding="utf-8")
+        ok = await adm.say("/reload")
+        assert "Đã tải lại" in text_of(ok) and "resp-so-ngoai-vu" in text_of(ok)
+        assert "Theo tệp mới" in text_of(await adm.say(ASK, user_id=CITIZEN))
+        assert "resp-so-ngoai-vu" in text_of(await adm.say("/admin"))  # the note stays visible
+        history = await adm.press("ad:hist:resp-so-ngoai-vu")
+        assert "ad:rb:resp-so-ngoai-vu:1" in callback_data(history)  # the chat version can come back
+        await adm.press("ad:rb:resp-so-ngoai-vu:1")
+        await adm.press("ad:save")
+        assert "Bản sửa từ chat." in text_of(await adm.say(ASK, user_id=CITIZEN))
+        assert "resp-so-ngoai-vu" not in text_of(await adm.say("/admin"))  # in force again: no note
+    finally:
+        await adm.stop()

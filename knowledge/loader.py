@@ -76,25 +76,53 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     """Safe loader that remembers the line of every mapping key and list item."""
 
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        # Nearly every scalar is text that no implicit type (null, bool, number, date, ...) can
+        # start with: answer at once instead of trying the patterns of its first character.
+        if not self.yaml_path_resolvers:
+            if kind is _ScalarNode:
+                resolvers = self.yaml_implicit_resolvers
+                if value and value[0] not in resolvers and None not in resolvers:
+                    return self.DEFAULT_SCALAR_TAG
+            elif kind is _MappingNode:
+                return self.DEFAULT_MAPPING_TAG
+            elif kind is _SequenceNode:
+                return self.DEFAULT_SEQUENCE_TAG
+        return super().resolve(kind, value, implicit)
+
+
+_ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+_STR_TAG = "tag:yaml.org,2002:str"
+
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
     result = _Map()
     result.line = node.start_mark.line + 1
-    result.key_lines = {}
+    key_lines = result.key_lines = {}
     loader.flatten_mapping(node)
+    construct = loader.construct_object
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str | int | float | bool | dt.date) or key is None:
-            key = str(key)
+        # Text is the node's own value (what the str constructor returns), so take it directly.
+        if key_node.tag == _STR_TAG and type(key_node) is _ScalarNode:
+            key = key_node.value
+        else:
+            key = construct(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool | dt.date) or key is None:
+                key = str(key)
         if key in result:
             loader.duplicates.append((key_node.start_mark.line + 1, f"duplicate key '{key}'"))
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = key_node.start_mark.line + 1
+        if value_node.tag == _STR_TAG and type(value_node) is _ScalarNode:
+            result[key] = value_node.value
+        else:
+            result[key] = construct(value_node, deep=True)
+        key_lines[key] = key_node.start_mark.line + 1
     return result
 
 
 def _construct_list(loader: _Loader, node: yaml.SequenceNode) -> _List:
-    result = _List(loader.construct_object(child, deep=True) for child in node.value)
+    construct = loader.construct_object
+    result = _List([child.value if child.tag == _STR_TAG and type(child) is _ScalarNode
+                    else construct(child, deep=True) for child in node.value])
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result

@@ -134,6 +134,11 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ALTER TABLE ratings ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX ratings_review ON ratings (value, reviewed);
     """),
+    # Issue 4: administrators reply to feedback from the chat (status: new | read | replied | closed).
+    ("feedback_reply", """
+    ALTER TABLE feedback ADD COLUMN reply TEXT;
+    ALTER TABLE feedback ADD COLUMN replied_at REAL;
+    """),
 ]
 
 INSERT_QUESTION = ("INSERT INTO questions (channel, user_id, text, lang, outcome, entry_id, score, asked_at)"
@@ -503,6 +508,61 @@ class Storage:
                 await db.execute("UPDATE unanswered SET status = ? WHERE id = ?", (status, uid))
             for rid in ratings:
                 await db.execute("UPDATE ratings SET reviewed = 1 WHERE id = ?", (rid,))
+
+    # -- feedback inbox, statistics, announcements (issue 4) ----------------------------------------
+    async def feedback_inbox(self, limit: int = 10) -> list[dict]:
+        """Feedback not yet replied to or closed, newest first."""
+        async with self.db.execute("SELECT * FROM feedback WHERE status IN ('new', 'read')"
+                                   " ORDER BY id DESC LIMIT ?", (limit,)) as cur:
+            return [dict(row) for row in await cur.fetchall()]
+
+    async def feedback_get(self, feedback_id: int) -> dict | None:
+        async with self.db.execute("SELECT * FROM feedback WHERE id = ?", (feedback_id,)) as cur:
+            row = await cur.fetchone()
+        return dict(row) if row else None
+
+    async def feedback_set(self, feedback_id: int, status: str, reply: str | None = None) -> None:
+        if reply is None:
+            await self._write("UPDATE feedback SET status = ? WHERE id = ?", (status, feedback_id))
+        else:
+            await self._write("UPDATE feedback SET status = ?, reply = ?, replied_at = ? WHERE id = ?",
+                              (status, reply, time.time(), feedback_id))
+
+    async def stats(self, now: float | None = None) -> dict:
+        """Counts for /stats: questions today / 7 / 30 days, outcomes, top entries, ratings."""
+        now = time.time() if now is None else now
+        day_start = now - (now + 7 * 3600) % 86400  # midnight, Vietnam time
+        since30 = now - 30 * 86400
+        out: dict = {}
+        async with self.db.execute(
+            "SELECT SUM(asked_at >= ?), SUM(asked_at >= ?), COUNT(*) FROM questions WHERE asked_at >= ?",
+            (day_start, now - 7 * 86400, since30)) as cur:
+            row = await cur.fetchone()
+        out["today"], out["week"], out["month"] = (int(v or 0) for v in row) if row else (0, 0, 0)
+        async with self.db.execute("SELECT outcome, COUNT(*) FROM questions WHERE asked_at >= ?"
+                                   " GROUP BY outcome", (since30,)) as cur:
+            out["outcomes"] = {r[0]: int(r[1]) for r in await cur.fetchall()}
+        async with self.db.execute(
+            "SELECT entry_id, COUNT(*) AS n FROM questions WHERE asked_at >= ? AND outcome = 'answer'"
+            " GROUP BY entry_id ORDER BY n DESC LIMIT 5", (since30,)) as cur:
+            out["top_entries"] = [(r[0], int(r[1])) for r in await cur.fetchall()]
+        async with self.db.execute("SELECT SUM(value > 0), SUM(value < 0) FROM ratings WHERE rated_at >= ?",
+                                   (since30,)) as cur:
+            row = await cur.fetchone()
+        out["up"], out["down"] = (int(v or 0) for v in row) if row else (0, 0)
+        async with self.db.execute("SELECT COUNT(*) FROM feedback WHERE status = 'new'") as cur:
+            row = await cur.fetchone()
+        out["feedback_new"] = int(row[0]) if row else 0
+        async with self.db.execute("SELECT COUNT(*) FROM users WHERE opted_in = 1") as cur:
+            row = await cur.fetchone()
+        out["subscribers"] = int(row[0]) if row else 0
+        return out
+
+    async def subscribers(self) -> list[tuple[str, str, str]]:
+        """(channel, user id, language) of everyone who opted in to announcements (/dangky)."""
+        async with self.db.execute("SELECT channel, user_id, language FROM users WHERE opted_in = 1"
+                                   " ORDER BY channel, user_id") as cur:
+            return [(r[0], r[1], r[2]) for r in await cur.fetchall()]
 
     async def ping(self) -> bool:
         async with self.db.execute("SELECT 1") as cur:

@@ -60,6 +60,7 @@ MAX_CALLBACK_DATA = 64  # bytes
 WEBHOOK_PATH = "/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query"]
+PROGRESS_EVERY = 50  # deliveries between progress updates of a broadcast
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -213,7 +214,7 @@ class TelegramBot:
             await self.send(context, chat.id, Reply(t("non_text", lang), "info", lang), reply_to)
             return
         reply = await self.router.handle(Incoming(CHANNEL, uid, text=text, lang=hint))
-        await self.deliver(context, reply)
+        await self.deliver(context, reply, chat.id)
         await self.send(context, chat.id, reply, reply_to)
         log.info("telegram message: chat=%s status=%s entry=%s %.1fms", chat.type, reply.status,
                  reply.entry_id or "-", (time.perf_counter() - started) * 1000)
@@ -232,7 +233,7 @@ class TelegramBot:
             await self._answer(query, notice)
             return
         reply = await self.router.handle(Incoming(CHANNEL, uid, action=query.data, lang=hint))
-        await self.deliver(context, reply)
+        await self.deliver(context, reply, user.id)
         await self._answer(query, reply.notice or None)
         message = query.message if isinstance(query.message, Message) else None
         if message is not None and reply.edit and await self._edit(context, message, reply):
@@ -282,13 +283,20 @@ class TelegramBot:
                 log.info("the person blocked the bot; reply dropped")
                 return
 
-    async def deliver(self, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
-        """Messages for other people (an administrator's answer to a citizen): sent to those on
-        Telegram; the sender's reply then says how many arrived."""
+    async def deliver(self, context: ContextTypes.DEFAULT_TYPE, reply: Reply, sender_chat: int) -> None:
+        """Messages for other people (an administrator's answer to a citizen, an announcement): sent
+        to those on Telegram, paced by the rate limiter; a long run shows its progress to the sender
+        every ``PROGRESS_EVERY`` messages, and the sender's reply then says how many arrived."""
         if not reply.deliveries:
             return
         ok = failed = 0
-        for delivery in reply.deliveries:
+        total = len(reply.deliveries)
+        progress: Message | None = None
+        if total > PROGRESS_EVERY:
+            progress = await self._progress(context, sender_chat, None, 0, total, reply.lang)
+        for done, delivery in enumerate(reply.deliveries):
+            if done and done % PROGRESS_EVERY == 0:
+                progress = await self._progress(context, sender_chat, progress, done, total, reply.lang)
             if delivery.channel != CHANNEL or not delivery.user_id.lstrip("-").isdigit():
                 failed += 1  # another channel's person: that channel is not running here
                 continue
@@ -301,6 +309,18 @@ class TelegramBot:
                 log.info("delivery to a person failed: %s", exc)
                 failed += 1
         reply.text = f"{reply.text}\n\n{t('adm_delivered', reply.lang, ok=str(ok), failed=str(failed))}"
+
+    @staticmethod
+    async def _progress(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message: Message | None,
+                        done: int, total: int, lang: str) -> Message | None:
+        text = t("adm_progress", lang, done=str(done), total=str(total))
+        try:
+            if message is None:
+                return await context.bot.send_message(chat_id, text)
+            await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message.message_id)
+        except TelegramError as exc:
+            log.info("could not show delivery progress: %s", exc)
+        return message
 
     async def _edit(self, context: ContextTypes.DEFAULT_TYPE, message: Message, reply: Reply) -> bool:
         """Change the message whose button was pressed; False when a new message is needed instead."""

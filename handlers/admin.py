@@ -40,7 +40,9 @@ from knowledge.overlay import (
 log = logging.getLogger(__name__)
 
 FLOW = "admin"
-COMMANDS = frozenset({"admin", "reload"})
+COMMANDS = frozenset({"admin", "reload", "stats"})
+# ops whose text step is "reply": a message to other people, previewed, then delivered
+MESSAGE_OPS = ("reply", "fbreply", "broadcast")
 VN_TIME = dt.timezone(dt.timedelta(hours=7))  # Vietnam: UTC+7 all year, no daylight saving
 ADD_STEPS = ("topic", "phrasings", "answer", "answer_en", "source", "preview")
 # "ad:<what>:..." options that only make sense inside a flow in progress
@@ -94,6 +96,9 @@ def menu_reply(ctx: Ctx) -> Reply:
         lines += ["• " + t(f"adm_note_{n.kind}", lang, id=n.entry_id, v=str(n.version)) for n in notes]
     options = [
         Option(t("adm_queue", lang), "ad:queue"),
+        Option(t("adm_inbox", lang), "ad:fb"),
+        Option(t("adm_stats", lang), "ad:stats"),
+        Option(t("adm_broadcast", lang), "ad:bc"),
         Option(t("adm_add", lang), "ad:add"),
         Option(t("adm_find", lang), "ad:find"),
         Option(t("adm_hidden", lang), "ad:hidden"),
@@ -107,6 +112,8 @@ def menu_reply(ctx: Ctx) -> Reply:
 async def on_command(ctx: Ctx, name: str, arg: str) -> Reply:
     if name == "reload":
         return await reload_reply(ctx)
+    if name == "stats":
+        return await stats_reply(ctx)
     if arg:
         return await _find(ctx, arg)
     return menu_reply(ctx)
@@ -134,6 +141,16 @@ async def on_action(ctx: Ctx, state: dict | None, arg: str) -> Reply:
         return await _start_add(ctx)
     if what == "queue":
         return await queue_reply(ctx)
+    if what == "stats":
+        return await stats_reply(ctx)
+    if what == "fb":
+        return await inbox_reply(ctx)
+    if what in ("fbv", "fbr", "fbc"):
+        return await _feedback_action(ctx, what, int(rest) if rest.isdigit() else 0)
+    if what == "bc":
+        count = len(await ctx.storage.subscribers())
+        return await _start(ctx, {"op": "broadcast", "step": "reply", "question": "", "askers": [],
+                                  "count": count})
     if what == "qx":
         return await _entry_from_last_reply(ctx)
     if what in ("q", "qa", "qn", "qr", "qd"):
@@ -177,7 +194,7 @@ async def _flow_option(ctx: Ctx, state: dict, what: str, rest: str) -> Reply:
             (step == "phrasings" and any(draft["questions"].values()))
             or (step == "answer" and draft["answer"]["vi"])):
         return await _advance(ctx, state)  # keep what the queue or a direct reply filled in
-    if what == "save" and step == "preview" and state.get("op") == "reply":
+    if what == "save" and step == "preview" and state.get("op") in MESSAGE_OPS:
         return await _send_reply(ctx, state)
     if what == "save" and step == "preview":
         return await _save(ctx, state)
@@ -291,14 +308,15 @@ def _prompt(ctx: Ctx, state: dict) -> Reply:
     if step == "topic":
         options = [Option(label(tp.title[lang]), f"ad:topic:{tp.id}") for tp in ctx.kb.topics_in_order()]
         return Reply(t("adm_ask_topic", lang), "info", lang, [*options, cancel(lang)])
-    if step == "reply":
-        return Reply(t("adm_ask_reply", lang, question=state["question"], n=str(len(state["askers"]))),
-                     "info", lang, [cancel(lang)])
-    if step == "preview" and state.get("op") == "reply":
-        return Reply(t("adm_preview_reply", lang, question=state["question"], text=state["text"],
-                       n=str(len(state["askers"]))), "info", lang,
-                     [Option(t("adm_send", lang), "ad:save", row="save"),
-                      Option(t("cancel", lang), "cancel", row="save")])
+    if step == "reply" or (step == "preview" and state.get("op") in MESSAGE_OPS):
+        op = state["op"]
+        n = str(state.get("count", len(state["askers"])))
+        if step == "reply":
+            prompt = t(f"adm_ask_{op}", lang, question=state["question"], n=n)
+            return Reply(prompt, "info", lang, [cancel(lang)])
+        return Reply(t(f"adm_preview_{op}", lang, question=state["question"], text=state["text"], n=n),
+                     "info", lang, [Option(t("adm_send", lang), "ad:save", row="save"),
+                                    Option(t("cancel", lang), "cancel", row="save")])
     keep = [Option(t("adm_keep", lang), "ad:skip")]
     if step == "phrasings" and not editing and any(draft["questions"].values()):
         current = "\n".join(f"• {q}" for lg in LANGS for q in draft["questions"][lg])
@@ -686,6 +704,10 @@ async def _send_reply(ctx: Ctx, state: dict) -> Reply:
     """Delivers the administrator's answer to everyone who asked, each in their own language and on
     their own channel (the channel sends ``deliveries``), then offers to turn it into an entry."""
     lang, question, text = ctx.lang, state["question"], state["text"]
+    if state["op"] == "fbreply":
+        return await _send_feedback_reply(ctx, state)
+    if state["op"] == "broadcast":
+        return await _send_broadcast(ctx, text)
     deliveries = [Delivery(channel, user_id, t("adm_to_citizen", person_lang, question=question, text=text))
                   for channel, user_id, person_lang in state["askers"]]
     await ctx.storage.review_mark(state.get("queue", []), "handled")
@@ -721,3 +743,101 @@ async def reload_reply(ctx: Ctx) -> Reply:
     lines += ["• " + t(f"adm_note_{n.kind}", lang, id=n.entry_id, v=str(n.version))
               for n in ctx.live.snap.notes]
     return Reply("\n".join(lines), "info", lang, [back(lang)])
+
+
+# -- feedback inbox --------------------------------------------------------------------------------
+async def inbox_reply(ctx: Ctx) -> Reply:
+    lang = ctx.lang
+    rows = await ctx.storage.feedback_inbox(10)
+    if not rows:
+        return Reply(t("adm_inbox_empty", lang), "info", lang, [back(lang)])
+    lines = [t("adm_inbox_title", lang)]
+    options = []
+    for row in rows:
+        mark = "🆕 " if row["status"] == "new" else ""
+        line = f"{mark}{row['ref']} · {when(row['created_at'])} · {row['text'][:50]}"
+        lines.append(line)
+        options.append(Option(label(f"{mark}{row['ref']}: {row['text']}"), f"ad:fbv:{row['id']}"))
+    return Reply("\n".join(lines), "info", lang, [*options, back(lang)])
+
+
+async def _feedback_action(ctx: Ctx, what: str, feedback_id: int) -> Reply:
+    lang = ctx.lang
+    row = await ctx.storage.feedback_get(feedback_id)
+    if row is None:
+        return Reply(t("adm_inbox_gone", lang), "info", lang,
+                     [Option(t("adm_inbox", lang), "ad:fb"), back(lang)])
+    if what == "fbr":
+        who = [[row["channel"], row["user_id"], row["lang"]]]
+        return await _start(ctx, {"op": "fbreply", "step": "reply", "question": row["ref"], "askers": who,
+                                  "fid": feedback_id})
+    if what == "fbc":
+        await ctx.storage.feedback_set(feedback_id, "closed")
+        await ctx.storage.audit(ctx.who, "feedback_close", row["ref"])
+        reply = await inbox_reply(ctx)
+        reply.text = t("adm_inbox_closed", lang, ref=row["ref"]) + "\n\n" + reply.text
+        return reply
+    if row["status"] == "new":
+        await ctx.storage.feedback_set(feedback_id, "read")
+    none = t("fb_none", lang)
+    text = t("adm_inbox_view", lang, ref=row["ref"], when=when(row["created_at"]), text=row["text"],
+             name=row["name"] or none, email=row["email"] or none)
+    if row["reply"]:
+        text += "\n\n" + t("adm_inbox_replied", lang, text=row["reply"])
+    options = [Option(t("adm_inbox_reply", lang), f"ad:fbr:{feedback_id}"),
+               Option(t("adm_inbox_close", lang), f"ad:fbc:{feedback_id}"),
+               Option(t("adm_inbox", lang), "ad:fb")]
+    return Reply(text, "info", lang, options)
+
+
+async def _send_feedback_reply(ctx: Ctx, state: dict) -> Reply:
+    lang, text, ref = ctx.lang, state["text"], state["question"]
+    [(channel, user_id, person_lang)] = state["askers"]
+    await ctx.storage.feedback_set(int(state["fid"]), "replied", text)
+    await ctx.storage.audit(ctx.who, "feedback_reply", ref, None, {"text": text})
+    await ctx.set_state(None)
+    delivery = Delivery(channel, user_id, t("adm_fb_to_citizen", person_lang, ref=ref, text=text))
+    return Reply(t("adm_fb_replied", lang, ref=ref), "info", lang,
+                 [Option(t("adm_inbox", lang), "ad:fb"), back(lang)], deliveries=[delivery])
+
+
+# -- statistics ------------------------------------------------------------------------------------
+async def stats_reply(ctx: Ctx) -> Reply:
+    """Text statistics (the PNG chart of the issue needs matplotlib, which is not installed)."""
+    lang = ctx.lang
+    st = await ctx.storage.stats()
+    total = sum(st["outcomes"].values()) or 1
+
+    def share(outcome: str) -> str:
+        return f"{100 * st['outcomes'].get(outcome, 0) / total:.0f}%"
+
+    lines = [t("adm_stats_head", lang, today=str(st["today"]), week=str(st["week"]), month=str(st["month"])),
+             t("adm_stats_outcomes", lang, answer=share("answer"), clarify=share("clarify"),
+               fallback=share("fallback"), smalltalk=share("smalltalk"))]
+    if st["top_entries"]:
+        lines.append(t("adm_stats_top", lang))
+        for eid, n in st["top_entries"]:
+            entry = ctx.kb.entries.get(eid or "")
+            lines.append(f"• {entry.title(lang) if entry else eid} ({n})")
+    groups = [g for g in await _groups(ctx) if g.kind == "unanswered"][:5]
+    if groups:
+        lines.append(t("adm_stats_unanswered", lang))
+        lines += [f"• {g.text} (×{g.count})" for g in groups]
+    lines.append(t("adm_stats_ratings", lang, up=str(st["up"]), down=str(st["down"])))
+    lines.append(t("adm_stats_other", lang, feedback=str(st["feedback_new"]),
+                   subscribers=str(st["subscribers"])))
+    return Reply("\n".join(lines), "info", lang, [back(lang)])
+
+
+# -- announcements ---------------------------------------------------------------------------------
+async def _send_broadcast(ctx: Ctx, text: str) -> Reply:
+    """To everyone who opted in with /dangky, in the words the administrator typed; the channel
+    sends them within its limits and reports delivered / failed."""
+    people = await ctx.storage.subscribers()
+    await ctx.storage.audit(ctx.who, "broadcast", None, None, {"text": text, "to": len(people)})
+    await ctx.set_state(None)
+    deliveries = [Delivery(channel, user_id, t("adm_announcement", lang, text=text))
+                  for channel, user_id, lang in people]
+    log.info("broadcast by %s to %d people", ctx.who, len(people))
+    return Reply(t("adm_broadcast_done", ctx.lang, n=str(len(people))), "info", ctx.lang, [back(ctx.lang)],
+                 deliveries=deliveries)

@@ -17,6 +17,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("lang", "cmd_lang"),
     ("privacy", "cmd_privacy"),
     ("xoadulieu", "cmd_xoadulieu"),
+    ("dangky", "cmd_dangky"),
+    ("huydangky", "cmd_huydangky"),
     ("huy", "cmd_huy"),
 )
 

@@ -152,6 +152,10 @@ class Router:
             return privacy.privacy_reply(ctx)
         if name == "xoadulieu":
             return await privacy.start(ctx)
+        if name in ("dangky", "huydangky"):
+            # announcements are opt-in: nobody gets one without asking (issue 4, broadcast)
+            await self.storage.set_opted_in(ctx.channel, ctx.user_id, name == "dangky")
+            return Reply(t("subscribed" if name == "dangky" else "unsubscribed", lang), "info", lang)
         if name == "huy":
             return Reply(t("nothing_to_cancel", lang), "info", lang)
         return Reply(t("unknown_command", lang), "info", lang, topic_options(self.kb, lang))

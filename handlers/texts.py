@@ -165,7 +165,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "bạn chọn, thời điểm bạn nhắn lần đầu và lần cuối.\n"
             "• Các câu hỏi bạn gửi và cách bot trả lời; các đánh giá 👍/👎.\n"
             "• Góp ý gửi qua /gopy; họ tên và e-mail chỉ khi bạn tự cung cấp.\n"
-            "• Bước đang làm dở của một thao tác nhiều bước (ví dụ đang gửi góp ý).\n\n"
+            "• Bước đang làm dở của một thao tác nhiều bước (ví dụ đang gửi góp ý).\n"
+            "• Bạn có đăng ký nhận thông báo (/dangky) hay không.\n\n"
             "Mục đích: trả lời bạn, để cán bộ phụ trách xem lại những câu bot chưa trả lời được và cải "
             "thiện nội dung, và thống kê chung. Dữ liệu không dùng cho mục đích khác.\n\n"
             "Thời hạn: dữ liệu được giữ tối đa {days} ngày rồi tự động xóa.\n\n"
@@ -178,7 +179,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "you chose, when you first and last wrote.\n"
             "• The questions you send and how the bot answered; your 👍/👎 ratings.\n"
             "• Feedback sent with /gopy; a name and e-mail only if you give them.\n"
-            "• The step you are at in a multi-step action (e.g. sending feedback).\n\n"
+            "• The step you are at in a multi-step action (e.g. sending feedback).\n"
+            "• Whether you subscribed to announcements (/dangky).\n\n"
             "Why: to answer you, so officials can review questions the bot could not answer and improve "
             "the content, and for overall statistics. Nothing else.\n\n"
             "How long: at most {days} days, then it is deleted automatically.\n\n"
@@ -519,6 +521,81 @@ TEXTS: dict[str, dict[str, str]] = {
     "adm_act_reload_failed": {"vi": "tải lại thất bại (tệp có lỗi)", "en": "reload refused (file errors)"},
     "adm_act_queue_reply": {"vi": "trả lời trực tiếp người hỏi", "en": "answered a person directly"},
     "adm_act_queue_dismiss": {"vi": "bỏ qua câu hỏi trong hàng chờ", "en": "dismissed a queued question"},
+    "adm_inbox": {"vi": "💬 Hộp thư góp ý", "en": "💬 Feedback inbox"},
+    "adm_inbox_title": {"vi": "Góp ý chưa xử lý (mới nhất trước):", "en": "Open feedback (newest first):"},
+    "adm_inbox_empty": {"vi": "Không có góp ý nào chờ xử lý.", "en": "No feedback is waiting."},
+    "adm_inbox_gone": {"vi": "Không tìm thấy góp ý này.", "en": "That feedback was not found."},
+    "adm_inbox_view": {
+        "vi": "Góp ý {ref} ({when}):\n\n{text}\n\nHọ tên: {name}\nE-mail: {email}",
+        "en": "Feedback {ref} ({when}):\n\n{text}\n\nName: {name}\nE-mail: {email}",
+    },
+    "adm_inbox_replied": {"vi": "Đã trả lời:\n{text}", "en": "Replied:\n{text}"},
+    "adm_inbox_reply": {"vi": "✉️ Trả lời người góp ý", "en": "✉️ Reply"},
+    "adm_inbox_close": {"vi": "✔️ Đã xử lý", "en": "✔️ Mark as done"},
+    "adm_inbox_closed": {"vi": "Đã đánh dấu {ref} là đã xử lý.", "en": "{ref} marked as done."},
+    "adm_ask_fbreply": {
+        "vi": "Gõ nội dung trả lời góp ý {question}; người góp ý sẽ nhận được trong bot.",
+        "en": "Type your reply to feedback {question}; the person receives it in the bot.",
+    },
+    "adm_preview_fbreply": {
+        "vi": "Sẽ gửi trả lời góp ý {question}:\n\n{text}",
+        "en": "Reply to feedback {question}, to be sent:\n\n{text}",
+    },
+    "adm_fb_to_citizen": {
+        "vi": "Trả lời góp ý {ref} của bạn từ cán bộ phụ trách:\n\n{text}",
+        "en": "An official has replied to your feedback {ref}:\n\n{text}",
+    },
+    "adm_fb_replied": {"vi": "Đã gửi trả lời góp ý {ref}.", "en": "The reply to {ref} was sent."},
+    "adm_stats": {"vi": "📊 Thống kê", "en": "📊 Statistics"},
+    "adm_stats_head": {
+        "vi": "📊 Câu hỏi: hôm nay {today} · 7 ngày {week} · 30 ngày {month}",
+        "en": "📊 Questions: today {today} · 7 days {week} · 30 days {month}",
+    },
+    "adm_stats_outcomes": {
+        "vi": "30 ngày qua: trả lời được {answer} · hỏi lại {clarify} · chưa trả lời được {fallback} · "
+              "chào hỏi {smalltalk}",
+        "en": "Last 30 days: answered {answer} · clarified {clarify} · fallback {fallback} · "
+              "small talk {smalltalk}",
+    },
+    "adm_stats_top": {"vi": "Được hỏi nhiều nhất:", "en": "Most asked:"},
+    "adm_stats_unanswered": {"vi": "Chưa trả lời được, hỏi nhiều nhất:", "en": "Unanswered, most asked:"},
+    "adm_stats_ratings": {
+        "vi": "Đánh giá 30 ngày: 👍 {up} · 👎 {down}",
+        "en": "Ratings, 30 days: 👍 {up} · 👎 {down}",
+    },
+    "adm_stats_other": {
+        "vi": "Góp ý mới: {feedback} · Người đăng ký nhận thông báo: {subscribers}",
+        "en": "New feedback: {feedback} · Subscribed to announcements: {subscribers}",
+    },
+    "adm_broadcast": {"vi": "📢 Gửi thông báo", "en": "📢 Send an announcement"},
+    "adm_ask_broadcast": {
+        "vi": "Gõ nội dung thông báo gửi tới {n} người đã đăng ký nhận tin (/dangky).",
+        "en": "Type the announcement for the {n} people who subscribed (/dangky).",
+    },
+    "adm_preview_broadcast": {
+        "vi": "Sẽ gửi thông báo sau tới {n} người đã đăng ký:\n\n{text}",
+        "en": "This announcement will go to {n} subscribers:\n\n{text}",
+    },
+    "adm_announcement": {"vi": "📢 Thông báo:\n\n{text}\n\n(Gõ /huydangky để ngừng nhận thông báo.)",
+                         "en": "📢 Announcement:\n\n{text}\n\n(Type /huydangky to stop announcements.)"},
+    "adm_broadcast_done": {
+        "vi": "Đã gửi thông báo tới {n} người đăng ký.",
+        "en": "Announcement sent to {n} subscribers.",
+    },
+    "adm_progress": {"vi": "Đang gửi… {done}/{total}", "en": "Sending… {done}/{total}"},
+    "adm_act_broadcast": {"vi": "gửi thông báo", "en": "sent an announcement"},
+    "adm_act_feedback_reply": {"vi": "trả lời góp ý", "en": "replied to feedback"},
+    "adm_act_feedback_close": {"vi": "đóng góp ý", "en": "closed feedback"},
+    "cmd_dangky": {"vi": "Đăng ký nhận thông báo", "en": "Subscribe to announcements"},
+    "cmd_huydangky": {"vi": "Hủy đăng ký nhận thông báo", "en": "Stop announcements"},
+    "subscribed": {
+        "vi": "Bạn đã đăng ký nhận thông báo về Kế hoạch 119. Gõ /huydangky để hủy bất cứ lúc nào.",
+        "en": "You will receive announcements about Plan 119. Type /huydangky to stop at any time.",
+    },
+    "unsubscribed": {
+        "vi": "Bạn đã hủy đăng ký; bot sẽ không gửi thông báo cho bạn nữa.",
+        "en": "Unsubscribed: the bot will not send you announcements any more.",
+    },
 }
 
 

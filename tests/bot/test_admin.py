@@ -291,3 +291,66 @@ async def test_reload_with_a_broken_file_keeps_the_running_knowledge_base(kb, ma
         assert "resp-so-ngoai-vu" not in text_of(await adm.say("/admin"))  # in force again: no note
     finally:
         await adm.stop()
+
+
+# -- feedback inbox, statistics, announcements (priority 4) ------------------------------------------
+async def test_feedback_inbox_reply_reaches_the_citizen(adm):
+    await adm.say("/gopy", user_id=CITIZEN)
+    await adm.say("Bot nên có thêm thông tin về hội chợ.", user_id=CITIZEN)
+    await adm.press("fb:skip", user_id=CITIZEN)
+    await adm.press("fb:skip", user_id=CITIZEN)
+    await adm.press("fb:send", user_id=CITIZEN)
+    [fb] = await adm.storage.feedback()
+    inbox = await adm.press("ad:fb")
+    assert fb["ref"] in text_of(inbox)
+    view = await adm.press(f"ad:fbv:{fb['id']}")
+    assert "hội chợ" in text_of(view)
+    await adm.press(f"ad:fbr:{fb['id']}")
+    await adm.say("Cảm ơn bạn, chúng tôi sẽ bổ sung.")
+    calls = await adm.feed(callback("ad:save", user_id=ADMIN))
+    to_citizen = [p for n, p in calls if n == "sendMessage" and p["chat_id"] == CITIZEN]
+    assert len(to_citizen) == 1 and fb["ref"] in text_of(to_citizen[0])
+    assert "Cảm ơn bạn, chúng tôi sẽ bổ sung." in text_of(to_citizen[0])
+    [fb] = await adm.storage.feedback()
+    assert fb["status"] == "replied" and fb["reply"] == "Cảm ơn bạn, chúng tôi sẽ bổ sung."
+    assert "Không có góp ý" in text_of(await adm.press("ad:fb"))
+
+
+async def test_stats_as_text(adm):
+    await adm.say(ASK, user_id=CITIZEN)
+    await adm.say("giá vàng hôm nay", user_id=CITIZEN)
+    stats = text_of(await adm.say("/stats"))
+    assert "hôm nay 2" in stats and "trả lời được 50%" in stats and "giá vàng hôm nay (×1)" in stats
+    refused = text_of(await adm.say("/stats", user_id=CITIZEN))
+    assert "Tôi không hiểu lệnh này" in refused
+
+
+async def test_broadcast_reaches_opted_in_users_only(adm):
+    assert "đã đăng ký" in text_of(await adm.say("/dangky", user_id=CITIZEN))
+    await adm.say("/dangky", user_id=CITIZEN + 1)
+    await adm.say("/huydangky", user_id=CITIZEN + 1)
+    await adm.say("xin chào", user_id=CITIZEN + 2)  # never subscribed
+    prompt = await adm.press("ad:bc")
+    assert "1 người" in text_of(prompt)
+    await adm.say("Hội nghị xúc tiến đầu tư sẽ được thông báo sau.")
+    calls = await adm.feed(callback("ad:save", user_id=ADMIN))
+    sent = [p for n, p in calls if n == "sendMessage"]
+    assert [p["chat_id"] for p in sent if p["chat_id"] != ADMIN] == [CITIZEN]
+    assert "Hội nghị xúc tiến đầu tư" in text_of(sent[0])
+    assert "Đã chuyển tới: 1 người; không chuyển được: 0" in text_of(sent[-1])
+    assert any(r["action"] == "broadcast" for r in await adm.storage.audit_log())
+
+
+async def test_a_large_broadcast_reports_progress(adm):
+    for uid in range(5000, 5060):
+        await adm.storage.touch_user("telegram", str(uid))
+        await adm.storage.set_opted_in("telegram", str(uid), True)
+    await adm.press("ad:bc")
+    await adm.say("Thông báo chung.")
+    calls = await adm.feed(callback("ad:save", user_id=ADMIN))
+    delivered = [p for n, p in calls if n == "sendMessage" and p["chat_id"] != ADMIN]
+    assert len(delivered) == 60
+    progress = [p for n, p in calls if n == "editMessageText" and p["chat_id"] == ADMIN]
+    assert progress and "50/60" in text_of(progress[0])
+    final = [p for n, p in calls if n == "sendMessage" and p["chat_id"] == ADMIN][-1]
+    assert "Đã chuyển tới: 60 người" in text_of(final)

@@ -86,7 +86,15 @@ def write_yaml(kb: KnowledgeBase, source_dir: str | Path | None, out_dir: str | 
     for entry in kb.entries.values():
         groups.setdefault(file_of(entry), []).append(entry_yaml(entry))
     for name, entries in groups.items():
-        text = yaml.dump({"entries": entries}, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                         width=10_000, default_flow_style=False)
-        (out / "entries" / name).write_text(text, encoding="utf-8")
+        (out / "entries" / name).write_text(_dump(entries), encoding="utf-8")
     return {name: len(entries) for name, entries in groups.items()}
+
+
+def _dump(entries: list[dict]) -> str:
+    return yaml.dump({"entries": entries}, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     width=10_000, default_flow_style=False)
+
+
+def dump_entries(entries: list[Entry]) -> str:
+    """Entries as one file in the curated ``entries:`` format."""
+    return _dump([entry_yaml(e) for e in entries])

@@ -564,6 +564,24 @@ class Storage:
                                    " ORDER BY channel, user_id") as cur:
             return [(r[0], r[1], r[2]) for r in await cur.fetchall()]
 
+    async def save_kb_batch(self, changes: list[tuple[str, int, str, dict, str, dict | None]], admin: str
+                            ) -> None:
+        """Several entries' new versions (entry id, expected version, action, data, base, before),
+        all or nothing: one ``VersionConflict`` and none is written. For imports."""
+        async with self.transaction() as db:
+            now = time.time()
+            for entry_id, expected, action, data, base, before in changes:
+                async with db.execute("SELECT COALESCE(MAX(version), 0) FROM kb_versions WHERE entry_id = ?",
+                                      (entry_id,)) as cur:
+                    row = await cur.fetchone()
+                if (int(row[0]) if row else 0) != expected:
+                    raise VersionConflict(entry_id, None)
+                await db.execute(
+                    "INSERT INTO kb_versions (entry_id, version, action, data, base, admin, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (entry_id, expected + 1, action, json.dumps(data, ensure_ascii=False), base, admin, now))
+                await self.audit(admin, action, entry_id, before, data, db=db)
+
     async def ping(self) -> bool:
         async with self.db.execute("SELECT 1") as cur:
             return (await cur.fetchone()) is not None

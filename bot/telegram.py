@@ -24,6 +24,7 @@ from telegram import (
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     LinkPreviewOptions,
     Message,
     ReplyParameters,
@@ -47,6 +48,7 @@ from bot.settings import Settings
 from bot.webserver import WebServer, secret_matches
 from handlers.flood import FloodGuard
 from handlers.help import COMMANDS, command_list
+from handlers.kbfiles import MAX_UPLOAD
 from handlers.locks import KeyedLocks
 from handlers.messages import Incoming, Option, Reply, split_text, utf16_len
 from handlers.router import Router, parse_command
@@ -209,6 +211,9 @@ class TelegramBot:
             log.info("flood control: user muted for %.0fs", self.flood.mute)
             await self.send(context, chat.id, Reply(t("flood", lang), "info", lang), reply_to)
             return
+        if msg.document is not None and (CHANNEL, uid) in self.router.admins:
+            await self._on_document(context, msg, uid, hint, reply_to)
+            return
         if text is None or not text.strip():
             lang = await self.router.language_of(CHANNEL, uid, hint)
             await self.send(context, chat.id, Reply(t("non_text", lang), "info", lang), reply_to)
@@ -218,6 +223,23 @@ class TelegramBot:
         await self.send(context, chat.id, reply, reply_to)
         log.info("telegram message: chat=%s status=%s entry=%s %.1fms", chat.type, reply.status,
                  reply.entry_id or "-", (time.perf_counter() - started) * 1000)
+
+    async def _on_document(self, context: ContextTypes.DEFAULT_TYPE, msg: Message, uid: str, hint: str,
+                           reply_to: int | None) -> None:
+        """An administrator's file (a knowledge-base import): downloaded, then handled like a message."""
+        document = msg.document
+        assert document is not None
+        if (document.file_size or 0) > MAX_UPLOAD:
+            lang = await self.router.language_of(CHANNEL, uid, hint)
+            text = t("imp_too_large", lang, mb=str(MAX_UPLOAD // 1_000_000))
+            await self.send(context, msg.chat_id, Reply(text, "info", lang), reply_to)
+            return
+        file = await context.bot.get_file(document.file_id)
+        data = bytes(await file.download_as_bytearray())
+        name = document.file_name or "upload"
+        reply = await self.router.handle(Incoming(CHANNEL, uid, lang=hint, document=(name, data)))
+        await self.send(context, msg.chat_id, reply, reply_to)
+        log.info("telegram document from an administrator: %d bytes, status=%s", len(data), reply.status)
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -282,6 +304,8 @@ class TelegramBot:
             except Forbidden:
                 log.info("the person blocked the bot; reply dropped")
                 return
+        for doc in reply.documents:
+            await context.bot.send_document(chat_id, InputFile(doc.data, filename=doc.name))
 
     async def deliver(self, context: ContextTypes.DEFAULT_TYPE, reply: Reply, sender_chat: int) -> None:
         """Messages for other people (an administrator's answer to a citizen, an announcement): sent

@@ -19,9 +19,9 @@ import datetime as dt
 import logging
 
 from bot.storage import VersionConflict
-from handlers import review
+from handlers import kbfiles, review
 from handlers.context import Ctx
-from handlers.messages import Delivery, Option, Reply
+from handlers.messages import Delivery, Document, Option, Reply
 from handlers.texts import t
 from knowledge.loader import phrasing_key
 from knowledge.matcher import SMALLTALK_PREFIX
@@ -102,6 +102,7 @@ def menu_reply(ctx: Ctx) -> Reply:
         Option(t("adm_add", lang), "ad:add"),
         Option(t("adm_find", lang), "ad:find"),
         Option(t("adm_hidden", lang), "ad:hidden"),
+        Option(t("adm_files", lang), "ad:io"),
         Option(t("adm_reload", lang), "ad:reload"),
         Option(t("adm_audit", lang), "ad:audit"),
     ]
@@ -143,6 +144,12 @@ async def on_action(ctx: Ctx, state: dict | None, arg: str) -> Reply:
         return await queue_reply(ctx)
     if what == "stats":
         return await stats_reply(ctx)
+    if what == "io":
+        return Reply(t("adm_files_text", lang), "info", lang,
+                     [Option(t("adm_export_csv", lang), "ad:xcsv"),
+                      Option(t("adm_export_yaml", lang), "ad:xyaml"), back(lang)])
+    if what in ("xcsv", "xyaml"):
+        return await _export(ctx, what[1:])
     if what == "fb":
         return await inbox_reply(ctx)
     if what in ("fbv", "fbr", "fbc"):
@@ -194,6 +201,8 @@ async def _flow_option(ctx: Ctx, state: dict, what: str, rest: str) -> Reply:
             (step == "phrasings" and any(draft["questions"].values()))
             or (step == "answer" and draft["answer"]["vi"])):
         return await _advance(ctx, state)  # keep what the queue or a direct reply filled in
+    if what == "save" and step == "preview" and state.get("op") == "import":
+        return await _apply_import(ctx, state)
     if what == "save" and step == "preview" and state.get("op") in MESSAGE_OPS:
         return await _send_reply(ctx, state)
     if what == "save" and step == "preview":
@@ -305,6 +314,8 @@ def _with_error(reply: Reply, problems: list[Problem], lang: str) -> Reply:
 def _prompt(ctx: Ctx, state: dict) -> Reply:
     lang, step, draft = ctx.lang, state.get("step"), state.get("draft", {})
     editing = state.get("op") != "add"
+    if state.get("op") == "import":
+        return _import_preview(ctx, state)
     if step == "topic":
         options = [Option(label(tp.title[lang]), f"ad:topic:{tp.id}") for tp in ctx.kb.topics_in_order()]
         return Reply(t("adm_ask_topic", lang), "info", lang, [*options, cancel(lang)])
@@ -841,3 +852,87 @@ async def _send_broadcast(ctx: Ctx, text: str) -> Reply:
     log.info("broadcast by %s to %d people", ctx.who, len(people))
     return Reply(t("adm_broadcast_done", ctx.lang, n=str(len(people))), "info", ctx.lang, [back(ctx.lang)],
                  deliveries=deliveries)
+
+
+# -- export and import -----------------------------------------------------------------------------
+async def _export(ctx: Ctx, fmt: str) -> Reply:
+    lang = ctx.lang
+    entries = list(ctx.kb.entries.values())
+    stamp = dt.datetime.now(VN_TIME).strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        doc = Document(f"kb-{stamp}.csv", kbfiles.to_csv(entries))
+    else:
+        doc = Document(f"kb-{stamp}.yaml", kbfiles.to_yaml(entries))
+    await ctx.storage.audit(ctx.who, "export", None, None, {"format": fmt, "entries": len(entries)})
+    return Reply(t("adm_exported", lang, n=str(len(entries))), "info", lang, [back(lang)], documents=[doc])
+
+
+async def _hidden_entries(ctx: Ctx) -> dict[str, dict]:
+    return {r["entry_id"]: r["data"] for r in await ctx.storage.kb_latest()
+            if r["data"].get("hidden") and r["entry_id"] not in ctx.kb.entries}
+
+
+async def on_document(ctx: Ctx, name: str, data: bytes) -> Reply:
+    """A CSV or YAML file from an administrator: validated, compared, previewed; nothing changes
+    until they confirm."""
+    lang = ctx.lang
+    hidden = await _hidden_entries(ctx)
+    plan = kbfiles.plan_import(name, data, ctx.kb, hidden, lang)
+    if plan.problems:
+        shown = plan.problems[:30]
+        more = len(plan.problems) - len(shown)
+        head = t("adm_import_problems", lang, n=str(len(plan.problems)))
+        text = "\n".join([head, *(f"• {p}" for p in shown)])
+        if more:
+            text += "\n" + t("adm_import_more", lang, n=str(more))
+        return Reply(text, "info", lang, [back(lang)])
+    if plan.empty:
+        return Reply(t("adm_import_nothing", lang), "info", lang, [back(lang)])
+    touched = [*plan.added, *plan.changed, *[e for e in plan.restored if e not in plan.changed], *plan.hidden]
+    versions = {eid: await ctx.storage.kb_version(eid) for eid in touched}
+    fps = {eid: _file_fp(ctx, eid) for eid in touched}
+    entries = {eid: plan.entries[eid] for eid in touched if eid in plan.entries}
+    state = {"op": "import", "step": "preview", "name": name, "entries": entries, "versions": versions,
+             "fps": fps, "added": plan.added, "changed": plan.changed, "restored": plan.restored,
+             "hidden": plan.hidden}
+    return await _start(ctx, state)
+
+
+def _import_preview(ctx: Ctx, state: dict) -> Reply:
+    lang = ctx.lang
+    lines = [t("adm_import_summary", lang, name=state["name"], added=str(len(state["added"])),
+               changed=str(len(state["changed"])), hidden=str(len(state["hidden"])),
+               restored=str(len(state["restored"])))]
+    for key in ("added", "changed", "restored", "hidden"):
+        if state[key]:
+            lines.append(f"{t('adm_import_' + key, lang)}: {', '.join(state[key][:20])}"
+                         + (" …" if len(state[key]) > 20 else ""))
+    lines.append(t("adm_confirm", lang))
+    return Reply("\n".join(lines), "info", lang, [Option(t("adm_save", lang), "ad:save", row="save"),
+                                                  Option(t("cancel", lang), "cancel", row="save")])
+
+
+async def _apply_import(ctx: Ctx, state: dict) -> Reply:
+    lang = ctx.lang
+    changes = []
+    for eid, version in state["versions"].items():
+        current, _, _ = await current_entry(ctx, eid)
+        if eid in state["entries"]:
+            data = {**state["entries"][eid], "hidden": False}
+            action = "import_add" if eid in state["added"] else "import_edit"
+        else:
+            if current is None:
+                continue
+            data, action = {**current, "hidden": True}, "import_hide"
+        if _file_fp(ctx, eid) != state["fps"].get(eid, ""):
+            version = -1  # the files were reloaded meanwhile: refuse, as for a concurrent edit
+        changes.append((eid, int(version), action, data, _file_fp(ctx, eid), current))
+    await ctx.set_state(None)
+    try:
+        await ctx.storage.save_kb_batch(changes, ctx.who)
+    except VersionConflict as conflict:
+        return Reply(t("adm_import_conflict", lang, id=conflict.entry_id), "info", lang, [back(lang)])
+    summary = {k: state[k] for k in ("name", "added", "changed", "restored", "hidden")}
+    await ctx.storage.audit(ctx.who, "import", None, None, summary)
+    await ctx.live.refresh(ctx.storage)
+    return Reply(t("adm_import_done", lang, n=str(len(changes))), "info", lang, [back(lang)])

@@ -15,6 +15,8 @@ class Incoming:
     text: str = ""
     action: str | None = None
     lang: str | None = None
+    # a file the person sent (name, content): administrators import the knowledge base this way
+    document: tuple[str, bytes] | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,14 @@ class Delivery:
     text: str
 
 
+@dataclass(frozen=True)
+class Document:
+    """A file sent with a reply (a knowledge-base export); channels without files send nothing."""
+
+    name: str
+    data: bytes
+
+
 @dataclass
 class Reply:
     text: str
@@ -63,6 +73,7 @@ class Reply:
     edit: str = ""
     notice: str = ""
     deliveries: list[Delivery] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
 
     def as_json(self) -> dict:
         """The stable JSON contract of ``python -m bot ask --json``."""

@@ -83,6 +83,10 @@ class Router:
             user, state = await self.storage.arrive(msg.channel, msg.user_id, msg.lang, STATE_TTL)
             ctx = Ctx(msg, user, user.language, self.kb, self.storage, self.retention_days,
                       admin=(msg.channel, msg.user_id) in self.admins, live=self.live)
+            if msg.document is not None:
+                if not ctx.admin:
+                    return Reply(t("non_text", ctx.lang), "info", ctx.lang)
+                return await admin.on_document(ctx, *msg.document)
             if msg.action:
                 return await self._on_action(ctx, msg.action, state)
             return await self._on_text(ctx, msg.text.strip(), state)

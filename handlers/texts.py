@@ -583,6 +583,79 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Announcement sent to {n} subscribers.",
     },
     "adm_progress": {"vi": "Đang gửi… {done}/{total}", "en": "Sending… {done}/{total}"},
+    "adm_files": {"vi": "📤 Xuất / 📥 Nhập dữ liệu", "en": "📤 Export / 📥 Import"},
+    "adm_files_text": {
+        "vi": ("Xuất toàn bộ câu trả lời thành tệp CSV (mở bằng Excel) hoặc YAML. Để nhập, sửa tệp rồi "
+               "gửi lại tệp .csv hoặc .yaml cho bot: bot kiểm tra, cho xem trước những gì thay đổi và chỉ "
+               "áp dụng khi bạn xác nhận. Câu trả lời không có trong tệp nhập sẽ bị ẩn (khôi phục được)."),
+        "en": ("Export every entry as CSV (opens in Excel) or YAML. To import, edit the file and send the "
+               ".csv or .yaml back to the bot: it checks it, previews what changes and applies it only when "
+               "you confirm. Entries missing from an imported file are hidden (restorable)."),
+    },
+    "adm_export_csv": {"vi": "📄 Xuất CSV (Excel)", "en": "📄 Export CSV (Excel)"},
+    "adm_export_yaml": {"vi": "📄 Xuất YAML", "en": "📄 Export YAML"},
+    "adm_exported": {
+        "vi": "Tệp gồm {n} câu trả lời đang dùng.",
+        "en": "The file holds the {n} entries in use.",
+    },
+    "adm_import_problems": {
+        "vi": "Tệp có {n} lỗi nên chưa nhập gì. Bạn sửa rồi gửi lại nhé:",
+        "en": "The file has {n} problem(s), so nothing was imported. Please fix them and send it again:",
+    },
+    "adm_import_more": {"vi": "… và {n} lỗi khác.", "en": "… and {n} more."},
+    "adm_import_nothing": {
+        "vi": "Tệp hợp lệ và giống hệt nội dung bot đang dùng: không có gì thay đổi.",
+        "en": "The file is valid and identical to what the bot uses: nothing changes.",
+    },
+    "adm_import_summary": {
+        "vi": "Nhập tệp {name}: thêm {added}, sửa {changed}, ẩn {hidden}, khôi phục {restored}.",
+        "en": "Import of {name}: {added} added, {changed} changed, {hidden} hidden, {restored} restored.",
+    },
+    "adm_import_added": {"vi": "Thêm", "en": "Added"},
+    "adm_import_changed": {"vi": "Sửa", "en": "Changed"},
+    "adm_import_restored": {"vi": "Khôi phục", "en": "Restored"},
+    "adm_import_hidden": {"vi": "Ẩn (không có trong tệp)", "en": "Hidden (not in the file)"},
+    "adm_import_conflict": {
+        "vi": "Chưa nhập: câu trả lời {id} vừa được thay đổi trong lúc bạn xem trước. Bạn gửi lại tệp để xem "
+              "thay đổi mới nhất nhé.",
+        "en": "Not imported: entry {id} changed while you were previewing. Send the file again to see the "
+              "latest differences.",
+    },
+    "adm_import_done": {
+        "vi": "✅ Đã nhập: {n} câu trả lời thay đổi, áp dụng ngay. Mỗi thay đổi có trong lịch sử "
+              "để quay lại.",
+        "en": "✅ Imported: {n} entries changed, live now. Each change is in the history "
+              "and can be rolled back.",
+    },
+    "adm_act_export": {"vi": "xuất dữ liệu", "en": "exported"},
+    "adm_act_import": {"vi": "nhập dữ liệu", "en": "imported"},
+    "adm_act_import_add": {"vi": "thêm (nhập tệp)", "en": "added (import)"},
+    "adm_act_import_edit": {"vi": "sửa (nhập tệp)", "en": "edited (import)"},
+    "adm_act_import_hide": {"vi": "ẩn (nhập tệp)", "en": "hidden (import)"},
+    "imp_row": {"vi": "dòng {n}", "en": "row {n}"},
+    "imp_entry": {"vi": "mục {n}", "en": "entry {n}"},
+    "imp_columns": {"vi": "tệp CSV thiếu cột: {columns}", "en": "the CSV file lacks the columns: {columns}"},
+    "imp_yaml": {
+        "vi": "dòng {line}: tệp YAML không đúng cú pháp ({problem})",
+        "en": "line {line}: not valid YAML ({problem})",
+    },
+    "imp_no_list": {
+        "vi": "tệp YAML phải có danh sách 'entries:'",
+        "en": "the YAML file needs a list under 'entries:'",
+    },
+    "imp_not_mapping": {"vi": "{where}: không đúng định dạng một câu trả lời", "en": "{where}: not an entry"},
+    "imp_too_large": {"vi": "tệp lớn hơn {mb} MB", "en": "the file is larger than {mb} MB"},
+    "imp_not_utf8": {
+        "vi": "tệp không ở dạng UTF-8 (trong Excel: Lưu thành → CSV UTF-8)",
+        "en": "the file is not UTF-8 (in Excel: Save As → CSV UTF-8)",
+    },
+    "imp_type": {
+        "vi": "chỉ nhập được tệp .csv hoặc .yaml",
+        "en": "only .csv and .yaml files can be imported",
+    },
+    "imp_no_id": {"vi": "thiếu mã (id)", "en": "the id is empty"},
+    "imp_dup_id": {"vi": "mã (id) bị lặp", "en": "the id appears twice"},
+    "imp_date": {"vi": "as_of phải là ngày dạng YYYY-MM-DD", "en": "as_of must be a date YYYY-MM-DD"},
     "adm_act_broadcast": {"vi": "gửi thông báo", "en": "sent an announcement"},
     "adm_act_feedback_reply": {"vi": "trả lời góp ý", "en": "replied to feedback"},
     "adm_act_feedback_close": {"vi": "đóng góp ý", "en": "closed feedback"},

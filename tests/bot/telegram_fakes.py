@@ -28,7 +28,10 @@ def bot_api_result(method: str, params: dict, message_ids: Callable[[], int]) ->
         return BOT_USER
     if method == "getUpdates":
         return []
-    if method in ("sendMessage", "editMessageText"):
+    if method == "getFile":
+        return {"file_id": params.get("file_id"), "file_unique_id": "u", "file_size": 10,
+                "file_path": f"documents/{params.get('file_id')}"}
+    if method in ("sendMessage", "editMessageText", "sendDocument"):
         chat_id = params.get("chat_id")
         message = {
             "message_id": params.get("message_id") or message_ids(),
@@ -50,6 +53,8 @@ class FakeRequest(BaseRequest):
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict]] = []
         self.failures: dict[str, list[int]] = {}
+        # files people "uploaded": file_id -> content, served at the Bot API's file URL
+        self.files: dict[str, bytes] = {}
         self.on_call: Callable[[str, dict], None] | None = None
         self._ids = itertools.count(1000)
 
@@ -67,7 +72,13 @@ class FakeRequest(BaseRequest):
                          read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
                          pool_timeout: Any = None) -> tuple[int, bytes]:
         endpoint = url.rsplit("/", 1)[-1]
+        if "/file/bot" in url:
+            return 200, self.files.get(endpoint, b"")
         params = dict(request_data.parameters) if request_data is not None else {}
+        if request_data is not None and request_data.multipart_data:
+            # uploads (sendDocument): keep what was sent, for the test to read back
+            params["_files"] = {k: v[1] if isinstance(v, tuple) else v
+                                for k, v in request_data.multipart_data.items()}
         pending = self.failures.get(endpoint)
         if pending:
             status = pending.pop(0)

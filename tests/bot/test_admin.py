@@ -8,7 +8,7 @@ import pytest
 
 from bot.settings import Settings, SettingsError, parse_admin_ids
 from tests.bot.admin_harness import ADMIN, ADMIN2, CITIZEN, AdminHarness, text_of
-from tests.bot.telegram_fakes import callback, callback_data
+from tests.bot.telegram_fakes import callback, callback_data, message
 
 
 @pytest.fixture
@@ -354,3 +354,66 @@ async def test_a_large_broadcast_reports_progress(adm):
     assert progress and "50/60" in text_of(progress[0])
     final = [p for n, p in calls if n == "sendMessage" and p["chat_id"] == ADMIN][-1]
     assert "Đã chuyển tới: 60 người" in text_of(final)
+
+
+# -- export and import as documents ----------------------------------------------------------------------
+async def export_file(adm, fmt: str) -> tuple[str, bytes]:
+    calls = await adm.feed(callback(f"ad:x{fmt}", user_id=ADMIN))
+    [doc] = [p for n, p in calls if n == "sendDocument"]
+    [(_, content)] = doc["_files"].items()
+    data = content if isinstance(content, bytes) else content.read()
+    return f"kb.{fmt}", data
+
+
+async def upload(adm, name: str, data: bytes, user_id: int = ADMIN) -> dict:
+    file_id = f"f{len(adm.request.files)}"
+    adm.request.files[file_id] = data
+    doc = {"file_id": file_id, "file_unique_id": file_id, "file_name": name, "file_size": len(data)}
+    calls = await adm.feed(message(None, user_id=user_id, extra={"document": doc}))
+    return [p for n, p in calls if n == "sendMessage"][-1]
+
+
+async def test_csv_and_yaml_export_then_import_shows_no_changes(adm, kb):
+    for fmt in ("csv", "yaml"):
+        name, data = await export_file(adm, fmt)
+        if fmt == "csv":
+            assert data.startswith("\ufeff".encode()) and data.count(b"\r\n") >= len(kb.entries)
+        reply = await upload(adm, name, data)
+        assert "không có gì thay đổi" in text_of(reply), text_of(reply)
+
+
+async def test_import_previews_changes_and_applies_them_on_confirm(adm):
+    import csv
+    import io
+
+    _, data = await export_file(adm, "csv")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    for row in rows:
+        if row["id"] == "resp-so-ngoai-vu":
+            row["answer_vi"] = "Câu trả lời sửa trong Excel."
+    rows = [r for r in rows if r["id"] != "plan-overview"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    preview = await upload(adm, "kb.csv", out.getvalue().encode("utf-8"))
+    assert "thêm 0, sửa 1, ẩn 1, khôi phục 0" in text_of(preview)
+    assert "resp-so-ngoai-vu" in text_of(preview) and "plan-overview" in text_of(preview)
+    assert "Sở Ngoại vụ là cơ quan chủ trì" in text_of(await adm.say(ASK, user_id=CITIZEN))  # not yet
+    assert "Đã nhập" in text_of(await adm.press("ad:save"))
+    assert "Câu trả lời sửa trong Excel." in text_of(await adm.say(ASK, user_id=CITIZEN))
+    assert "ad:v:plan-overview" in callback_data(await adm.press("ad:hidden"))
+
+
+async def test_a_broken_import_lists_its_problems_and_changes_nothing(adm):
+    bad = ("id,topic,questions_vi,answer_vi,sources\r\n"
+           "resp-so-ngoai-vu,khong-co,ai chủ trì,,article-119\r\n"
+           ",plan,câu hỏi,trả lời,article-119\r\n").encode()
+    reply = text_of(await upload(adm, "kb.csv", bad))
+    assert "chưa nhập gì" in reply
+    assert "dòng 2 (resp-so-ngoai-vu): chủ đề \"khong-co\"" in reply and "câu trả lời đang để trống" in reply
+    assert "dòng 3: thiếu mã" in reply
+    assert "tệp YAML không đúng cú pháp" in text_of(await upload(adm, "kb.yaml", b"entries: [\n  - id: x\n  bad"))
+    assert await adm.storage.kb_latest() == []
+    citizen = text_of(await upload(adm, "kb.csv", bad, user_id=CITIZEN))
+    assert "chỉ đọc được tin nhắn chữ" in citizen

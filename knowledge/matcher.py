@@ -23,11 +23,12 @@ import itertools
 import json
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -131,16 +132,32 @@ def doc_refs(folds: list[str]) -> set[tuple[str, str]]:
     return refs
 
 
-@dataclass(slots=True)
-class _Phrasing:
-    doc: str
-    text: str
-    folds: frozenset[str]
-    accs: frozenset[str]  # the accented forms its words take
-    plain: frozenset[str]  # the words it writes without accents (so any accents may be meant)
-    bigrams: frozenset[tuple[str, str]]
-    total: float
-    content: str
+# One phrasing in the index is a plain tuple of text and numbers (cheap to build, and soon left
+# alone by the cyclic garbage collector): (entry id, text, total weight, content), where content is
+# its folded words without stop words. Beside it, at the same index in Matcher.words, a dict maps
+# each folded word of the phrasing to how it is written there: the accented form, the folded word
+# itself when it is written without accents at least once (then any accents may be meant), or a
+# tuple of the accented forms when it is written in several. The same dict holds each adjacent word
+# pair as "word word" (a folded word never contains a space), mapped to None.
+_P_DOC, _P_TEXT, _P_TOTAL, _P_CONTENT = range(4)
+_ABSENT = object()
+
+
+def _word_forms(folds: list[str], accs: list[str]) -> dict[str, Any]:
+    """The "words" dict of a phrasing whose folded words repeat (see above)."""
+    forms: dict[str, Any] = {}
+    for f, a in zip(folds, accs, strict=True):
+        known = forms.get(f, _ABSENT)
+        if known is _ABSENT or a == f:
+            forms[f] = a
+        elif known in (f, a):
+            continue
+        elif type(known) is tuple:
+            if a not in known:
+                forms[f] = (*known, a)
+        else:
+            forms[f] = (known, a)
+    return forms
 
 
 @dataclass(frozen=True)
@@ -204,7 +221,7 @@ class Matcher:
 
         self._en_words = frozenset(words("en") | self.lexicon.stop_en)
         self._vi_words = frozenset(words("vi") - self.lexicon.stop_en)
-        used = " | ".join(p.content for p in self.phrasings)
+        used = " | ".join(p[_P_CONTENT] for p in self.phrasings)
         places = (kb.language.get("synonyms.yaml") or {}).get("other_places") or []
         self.other_places = [
             key for key in {tuple(t.fold for t in raw_tokens(str(p))) for p in places}
@@ -221,53 +238,67 @@ class Matcher:
     # -- index -----------------------------------------------------------------------------
     def _build(self, docs: dict[str, list[str]]) -> None:
         normalize = self.lexicon.normalize
-        tokenized = {doc: [(text, normalize(text)) for text in texts] for doc, texts in docs.items()}
-        df: dict[str, int] = defaultdict(int)
-        for items in tokenized.values():
-            for tok in {t.fold for _, toks in items for t in toks}:
-                df[tok] += 1
-        n = max(len(tokenized), 1)
-        self._idf_max = math.log(1 + n / 0.5)
-        self.weights = {tok: self._weight(tok, math.log(1 + n / d)) for tok, d in df.items()}
-        self.unknown_weight = self._idf_max * 0.9
-        stop = {tok for tok in df if self.lexicon.is_stop(tok)}
-        self.phrasings: list[_Phrasing] = []
-        self.known_refs: set[tuple[str, str]] = set()
-        self.postings: dict[str, list[int]] = defaultdict(list)
-        self.doc_tokens: dict[str, frozenset[str]] = {}
-        pairs: set[tuple[str, str]] = set()
-        # The accented forms each folded word takes in phrasings written with accents.
-        self.acc_forms: dict[str, set[str]] = defaultdict(set)
-        weights_of = self.weights
-        for doc, items in tokenized.items():
+        # Pass 1: each text's folded words and their written forms, and document frequencies.
+        owners: list[str] = []
+        texts_of: list[str] = []
+        folds_of: list[list[str]] = []
+        accs_of: list[list[str]] = []
+        df: Counter[str] = Counter()
+        self.doc_tokens: dict[str, dict[str, None]] = {}  # the words of each entry (as dict keys)
+        for doc, texts in docs.items():
             union: set[str] = set()
-            for text, toks in items:
+            for text in texts:
+                toks = normalize(text)
                 if not toks:
                     continue
                 folds = [t.fold for t in toks]
-                if not _DOC_FIRST.isdisjoint(folds):
-                    self.known_refs |= doc_refs(folds)
-                accented = [t for t in toks if t.accented]
-                if accented:
-                    for t in toks:
-                        self.acc_forms[t.fold].add(t.acc)
-                distinct = frozenset(folds)
-                bigrams = frozenset(itertools.pairwise(folds))
-                pairs |= bigrams
-                idx = len(self.phrasings)
-                self.phrasings.append(_Phrasing(
-                    doc=doc, text=text, folds=distinct,
-                    accs=frozenset(t.acc for t in accented),
-                    plain=frozenset(t.fold for t in toks if not t.accented),
-                    bigrams=bigrams,
-                    total=sum(weights_of[f] for f in distinct) or 1.0,
-                    content=" ".join(f for f in folds if f not in stop) or " ".join(folds),
-                ))
-                for f in distinct:
-                    self.postings[f].append(idx)
+                owners.append(doc)
+                texts_of.append(text)
+                folds_of.append(folds)
+                accs_of.append([t.acc for t in toks])
                 union.update(folds)
-            self.doc_tokens[doc] = frozenset(union)
+            df.update(union)
+            self.doc_tokens[doc] = dict.fromkeys(union)
+        n = max(len(docs), 1)
+        self._idf_max = math.log(1 + n / 0.5)
+        self.weights = {tok: self._weight(tok, math.log(1 + n / d)) for tok, d in df.items()}
+        self.unknown_weight = self._idf_max * 0.9
+        # Pass 2: the phrasings (see _P_DOC), the postings and the word pairs.
+        is_stop = (self.lexicon.stop_vi | self.lexicon.stop_en).__contains__
+        weight_of = self.weights.__getitem__
+        self.phrasings: list[tuple[str, str, float, str]] = []
+        self.words: list[dict[str, Any]] = []
+        append = self.phrasings.append
+        append_words = self.words.append
+        self.known_refs: set[tuple[str, str]] = set()
+        postings: dict[str, list[int]] = defaultdict(list)
+        pairs: set[str] = set()
+        written: set[tuple[str, str]] = set()
+        nones = itertools.repeat(None)
+        for idx, folds in enumerate(folds_of):
+            accs = accs_of[idx]
+            if not _DOC_FIRST.isdisjoint(folds):
+                self.known_refs |= doc_refs(folds)
+            if accs != folds:  # written with accents
+                written.update(zip(folds, accs, strict=True))
+            words = dict(zip(folds, accs, strict=True))
+            if len(words) != len(folds):
+                words = _word_forms(folds, accs)
+            bigrams = list(map(" ".join, itertools.pairwise(folds)))
+            pairs.update(bigrams)
+            words.update(zip(bigrams, nones, strict=False))
+            distinct = frozenset(folds)
+            append((owners[idx], texts_of[idx], sum(map(weight_of, distinct)) or 1.0,
+                    " ".join(itertools.filterfalse(is_stop, folds)) or " ".join(folds)))
+            append_words(words)
+            for f in distinct:
+                postings[f].append(idx)
+        self.postings: dict[str, tuple[int, ...]] = {f: tuple(ids) for f, ids in postings.items()}
         self.pairs = frozenset(pairs)
+        # The accented forms each folded word takes in phrasings written with accents.
+        self.acc_forms: dict[str, set[str]] = defaultdict(set)
+        for f, a in written:
+            self.acc_forms[f].add(a)
         self.vocab_by_len: dict[int, list[str]] = defaultdict(list)
         for tok in self.weights:
             if not tok.isdigit():
@@ -304,7 +335,8 @@ class Matcher:
             pool.extend(self.vocab_by_len.get(size, ()))
         best: tuple[str, float] | None = None
         for cand, _, _ in process.extract_iter(tok, pool, scorer=Levenshtein.distance, score_cutoff=1):
-            if (prev, cand) in self.pairs or (cand, nxt) in self.pairs:
+            if (prev is not None and f"{prev} {cand}" in self.pairs) or (
+                    nxt is not None and f"{cand} {nxt}" in self.pairs):
                 weight = self.weights[cand]
                 if best is None or weight > best[1]:
                     best = (cand, weight)
@@ -369,37 +401,45 @@ class Matcher:
         bigram_w = {b: by_fold[b[0]].weight + by_fold[b[1]].weight for b in q_bigrams
                     if b[0] in by_fold and b[1] in by_fold}
         b_total = sum(bigram_w.values())
+        bigram_keys = [(f"{a} {b}", w) for (a, b), w in bigram_w.items()]  # as the index spells them
         q_content = " ".join(f for f in ordered if not self.lexicon.is_stop(f)) or " ".join(ordered)
         unknown = sum(q.weight * (1.0 - q.credit) for q in qtoks
                       if q.credit < 1.0 and not (q.credit == 0.0 and self.lexicon.is_stop(q.fold)))
         unknown_share = unknown / q_total
         # How much of the question's word pairs the knowledge base uses anywhere: questions about
         # other things are made of pairs it never says ("giám đốc", "mua nhà").
-        pair_share = (sum(w for b, w in bigram_w.items() if b in self.pairs) / b_total) if b_total else 1.0
+        pairs = self.pairs
+        pair_share = (sum(w for b, w in bigram_keys if b in pairs) / b_total) if b_total else 1.0
 
         best: dict[str, tuple[float, int, tuple[float, float, float, float]]] = {}
+        phrasings, words_of = self.phrasings, self.words
         for idx in self._candidates(qtoks):
-            p = self.phrasings[idx]
+            doc, _, total, content = phrasings[idx]
+            words = words_of[idx]
             matched = 0.0
             p_matched = 0.0
             for q in qtoks:
-                if q.credit == 0.0 or q.fold not in p.folds:
+                if q.credit == 0.0:
+                    continue
+                form = words.get(q.fold, _ABSENT)
+                if form is _ABSENT:
                     continue
                 w = weights[q.fold]
                 credit = q.credit
-                if q.acc is not None and q.acc not in p.accs and q.fold not in p.plain:
+                if (q.acc is not None and form != q.acc and form != q.fold
+                        and (type(form) is not tuple or q.acc not in form)):
                     credit *= ACCENT_MISMATCH  # same letters, another word once accents are read
                 matched += q.weight * credit
                 p_matched += w * credit
             if matched == 0.0:
                 continue
             cq = matched / q_total
-            cp = p_matched / p.total
-            cb = (sum(w for b, w in bigram_w.items() if b in p.bigrams) / b_total) if b_total else cq
-            fz = fuzz.token_sort_ratio(q_content, p.content) / 100.0
+            cp = p_matched / total
+            cb = (sum(w for b, w in bigram_keys if b in words) / b_total) if b_total else cq
+            fz = fuzz.token_sort_ratio(q_content, content) / 100.0
             score = 0.45 * cq + 0.2 * cb + 0.2 * cp + 0.15 * fz
-            if score > best.get(p.doc, (0.0, -1))[0]:
-                best[p.doc] = (score, idx, (cq, cb, cp, fz))
+            if score > best.get(doc, (0.0, -1))[0]:
+                best[doc] = (score, idx, (cq, cb, cp, fz))
         ranked = []
         for doc, (score, idx, parts) in best.items():
             union = self.doc_tokens[doc]
@@ -411,7 +451,7 @@ class Matcher:
             if not doc.startswith(SMALLTALK_PREFIX):
                 final *= min(1.0, content / MIN_CONTENT_WEIGHT)
             features = (final, *parts, ce, math.log1p(content), unknown_share, pair_share)
-            ranked.append(Candidate(doc, round(min(100.0, 100.0 * final), 1), self.phrasings[idx].text,
+            ranked.append(Candidate(doc, round(min(100.0, 100.0 * final), 1), phrasings[idx][_P_TEXT],
                                     features))
         ranked.sort(key=lambda c: (-c.score, c.entry_id))
         return ranked[:limit]

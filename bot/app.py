@@ -26,5 +26,6 @@ def build_app(settings: Settings) -> App:
     matcher = Matcher(kb, settings.MATCH_ANSWER_THRESHOLD, settings.MATCH_CLARIFY_THRESHOLD)
     # The database is opened lazily, by the first message: `ask` and `kb` never touch it.
     router = Router(kb, matcher, Storage(settings.BOT_DB_PATH), retention_days=settings.DATA_RETENTION_DAYS,
-                    admins=settings.admins, knowledge_dir=settings.KNOWLEDGE_DIR)
+                    admins=settings.admins, knowledge_dir=settings.KNOWLEDGE_DIR,
+                    admin_chat=settings.ADMIN_CHAT_ID.strip())
     return App(settings, kb, matcher, router)

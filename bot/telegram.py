@@ -314,11 +314,11 @@ class TelegramBot:
         if not reply.deliveries:
             return
         ok = failed = 0
-        total = len(reply.deliveries)
+        total = sum(not d.quiet for d in reply.deliveries)
         progress: Message | None = None
         if total > PROGRESS_EVERY:
             progress = await self._progress(context, sender_chat, None, 0, total, reply.lang)
-        for done, delivery in enumerate(reply.deliveries):
+        for done, delivery in enumerate(d for d in reply.deliveries if not d.quiet):
             if done and done % PROGRESS_EVERY == 0:
                 progress = await self._progress(context, sender_chat, progress, done, total, reply.lang)
             if delivery.channel != CHANNEL or not delivery.user_id.lstrip("-").isdigit():
@@ -332,7 +332,14 @@ class TelegramBot:
             except TelegramError as exc:
                 log.info("delivery to a person failed: %s", exc)
                 failed += 1
-        reply.text = f"{reply.text}\n\n{t('adm_delivered', reply.lang, ok=str(ok), failed=str(failed))}"
+        for notice in (d for d in reply.deliveries if d.quiet):
+            try:
+                await context.bot.send_message(int(notice.user_id), html.escape(notice.text, quote=False),
+                                               parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
+            except (TelegramError, ValueError) as exc:
+                log.warning("could not notify the administrators' chat: %s", exc)
+        if total:
+            reply.text = f"{reply.text}\n\n{t('adm_delivered', reply.lang, ok=str(ok), failed=str(failed))}"
 
     @staticmethod
     async def _progress(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message: Message | None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.storage import Storage, User
@@ -21,6 +21,16 @@ class Ctx:
     # Administrators (issue 4): whether this person is one, and the live knowledge base they edit.
     admin: bool = False
     live: Any = None
+    # Notifications for the administrators' Telegram group (ADMIN_CHAT_ID); the router attaches
+    # them to the reply as quiet deliveries.
+    admin_chat: str = ""
+    outbox: list = field(default_factory=list)
+
+    def notify_admins(self, text: str) -> None:
+        if self.admin_chat:
+            from handlers.messages import Delivery
+
+            self.outbox.append(Delivery("telegram", self.admin_chat, text, quiet=True))
 
     @property
     def who(self) -> str:

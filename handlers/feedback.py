@@ -88,5 +88,6 @@ async def on_action(ctx: Ctx, state: dict, arg: str) -> Reply:
                                              state.get("name"), state.get("email"))
         await ctx.set_state(None)
         log.info("feedback stored: ref=%s channel=%s", ref, ctx.channel)
+        ctx.notify_admins(t("adm_notify_feedback", "vi", ref=ref, text=state["text"][:300]))
         return Reply(t("fb_done", ctx.lang, ref=ref), "info", ctx.lang, notice=ref)
     return _prompt(step or "text", ctx.lang, state)

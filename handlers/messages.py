@@ -47,6 +47,8 @@ class Delivery:
     channel: str
     user_id: str
     text: str
+    # a notification to the administrators' group: not counted in the sender's delivered / failed
+    quiet: bool = False
 
 
 @dataclass(frozen=True)

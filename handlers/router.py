@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 from bot.storage import Storage
 from handlers import admin, contacts, feedback, language, privacy, rating
@@ -35,6 +36,7 @@ FLOW_ACTIONS = {feedback.FLOW: {"fb", "cancel"}, privacy.FLOW: {"del", "cancel"}
 HAS_WORD = re.compile(r"\w")
 # A flow left alone this long is abandoned: a question typed days after /gopy is a question.
 STATE_TTL = 6 * 3600
+QUEUE_NOTICE_EVERY = 600.0  # seconds between "new unanswered question" notices to ADMIN_CHAT_ID
 
 
 def parse_command(text: str) -> tuple[str, str] | None:
@@ -48,7 +50,7 @@ def parse_command(text: str) -> tuple[str, str] | None:
 class Router:
     def __init__(self, kb: KnowledgeBase, matcher: Matcher, storage: Storage | None = None, *,
                  retention_days: int = 365, admins: frozenset[tuple[str, str]] = frozenset(),
-                 knowledge_dir: str | None = None):
+                 knowledge_dir: str | None = None, admin_chat: str = ""):
         # The knowledge base changes while the bot runs (administrators' edits, /reload): always
         # read it through ``self.live``, never keep a reference across awaits.
         self.live = LiveKB(kb, matcher, knowledge_dir)
@@ -56,6 +58,8 @@ class Router:
         self.storage = storage or Storage(":memory:")
         self.retention_days = retention_days
         self.admins = admins  # (channel, user id) pairs from ADMIN_IDS
+        self.admin_chat = admin_chat  # ADMIN_CHAT_ID: a Telegram group told about new questions, feedback
+        self._last_queue_notice = float("-inf")
         self._locks = KeyedLocks()
 
     @property
@@ -82,14 +86,19 @@ class Router:
         async with self._locks.hold((msg.channel, msg.user_id)):
             user, state = await self.storage.arrive(msg.channel, msg.user_id, msg.lang, STATE_TTL)
             ctx = Ctx(msg, user, user.language, self.kb, self.storage, self.retention_days,
-                      admin=(msg.channel, msg.user_id) in self.admins, live=self.live)
+                      admin=(msg.channel, msg.user_id) in self.admins, live=self.live,
+                      admin_chat=self.admin_chat)
             if msg.document is not None:
                 if not ctx.admin:
                     return Reply(t("non_text", ctx.lang), "info", ctx.lang)
-                return await admin.on_document(ctx, *msg.document)
-            if msg.action:
-                return await self._on_action(ctx, msg.action, state)
-            return await self._on_text(ctx, msg.text.strip(), state)
+                reply = await admin.on_document(ctx, *msg.document)
+            elif msg.action:
+                reply = await self._on_action(ctx, msg.action, state)
+            else:
+                reply = await self._on_text(ctx, msg.text.strip(), state)
+            if ctx.outbox:
+                reply.deliveries.extend(ctx.outbox)
+            return reply
 
     # -- text ----------------------------------------------------------------------------------
     async def _on_text(self, ctx: Ctx, text: str, state: dict | None) -> Reply:
@@ -118,6 +127,10 @@ class Router:
         unanswered = reply.status == "fallback" and bool(HAS_WORD.search(text))
         qid = await self.storage.log_question(ctx.channel, ctx.user_id, text, reply.lang, reply.status,
                                               reply.entry_id, reply.score, unanswered=unanswered)
+        if unanswered and time.monotonic() - self._last_queue_notice >= QUEUE_NOTICE_EVERY:
+            # at most one notice per interval: a burst of unknown questions is one message, not fifty
+            self._last_queue_notice = time.monotonic()
+            ctx.notify_admins(t("adm_notify_question", "vi", text=text[:300]))
         if reply.status == "answer":
             return self._answer(reply.entry_id or "", reply.lang, reply.score, qid, snap)
         return reply

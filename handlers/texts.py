@@ -582,6 +582,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Đã gửi thông báo tới {n} người đăng ký.",
         "en": "Announcement sent to {n} subscribers.",
     },
+    "adm_notify_question": {
+        "vi": "📥 Có câu hỏi mới bot chưa trả lời được: \"{text}\". Xem hàng chờ: /admin",
+        "en": "📥 A new question the bot could not answer: \"{text}\". Review queue: /admin",
+    },
+    "adm_notify_feedback": {
+        "vi": "💬 Góp ý mới {ref}: \"{text}\". Hộp thư góp ý: /admin",
+        "en": "💬 New feedback {ref}: \"{text}\". Feedback inbox: /admin",
+    },
     "adm_progress": {"vi": "Đang gửi… {done}/{total}", "en": "Sending… {done}/{total}"},
     "adm_files": {"vi": "📤 Xuất / 📥 Nhập dữ liệu", "en": "📤 Export / 📥 Import"},
     "adm_files_text": {

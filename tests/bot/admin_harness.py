@@ -26,7 +26,8 @@ class AdminHarness:
     def _build(self) -> None:
         self.storage = Storage(self.db_path)
         self.router = Router(self.kb, self.matcher, self.storage, retention_days=365,
-                             admins=self.settings.admins, knowledge_dir=self.knowledge_dir)
+                             admins=self.settings.admins, knowledge_dir=self.knowledge_dir,
+                             admin_chat=self.settings.ADMIN_CHAT_ID)
         self.bot = TelegramBot(self.router, self.settings)
         self.request = FakeRequest()
         self.app = self.bot.build(request=self.request, rate_limiter=RetryingRateLimiter(backoff=0.01))

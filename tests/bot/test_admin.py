@@ -417,3 +417,24 @@ async def test_a_broken_import_lists_its_problems_and_changes_nothing(adm):
     assert await adm.storage.kb_latest() == []
     citizen = text_of(await upload(adm, "kb.csv", bad, user_id=CITIZEN))
     assert "chỉ đọc được tin nhắn chữ" in citizen
+
+
+async def test_admin_chat_is_told_about_new_questions_and_feedback(kb, matcher, tmp_path):
+    adm = await AdminHarness(kb, matcher, tmp_path / "n.sqlite3", ADMIN_CHAT_ID="-100500").start()
+    try:
+        calls = await adm.feed(message("giá vàng hôm nay", user_id=CITIZEN))
+        [notice] = [p for n, p in calls if n == "sendMessage" and p["chat_id"] == -100500]
+        assert "giá vàng hôm nay" in text_of(notice)
+        citizen_reply = [p for n, p in calls if n == "sendMessage" and p["chat_id"] == CITIZEN]
+        assert "Đã chuyển tới" not in text_of(citizen_reply[0])  # the citizen never sees the notice
+        calls = await adm.feed(message("giá xăng hôm nay", user_id=CITIZEN + 1))
+        assert not [p for n, p in calls if p.get("chat_id") == -100500]  # one notice per 10 minutes
+        await adm.say("/gopy", user_id=CITIZEN)
+        await adm.say("Góp ý thử.", user_id=CITIZEN)
+        await adm.press("fb:skip", user_id=CITIZEN)
+        await adm.press("fb:skip", user_id=CITIZEN)
+        calls = await adm.feed(callback("fb:send", user_id=CITIZEN))
+        [notice] = [p for n, p in calls if n == "sendMessage" and p["chat_id"] == -100500]
+        assert "Góp ý mới GY-" in text_of(notice) and "Góp ý thử." in text_of(notice)
+    finally:
+        await adm.stop()

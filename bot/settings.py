@@ -83,6 +83,11 @@ class Settings:
     # Administrators (issue 4): Telegram user ids, "zalo:<id>" for Zalo; a group for notifications
     ADMIN_IDS: str = ""
     ADMIN_CHAT_ID: str = ""
+    # Zalo (issue 5): polling when ZALO_BOT_TOKEN is set, webhook at /zalo with --webhook
+    ZALO_BOT_TOKEN: str = ""
+    ZALO_BASE_URL: str = "https://bot-api.zaloplatforms.com"
+    ZALO_WEBHOOK_URL: str = ""  # empty: WEBHOOK_URL with /telegram replaced by /zalo
+    ZALO_WEBHOOK_SECRET: str = ""
 
     @property
     def admins(self) -> frozenset[tuple[str, str]]:
@@ -124,6 +129,8 @@ class Settings:
         if settings.ADMIN_CHAT_ID and not re.fullmatch(r"-?\d+", settings.ADMIN_CHAT_ID.strip()):
             raise SettingsError(f"ADMIN_CHAT_ID must be a Telegram chat id (a number), "
                                 f"got {settings.ADMIN_CHAT_ID!r}")
+        if settings.ZALO_WEBHOOK_SECRET and not 8 <= len(settings.ZALO_WEBHOOK_SECRET) <= 256:
+            raise SettingsError("ZALO_WEBHOOK_SECRET must be 8 to 256 characters (Zalo's limit)")
         if not 0 <= settings.WEBHOOK_PORT <= 65535:
             raise SettingsError(f"WEBHOOK_PORT must be a port number, got {settings.WEBHOOK_PORT}")
         return settings

@@ -1,0 +1,167 @@
+"""A fake Zalo Bot API server over real HTTP on 127.0.0.1, for end-to-end tests of bot/zalo.py.
+
+``POST /bot{token}/{method}`` with JSON, answering ``{"ok": true, "result": …}`` or ``{"ok": false,
+"error_code", "description"}`` as the issue describes: getMe, getUpdates (one update per call, or
+error_code 408 after a short wait; refused while a webhook is set), setWebhook (secret 8-256
+characters), deleteWebhook, getWebhookInfo, sendMessage (text 1-2,000 characters), sendChatAction.
+Records every call; a test pushes updates, injects failures and waits for the bot's calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "zalo-bot-TEST-token-never-logged-98765"
+BOT = {"id": "zbot-1", "account_name": "thanhhoa_zalo_bot", "account_type": "BASIC", "can_join_groups": False}
+
+
+def text_update(text: str, user_id: str = "z100", *, name_key: str = "display_name") -> dict:
+    return {"event_name": "message.text.received",
+            "message": {"from": {"id": user_id, name_key: "Người dân", "is_bot": False},
+                        "chat": {"id": user_id, "chat_type": "PRIVATE"}, "text": text,
+                        "message_id": f"m{next(_ids)}", "date": int(time.time() * 1000)}}
+
+
+def event_update(event_name: str, user_id: str = "z100") -> dict:
+    """A non-text event (image, sticker, unsupported)."""
+    return {"event_name": event_name,
+            "message": {"from": {"id": user_id, "display_name": "Người dân", "is_bot": False},
+                        "chat": {"id": user_id, "chat_type": "PRIVATE"}, "message_id": f"m{next(_ids)}",
+                        "date": int(time.time() * 1000), "photo_url": "https://example.invalid/p.jpg"}}
+
+
+_ids = itertools.count(1)
+
+
+class FakeZaloAPI:
+    def __init__(self, token: str = TOKEN):
+        self.token = token
+        self.calls: list[tuple[str, dict]] = []
+        # method -> failures to answer first: an HTTP status (5xx), or ("ok_false", error_code)
+        self.failures: dict[str, list[Any]] = {}
+        self.fail_all: int | None = None  # every call answers this HTTP status (an outage)
+        self.updates: list[dict] = []
+        self.webhook: dict | None = None
+        self._new_update = asyncio.Condition()
+        self._new_call = asyncio.Condition()
+        self.runner: web.AppRunner | None = None
+        self.port = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> FakeZaloAPI:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self.runner.addresses[0][1]
+        return self
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+    async def push(self, update: dict) -> None:
+        async with self._new_update:
+            self.updates.append(update)
+            self._new_update.notify_all()
+
+    def sent(self, chat_id: str | None = None) -> list[str]:
+        return [p["text"] for m, p in self.calls
+                if m == "sendMessage" and (chat_id is None or p["chat_id"] == chat_id)]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 15.0,
+                       chat_id: str | None = None) -> list[dict]:
+        """The first ``count`` successful calls of ``method`` (to ``chat_id``), waiting for them."""
+
+        def found() -> list[dict]:
+            return [p for m, p in self.calls if m == method and (chat_id is None or p.get("chat_id") == chat_id)]
+
+        async with self._new_call:
+            await asyncio.wait_for(self._new_call.wait_for(lambda: len(found()) >= count), timeout)
+        return found()[:count]
+
+    def methods(self) -> list[str]:
+        return [m for m, _ in self.calls]
+
+    async def _record(self, method: str, params: dict) -> None:
+        async with self._new_call:
+            self.calls.append((method, params))
+            self._new_call.notify_all()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        try:
+            params = await request.json()
+        except ValueError:
+            return web.json_response({"ok": False, "error_code": 400, "description": "body is not JSON"})
+        if self.fail_all is not None:
+            await self._record(f"{method}!{self.fail_all}", params)
+            return web.Response(status=self.fail_all, text="upstream unavailable")
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"})
+        if self.failures.get(method):
+            failure = self.failures[method].pop(0)
+            if isinstance(failure, tuple):
+                await self._record(f"{method}!ok_false{failure[1]}", params)
+                return web.json_response({"ok": False, "error_code": failure[1], "description": "injected"})
+            await self._record(f"{method}!{failure}", params)
+            return web.json_response({"ok": False, "error_code": failure, "description": "injected"},
+                                     status=failure)
+        answer = await self._answer(method, params)
+        if answer.get("ok"):
+            await self._record(method, params)
+        return web.json_response(answer)
+
+    async def _answer(self, method: str, params: dict) -> dict:
+        def ok(result: Any) -> dict:
+            return {"ok": True, "result": result}
+
+        def error(code: int, description: str) -> dict:
+            return {"ok": False, "error_code": code, "description": description}
+
+        if method == "getMe":
+            return ok(BOT)
+        if method == "getUpdates":
+            if self.webhook is not None:
+                return error(409, "getUpdates cannot be used while a webhook is set")
+            update = await self._next_update(float(params.get("timeout") or 0))
+            return ok(update) if update is not None else error(408, "Request timeout")
+        if method == "setWebhook":
+            secret = str(params.get("secret_token") or "")
+            if not params.get("url") or not 8 <= len(secret) <= 256:
+                return error(400, "url and a secret_token of 8-256 characters are required")
+            self.webhook = {"url": params["url"], "secret_token": secret}
+            return ok({"url": params["url"], "updated_at": int(time.time() * 1000)})
+        if method == "deleteWebhook":
+            self.webhook = None
+            return ok({"url": ""})
+        if method == "getWebhookInfo":
+            return ok(self.webhook or {"url": ""})
+        if method == "sendMessage":
+            text = params.get("text")
+            if not params.get("chat_id") or not isinstance(text, str) or not 1 <= len(text) <= 2000:
+                return error(400, "text must be 1-2000 characters")
+            return ok({"message_id": f"bm{next(_ids)}", "date": int(time.time() * 1000)})
+        if method == "sendChatAction":
+            return ok(True)
+        return error(404, f"method {method} not found")
+
+    async def _next_update(self, timeout: float) -> dict | None:
+        timeout = min(timeout, 0.5)  # short polls keep tests fast
+        async with self._new_update:
+            if not self.updates and timeout > 0:
+                try:
+                    await asyncio.wait_for(self._new_update.wait_for(lambda: bool(self.updates)), timeout)
+                except TimeoutError:
+                    return None
+            return self.updates.pop(0) if self.updates else None

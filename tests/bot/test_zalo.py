@@ -1,0 +1,344 @@
+"""The Zalo channel over real HTTP on 127.0.0.1, against a fake Zalo Bot API server: polling,
+numbered options, long replies, the webhook and its secret, body shapes, non-text events, retries."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import socket
+import sqlite3
+
+import aiohttp
+import pytest
+
+from bot.settings import Settings, SettingsError
+from bot.storage import Storage
+from bot.zalo import (
+    MAX_MESSAGE,
+    OPTIONS_KEY,
+    SECRET_HEADER,
+    ZaloAPI,
+    ZaloBot,
+    ZaloError,
+    number_hint,
+    parse_update,
+    render,
+    run_zalo,
+    split_message,
+    unwrap,
+    webhook_url,
+)
+from handlers.messages import Option, Reply
+from handlers.router import Router
+from tests.bot.fake_zalo_api import TOKEN, FakeZaloAPI, event_update, text_update
+
+ASK = "ai chủ trì kế hoạch 119"
+SECRET = "zalo-s3cret-value"
+
+
+@pytest.fixture
+async def zapi():
+    server = await FakeZaloAPI().start()
+    yield server
+    await server.stop()
+
+
+def settings_for(zapi: FakeZaloAPI, tmp_path, **extra) -> Settings:
+    return Settings(ZALO_BOT_TOKEN=TOKEN, ZALO_BASE_URL=zapi.base_url,
+                    BOT_DB_PATH=str(tmp_path / "bot.sqlite3"), **extra)
+
+
+class Running:
+    """run_zalo in a task; ``ask`` sends a text update and returns the next reply's text."""
+
+    def __init__(self, zapi: FakeZaloAPI, router: Router, settings: Settings, **kwargs):
+        self.zapi, self.router, self.settings = zapi, router, settings
+        self.stop = asyncio.Event()
+        self.ready: asyncio.Future = asyncio.get_running_loop().create_future()
+        api = ZaloAPI(settings.ZALO_BOT_TOKEN, settings.ZALO_BASE_URL, backoff=0.05)
+        self.task = asyncio.create_task(run_zalo(
+            router, settings, stop=self.stop, poll_timeout=1, api=api,
+            on_ready=lambda server: self.ready.set_result(server), **kwargs))
+
+    async def ask(self, text: str, user_id: str = "z100") -> str:
+        before = len(self.zapi.sent(user_id))
+        await self.zapi.push(text_update(text, user_id))
+        sent = await self.zapi.wait_for("sendMessage", before + 1, chat_id=user_id)
+        return sent[-1]["text"]
+
+    async def close(self) -> int:
+        self.stop.set()
+        return await asyncio.wait_for(self.task, 20)
+
+
+# -- parsing and rendering ---------------------------------------------------------------------
+def test_bare_and_wrapped_bodies_and_either_name_field():
+    bare = text_update("xin chào", "u1")
+    wrapped = {"ok": True, "result": text_update("xin chào", "u1", name_key="first_name")}
+    assert unwrap(bare) == [bare] and unwrap(wrapped) == [wrapped["result"]]
+    assert unwrap({"ok": False, "error_code": 408, "description": "none"}) == []
+    assert unwrap([bare, wrapped]) == [bare, wrapped["result"]]
+    for body in (bare, wrapped):
+        [update] = unwrap(body)
+        event = parse_update(update)
+        assert event is not None and (event.kind, event.user_id, event.text, event.name) == \
+            ("text", "u1", "xin chào", "Người dân")
+
+
+def test_non_text_events_bots_and_groups():
+    for name in ("message.image.received", "message.sticker.received", "message.unsupported.received"):
+        event = parse_update(event_update(name, "u2"))
+        assert event is not None and event.kind == "non_text"
+    from_bot = text_update("hi", "u3")
+    from_bot["message"]["from"]["is_bot"] = True
+    group = text_update("hi", "u3")
+    group["message"]["chat"]["chat_type"] = "GROUP"
+    assert parse_update(from_bot) is None and parse_update(group) is None
+    assert parse_update({"event_name": "user.follow"}) is None
+
+
+def test_options_render_as_a_numbered_list_with_a_short_rating_row():
+    reply = Reply("Câu trả lời.", "answer", "vi", [
+        Option("👍", "rate:x:up", row="rate"), Option("👎", "rate:x:down", row="rate"),
+        Option("Câu liên quan", "entry:y")])
+    text = render(reply)
+    assert "1. 👍   2. 👎\n3. Câu liên quan" in text
+    assert text.endswith("Gõ số 1, 2 hoặc 3 để chọn.")
+    assert number_hint(2, "en") == "Type 1 or 2 to choose."
+    assert number_hint(1, "vi") == "Gõ số 1 để chọn."
+    assert number_hint(9, "vi") == "Gõ số từ 1 đến 9 để chọn."
+    assert render(Reply("Chỉ có chữ.", "info")) == "Chỉ có chữ."
+
+
+def test_long_replies_split_at_boundaries_never_mid_word():
+    sentence = "Tỉnh Thanh Hóa tăng cường ngoại giao kinh tế với các đối tác quốc tế. "
+    paragraphs = [sentence * 12, sentence * 40, "Một đoạn ngắn.", sentence * 9]
+    text = "\n\n".join(p.strip() for p in paragraphs)
+    parts = split_message(text)
+    assert len(parts) > 1 and all(1 <= len(p) <= MAX_MESSAGE for p in parts)
+    assert " ".join(" ".join(parts).split()) == " ".join(text.split())  # nothing lost or cut
+    words = set(text.split())
+    for part in parts:
+        assert part.split()[0] in words and part.split()[-1] in words
+
+
+def test_settings_and_webhook_url():
+    with pytest.raises(SettingsError):
+        Settings.load(env={"ZALO_WEBHOOK_SECRET": "short"}, env_file=None)
+    defaults = Settings.load(env={}, env_file=None)
+    assert defaults.ZALO_BASE_URL == "https://bot-api.zaloplatforms.com"
+    assert webhook_url(Settings(WEBHOOK_URL="https://x.example/telegram")) == "https://x.example/zalo"
+    assert webhook_url(Settings(ZALO_WEBHOOK_URL="https://z.example/zalo")) == "https://z.example/zalo"
+    assert webhook_url(Settings()) == ""
+
+
+# -- over HTTP ---------------------------------------------------------------------------------
+async def test_polling_question_in_answer_out(zapi, kb, matcher, tmp_path):
+    settings = settings_for(zapi, tmp_path)
+    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
+    bot = Running(zapi, router, settings)
+    try:
+        answer = await bot.ask(ASK)
+        assert "Sở Ngoại vụ" in answer
+        assert "1. 👍   2. 👎" in answer and "Gõ số" in answer
+    finally:
+        assert await bot.close() == 0
+    assert zapi.methods()[0] == "getMe" and "deleteWebhook" in zapi.methods()
+    with sqlite3.connect(settings.BOT_DB_PATH) as db:
+        assert db.execute("SELECT channel, outcome FROM questions").fetchall() == [("zalo", "answer")]
+
+
+async def test_menu_and_numbered_choices_reach_an_answer_and_a_rating(zapi, kb, matcher, tmp_path):
+    settings = settings_for(zapi, tmp_path)
+    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
+    bot = Running(zapi, router, settings)
+    first_topic = kb.topics_in_order()[0]
+    try:
+        menu = await bot.ask("/menu")
+        assert f"1. {first_topic.title['vi']}" in menu and "Gõ số" in menu
+        topic = await bot.ask("1")
+        first_entry = kb.entries_for_topic(first_topic.id)[0]
+        assert f"1. {first_entry.title('vi')}" in topic
+        answer = await bot.ask("1")
+        assert "Câu trả lời có hữu ích không?" in answer and "1. 👍" in answer
+        thanks = await bot.ask("2")  # 👎
+        assert "✅" in thanks
+        await bot.ask("987")  # a number no option has is just a question
+    finally:
+        assert await bot.close() == 0
+    with sqlite3.connect(settings.BOT_DB_PATH) as db:
+        assert db.execute("SELECT entry_id, value FROM ratings").fetchall() == [(first_entry.id, -1)]
+        assert db.execute("SELECT text FROM questions").fetchall() == [("987",)]
+
+
+async def test_feedback_language_and_data_deletion_in_numbered_form(zapi, kb, matcher, tmp_path):
+    settings = settings_for(zapi, tmp_path)
+    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
+    bot = Running(zapi, router, settings)
+    try:
+        assert "1." in await bot.ask("/gopy")
+        assert "1. Bỏ qua" in await bot.ask("Bot rất hữu ích, cảm ơn.")
+        assert "1. Bỏ qua   2. ✖️ Hủy" in await bot.ask("1")  # name skipped, now the e-mail
+        preview = await bot.ask("1")  # e-mail skipped: the preview
+        assert "Bot rất hữu ích" in preview
+        done = await bot.ask("1")  # Gửi
+        assert re.search(r"GY-[0-9A-Z]{6}", done)
+        english = await bot.ask("/lang")
+        assert "1. Tiếng Việt   2. English" in english
+        assert "Type" in await bot.ask("2")
+        confirm = await bot.ask("/xoadulieu")
+        assert "1." in confirm and "2." in confirm
+        await bot.ask("1")  # yes, delete
+    finally:
+        assert await bot.close() == 0
+    with sqlite3.connect(settings.BOT_DB_PATH) as db:
+        for table in ("feedback", "users", "questions"):
+            assert db.execute(f"SELECT COUNT(*) FROM {table} WHERE channel = 'zalo'").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM conversation_state WHERE channel = ?",
+                          (OPTIONS_KEY,)).fetchone()[0] == 0
+
+
+async def test_non_text_events_get_the_polite_notice(zapi, kb, matcher, tmp_path):
+    settings = settings_for(zapi, tmp_path)
+    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
+    bot = Running(zapi, router, settings)
+    try:
+        for i, name in enumerate(("message.image.received", "message.sticker.received",
+                                  "message.unsupported.received"), 1):
+            await zapi.push(event_update(name, "z7"))
+            sent = await zapi.wait_for("sendMessage", i, chat_id="z7")
+            assert "chỉ đọc được tin nhắn chữ" in sent[-1]["text"]
+    finally:
+        assert await bot.close() == 0
+
+
+async def test_a_long_reply_arrives_in_parts_within_the_limit(zapi, kb, matcher, tmp_path):
+    settings = settings_for(zapi, tmp_path)
+    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
+    api = ZaloAPI(TOKEN, zapi.base_url)
+    bot = ZaloBot(router, settings, api)
+    long_text = "\n\n".join(f"Đoạn {i}. " + "Nội dung kế hoạch hành động về ngoại giao kinh tế. " * 30
+                            for i in range(5))
+    try:
+        reply = Reply(long_text, "answer", "vi", [Option("👍", "rate:x:up", row="r"),
+                                                   Option("👎", "rate:x:down", row="r")])
+        assert await bot.send("z9", reply)
+    finally:
+        await api.close()
+    parts = zapi.sent("z9")
+    assert len(parts) >= 3 and all(len(p) <= MAX_MESSAGE for p in parts)
+    assert parts[-1].endswith("Gõ số 1 hoặc 2 để chọn.")
+    assert "".join(parts).count("Đoạn") == 5
+
+
+async def test_ok_false_5xx_and_network_errors_are_retried_and_logged_without_the_token(
+        zapi, kb, matcher, tmp_path, caplog):
+    caplog.set_level(logging.INFO)
+    settings = settings_for(zapi, tmp_path)
+    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
+    zapi.failures = {"getMe": [503], "getUpdates": [502, ("ok_false", 500)],
+                     "sendMessage": [500, ("ok_false", 429)]}
+    bot = Running(zapi, router, settings)
+    try:
+        answer = await asyncio.wait_for(bot.ask(ASK), 30)
+        assert "Sở Ngoại vụ" in answer
+        failed = [m for m in zapi.methods() if "!" in m]
+        assert {"getMe!503", "getUpdates!502", "getUpdates!ok_false500", "sendMessage!500",
+                "sendMessage!ok_false429"} <= set(failed)
+        assert not bot.task.done()
+    finally:
+        assert await bot.close() == 0
+    assert "retry" in caplog.text and TOKEN not in caplog.text
+
+
+async def test_api_gives_up_on_permanent_errors_and_masks_the_token():
+    with socket.socket() as sock:  # a port nobody listens on: connection refused
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    api = ZaloAPI(TOKEN, f"http://127.0.0.1:{port}", retries=1, backoff=0.01)
+    try:
+        with pytest.raises(ZaloError) as err:
+            await api.call("getMe")
+        assert err.value.code is None and TOKEN not in str(err.value)
+    finally:
+        await api.close()
+
+
+async def test_a_rejected_token_stops_the_channel_with_a_clear_message(zapi, kb, matcher, tmp_path, caplog):
+    settings = Settings(ZALO_BOT_TOKEN="wrong-token", ZALO_BASE_URL=zapi.base_url,
+                        BOT_DB_PATH=str(tmp_path / "bot.sqlite3"))
+    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
+    assert await asyncio.wait_for(run_zalo(router, settings, poll_timeout=1), 20) == 1
+    assert "ZALO_BOT_TOKEN" in caplog.text and "wrong-token" not in caplog.text
+
+
+async def test_webhook_secret_bodies_and_answers(zapi, kb, matcher, tmp_path):
+    settings = settings_for(zapi, tmp_path, WEBHOOK_PORT=0, ZALO_WEBHOOK_URL="https://bot.example.invalid/zalo",
+                            ZALO_WEBHOOK_SECRET=SECRET)
+    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
+    bot = Running(zapi, router, settings, webhook=True)
+    try:
+        server = await asyncio.wait_for(bot.ready, 20)
+        await zapi.wait_for("setWebhook")
+        assert zapi.webhook == {"url": settings.ZALO_WEBHOOK_URL, "secret_token": SECRET}
+        url = f"http://127.0.0.1:{server.port}/zalo"
+        update = text_update(ASK, "z55")
+        async with aiohttp.ClientSession() as http:
+            async with http.post(url, json=update) as resp:
+                assert resp.status == 403
+            async with http.post(url, json=update, headers={SECRET_HEADER: "wrong-secret"}) as resp:
+                assert resp.status == 403
+            await asyncio.sleep(0.05)
+            assert zapi.sent() == []  # refused requests reach nobody
+            async with http.post(url, data=b"{not json", headers={SECRET_HEADER: SECRET}) as resp:
+                assert resp.status == 400
+            async with http.post(url, json=update, headers={SECRET_HEADER: SECRET}) as resp:
+                assert resp.status == 200
+            [bare] = await zapi.wait_for("sendMessage", chat_id="z55")
+            assert "Sở Ngoại vụ" in bare["text"]
+            wrapped = {"ok": True, "result": text_update(ASK, "z56", name_key="first_name")}
+            async with http.post(url, json=wrapped, headers={SECRET_HEADER: SECRET}) as resp:
+                assert resp.status == 200
+            [reply] = await zapi.wait_for("sendMessage", chat_id="z56")
+            assert "Sở Ngoại vụ" in reply["text"]
+            async with http.post(url, json=event_update("message.sticker.received", "z57"),
+                                 headers={SECRET_HEADER: SECRET}) as resp:
+                assert resp.status == 200
+            [notice] = await zapi.wait_for("sendMessage", chat_id="z57")
+            assert "gõ câu hỏi" in notice["text"]
+            async with http.get(f"http://127.0.0.1:{server.port}/healthz") as resp:
+                assert resp.status == 200
+    finally:
+        assert await bot.close() == 0
+    assert "getUpdates" not in zapi.methods()
+
+
+def number_of(text: str, label: str) -> str:
+    """The number a rendered reply gives the option whose label contains ``label``."""
+    for match in re.finditer(r"(?:^|   )(\d+)\. ([^\n]*?)(?=   \d+\. |$)", text, flags=re.M):
+        if label in match.group(2):
+            return match.group(1)
+    raise AssertionError(f"no option {label!r} in:\n{text}")
+
+
+async def test_an_administrator_on_zalo_answers_a_citizen_from_the_review_queue(zapi, kb, matcher, tmp_path):
+    settings = settings_for(zapi, tmp_path, ADMIN_IDS="zalo:zadmin")
+    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH), admins=settings.admins)
+    bot = Running(zapi, router, settings)
+    question = "thủ tục cấp hộ chiếu phổ thông mất bao lâu"
+    try:
+        assert "Gõ" in await bot.ask(question, "zcitizen")  # the fallback, with the topic menu
+        assert "Tôi không hiểu lệnh này" in await bot.ask("/admin", "zcitizen")  # not an admin
+        menu = await bot.ask("/admin", "zadmin")
+        queue = await bot.ask(number_of(menu, "Hàng chờ"), "zadmin")
+        assert question in queue and "1. 1." not in queue  # the label's own number is not repeated
+        group = await bot.ask(number_of(queue, question), "zadmin")
+        await bot.ask(number_of(group, "Trả lời trực tiếp"), "zadmin")
+        preview = await bot.ask("Hộ chiếu do cơ quan công an cấp; bạn hỏi Công an tỉnh nhé.", "zadmin")
+        done = await bot.ask(number_of(preview, "Gửi"), "zadmin")
+        assert "Đã chuyển tới: 1 người" in done
+        delivered = (await zapi.wait_for("sendMessage", 3, chat_id="zcitizen"))[-1]
+        assert "Công an tỉnh" in delivered["text"] and question in delivered["text"]
+    finally:
+        assert await bot.close() == 0

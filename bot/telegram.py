@@ -486,6 +486,37 @@ async def _purge_daily(router: Router, days: int, stop: asyncio.Event) -> None:
             await asyncio.wait_for(stop.wait(), 86400)
 
 
+DIGEST_HOUR = 8  # the daily digest to ADMIN_CHAT_ID, at 08:00 Vietnam time (UTC+7)
+
+
+def seconds_until_digest(now: float) -> float:
+    """Seconds from ``now`` (epoch) to the next 08:00 in Vietnam (UTC+7, no daylight saving)."""
+    local = (now + 7 * 3600) % 86400
+    wait = (DIGEST_HOUR * 3600 - local) % 86400
+    return wait or 86400.0
+
+
+async def send_digest(bot: Any, router: Router, chat_id: str) -> None:
+    from handlers.admin import digest_text
+
+    text = await digest_text(router.storage, router.kb)
+    for part in split_text(text, MAX_MESSAGE, utf16_len):
+        await bot.send_message(int(chat_id), html.escape(part, quote=False), parse_mode=ParseMode.HTML)
+
+
+async def _digest_daily(bot: Any, router: Router, chat_id: str, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), seconds_until_digest(time.time()))
+        if stop.is_set():
+            return
+        try:
+            await send_digest(bot, router, chat_id)
+            log.info("daily digest sent to the administrators' chat")
+        except Exception:
+            log.exception("daily digest failed")
+
+
 async def run_telegram(router: Router, settings: Settings, *, webhook: bool = False,
                        stop: asyncio.Event | None = None, request: BaseRequest | None = None,
                        poll_timeout: float = 10.0, on_ready: Callable[[Any], None] | None = None) -> int:
@@ -510,6 +541,7 @@ async def run_telegram(router: Router, settings: Settings, *, webhook: bool = Fa
     app = bot.build(request=request, updater=not webhook)
     server: WebServer | None = None
     purge: asyncio.Task | None = None
+    digest: asyncio.Task | None = None
     try:
         await router.storage.open()
         purge = asyncio.create_task(_purge_daily(router, settings.DATA_RETENTION_DAYS, stop))
@@ -518,6 +550,9 @@ async def run_telegram(router: Router, settings: Settings, *, webhook: bool = Fa
         try:
             await bot.register_commands(app)
             await app.start()
+            admin_chat = settings.ADMIN_CHAT_ID.strip()
+            if admin_chat:
+                digest = asyncio.create_task(_digest_daily(app.bot, router, admin_chat, stop))
             if webhook:
                 secret = settings.WEBHOOK_SECRET or secrets.token_urlsafe(32)
                 server = WebServer(settings.WEBHOOK_LISTEN, settings.WEBHOOK_PORT)
@@ -545,10 +580,11 @@ async def run_telegram(router: Router, settings: Settings, *, webhook: bool = Fa
                 await app.stop()
             await app.shutdown()
     finally:
-        if purge is not None:
-            purge.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await purge
+        for task in (purge, digest):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await router.close()
         for sig in installed:
             loop.remove_signal_handler(sig)

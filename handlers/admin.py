@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from bot.storage import VersionConflict
+from bot.storage import Storage, VersionConflict
 from handlers import kbfiles, review
 from handlers.context import Ctx
 from handlers.messages import Delivery, Document, Option, Reply
@@ -722,8 +722,9 @@ async def _send_reply(ctx: Ctx, state: dict) -> Reply:
     deliveries = [Delivery(channel, user_id, t("adm_to_citizen", person_lang, question=question, text=text))
                   for channel, user_id, person_lang in state["askers"]]
     await ctx.storage.review_mark(state.get("queue", []), "handled")
+    # the audit log keeps how many people were answered, not who: it outlives /xoadulieu
     await ctx.storage.audit(ctx.who, "queue_reply", None, {"question": question},
-                            {"text": text, "to": [f"{c}:{u}" for c, u, _ in state["askers"]]})
+                            {"text": text, "to": len(state["askers"])})
     await ctx.set_state(None)
     options = [Option(t("adm_make_entry", lang), "ad:qx"), Option(t("adm_queue", lang), "ad:queue"),
                back(lang)]
@@ -815,8 +816,17 @@ async def _send_feedback_reply(ctx: Ctx, state: dict) -> Reply:
 # -- statistics ------------------------------------------------------------------------------------
 async def stats_reply(ctx: Ctx) -> Reply:
     """Text statistics (the PNG chart of the issue needs matplotlib, which is not installed)."""
-    lang = ctx.lang
-    st = await ctx.storage.stats()
+    text = await stats_text(ctx.storage, ctx.kb, ctx.lang)
+    return Reply(text, "info", ctx.lang, [back(ctx.lang)])
+
+
+async def digest_text(storage: Storage, kb: KnowledgeBase, lang: str = "vi") -> str:
+    """The daily digest for the administrators' group (ADMIN_CHAT_ID)."""
+    return t("adm_digest", lang) + "\n\n" + await stats_text(storage, kb, lang)
+
+
+async def stats_text(storage: Storage, kb: KnowledgeBase, lang: str) -> str:
+    st = await storage.stats()
     total = sum(st["outcomes"].values()) or 1
 
     def share(outcome: str) -> str:
@@ -828,16 +838,16 @@ async def stats_reply(ctx: Ctx) -> Reply:
     if st["top_entries"]:
         lines.append(t("adm_stats_top", lang))
         for eid, n in st["top_entries"]:
-            entry = ctx.kb.entries.get(eid or "")
+            entry = kb.entries.get(eid or "")
             lines.append(f"• {entry.title(lang) if entry else eid} ({n})")
-    groups = [g for g in await _groups(ctx) if g.kind == "unanswered"][:5]
+    groups = [g for g in review.group_items(await storage.review_items()) if g.kind == "unanswered"][:5]
     if groups:
         lines.append(t("adm_stats_unanswered", lang))
         lines += [f"• {g.text} (×{g.count})" for g in groups]
     lines.append(t("adm_stats_ratings", lang, up=str(st["up"]), down=str(st["down"])))
     lines.append(t("adm_stats_other", lang, feedback=str(st["feedback_new"]),
                    subscribers=str(st["subscribers"])))
-    return Reply("\n".join(lines), "info", lang, [back(lang)])
+    return "\n".join(lines)
 
 
 # -- announcements ---------------------------------------------------------------------------------

@@ -590,6 +590,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "💬 Góp ý mới {ref}: \"{text}\". Hộp thư góp ý: /admin",
         "en": "💬 New feedback {ref}: \"{text}\". Feedback inbox: /admin",
     },
+    "adm_digest": {
+        "vi": "🗓️ Tóm tắt hằng ngày của bot hỏi đáp Kế hoạch 119. Xem chi tiết: /admin",
+        "en": "🗓️ Daily digest of the Plan 119 bot. Details: /admin",
+    },
     "adm_progress": {"vi": "Đang gửi… {done}/{total}", "en": "Sending… {done}/{total}"},
     "adm_files": {"vi": "📤 Xuất / 📥 Nhập dữ liệu", "en": "📤 Export / 📥 Import"},
     "adm_files_text": {

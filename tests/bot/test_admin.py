@@ -438,3 +438,17 @@ async def test_admin_chat_is_told_about_new_questions_and_feedback(kb, matcher, 
         assert "Góp ý mới GY-" in text_of(notice) and "Góp ý thử." in text_of(notice)
     finally:
         await adm.stop()
+
+
+async def test_daily_digest(adm):
+    from bot.telegram import seconds_until_digest, send_digest
+
+    assert seconds_until_digest(0) == 3600  # the epoch is 07:00 in Vietnam
+    assert seconds_until_digest(3600) == 86400  # 08:00 sharp: the next one is tomorrow
+    assert seconds_until_digest(3600 + 60) == 86400 - 60
+    await adm.say("giá vàng hôm nay", user_id=CITIZEN)
+    before = len(adm.request.calls)
+    await send_digest(adm.app.bot, adm.router, "-100500")
+    [(name, params)] = adm.request.calls[before:]
+    assert name == "sendMessage" and params["chat_id"] == -100500
+    assert "Tóm tắt hằng ngày" in text_of(params) and "giá vàng hôm nay (×1)" in text_of(params)

@@ -10,7 +10,12 @@ The flow in progress lives in the conversation state::
 
     {"flow": "admin", "op": "add|edit|hide|restore|rollback", "step": "...", "id": entry id,
      "base": version the change started from, "fp": fingerprint of the file's entry then,
-     "draft": the entry as it will be saved, "orig": the entry before (None for a new one)}
+     "draft": the entry as it will be saved, "orig": the entry before (None for a new one),
+     "queue": review-queue items the change deals with (optional)}
+
+Messages to other people ("reply" from the queue, "fbreply" to feedback, "broadcast") have a text
+step and a preview; "import" has only a preview. Options are ``ad:<what>[:<args>]`` (see
+``on_action``), all within Telegram's 64-byte callback data.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from bot.storage import Storage, VersionConflict
 from handlers import kbfiles, review
 from handlers.context import Ctx
 from handlers.messages import Delivery, Document, Option, Reply
-from handlers.texts import t
+from handlers.texts import TEXTS, t
 from knowledge.loader import phrasing_key
 from knowledge.matcher import SMALLTALK_PREFIX
 from knowledge.model import LANGS, KnowledgeBase
@@ -80,8 +85,6 @@ def title_of(data: dict, lang: str = "vi") -> str:
 
 def action_name(action: str, lang: str) -> str:
     key = f"adm_act_{action}"
-    from handlers.texts import TEXTS
-
     return t(key, lang) if key in TEXTS else action
 
 

@@ -216,16 +216,21 @@ class Matcher:
             docs[SMALLTALK_PREFIX + talk.id] = list(talk.patterns)
         self._build(docs)
         def words(lang: str) -> set[str]:
-            text = " ".join(q for e in kb.entries.values() for q in e.questions.get(lang, ())).lower()
-            return {fold(w) for w in set(_WORD_RE.findall(text))}
+            # Words never span white space, so each distinct white-space-separated piece once will do.
+            pieces: set[str] = set()
+            for e in kb.entries.values():
+                for q in e.questions.get(lang, ()):
+                    pieces.update(q.split())
+            return {fold(w) for w in set(_WORD_RE.findall(" ".join(pieces).lower()))}
 
         self._en_words = frozenset(words("en") | self.lexicon.stop_en)
         self._vi_words = frozenset(words("vi") - self.lexicon.stop_en)
         used = " | ".join(p[_P_CONTENT] for p in self.phrasings)
+        used = f" {used} "
         places = (kb.language.get("synonyms.yaml") or {}).get("other_places") or []
         self.other_places = [
             key for key in {tuple(t.fold for t in raw_tokens(str(p))) for p in places}
-            if key and f" {' '.join(key)} " not in f" {used} "
+            if key and f" {' '.join(key)} " not in used
         ]
         self.home = [("thanh", "hoa"), ("xu", "thanh")]
         self.related = frozenset(

@@ -115,16 +115,29 @@ def _date(match: re.Match[str]) -> str:
     return f" {int(day)}/{int(month)}" + (f"/{year} " if year else " ")
 
 
-def raw_tokens(text: str) -> list[Token]:
-    """Split into word tokens; letters glued to digits ("kh119") are separated."""
+def _prepare(text: str) -> str:
+    """Cleaned, lower case, possessives dropped: what dates are read and tokens are cut from."""
     text = clean(text).lower()
     # Each pass only where it can change something: most texts have no apostrophe and no date.
     if "'" in text or "’" in text:
         text = _POSSESSIVE_RE.sub("", text)
-    if "/" in text or "." in text or "-" in text:
+    return text
+
+
+def _may_have_date(prepared: str) -> bool:
+    return "/" in prepared or "." in prepared or "-" in prepared
+
+
+def _tokens_of(prepared: str) -> list[Token]:
+    if _may_have_date(prepared):
         # The date pattern ignores letters around it, so gluing letters to digits makes no odds.
-        text = _DATE_RE.sub(_date, text)
-    return [_token(word) for word in _TOKEN_RE.findall(text)]
+        prepared = _DATE_RE.sub(_date, prepared)
+    return [_token(word) for word in _TOKEN_RE.findall(prepared)]
+
+
+def raw_tokens(text: str) -> list[Token]:
+    """Split into word tokens; letters glued to digits ("kh119") are separated."""
+    return _tokens_of(_prepare(text))
 
 
 def is_syllable(folded: str) -> bool:
@@ -148,6 +161,11 @@ def telex_residue(folded: str) -> str | None:
 def _token(word: str) -> Token:
     acc = canonical_tone(word)
     return Token(acc, fold(acc))
+
+
+# Flags of a piece of text (Lexicon._piece).
+_LEADS, _TRAILS, _CONTEXTUAL, _PHRASE, _PARTICLE = 1, 2, 4, 8, 16
+_PIECES_MAX = 1 << 17
 
 
 def _phrase(text: str) -> tuple[Token, ...]:
@@ -179,13 +197,18 @@ class Lexicon:
     # with none of them past its padding comes out of the pipeline as it went in.
     _rewrite_folds: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
     _rewrite_accs: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+    # space-free piece of prepared text -> what the pipeline makes of it alone (see _piece)
+    _pieces: dict[str, tuple[tuple[Token, ...], tuple[Token, ...], int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._compile()
 
     def _compile(self) -> None:
+        """Derived lookups; run again after changing the tables (build() does)."""
         self._rewrite_folds = frozenset(self.contextual) | frozenset(self.phrase_starts) | self.particles_fold
         self._rewrite_accs = frozenset(self.expand) | self.particles_acc
+        self._pieces = {}
 
     @classmethod
     def build(
@@ -242,18 +265,75 @@ class Lexicon:
 
     def normalize(self, text: str) -> list[Token]:
         """The full pipeline: tokens, shorthand and abbreviations, synonyms, padding removed."""
-        tokens = self._strip_padding(raw_tokens(text))
+        prepared = _prepare(text)
+        if _may_have_date(prepared):  # a date may span spaces ("15 / 5"): the text as a whole
+            return self._pipeline(_tokens_of(prepared))
+        # Otherwise tokens never span a space, and each word's tokens and expansion depend on that
+        # word alone, unless padding is stripped or a word is read by its neighbours ("kh 119"):
+        # then the text goes through the whole pipeline.
+        pieces = self._pieces
+        parts = [pieces.get(word) or self._piece(word) for word in prepared.split(" ")]
+        first, last = parts[0], parts[-1]
+        if not first[0] or not last[0] or first[2] & _LEADS or last[2] & _TRAILS:
+            return self._pipeline(_tokens_of(prepared))
+        flags = 0
+        for part in parts:
+            flags |= part[2]
+        if flags & _CONTEXTUAL:
+            return self._pipeline(_tokens_of(prepared))
+        tokens = [tok for part in parts for tok in part[1]]
+        if flags & _PHRASE:
+            tokens = self._rewrite_phrases(tokens)
+        elif not flags & _PARTICLE:
+            return tokens
+        return self._drop_particles(tokens)
+
+    def _piece(self, word: str) -> tuple[tuple[Token, ...], tuple[Token, ...], int]:
+        """A space-free piece of prepared text: its tokens, their expansions, and flags for what
+        may need its neighbours (padding at an end, a contextual word, a phrase) or the particle
+        filter."""
+        tokens = tuple(_token(w) for w in _TOKEN_RE.findall(word))
+        flags = 0
+        if tokens and tokens[0].fold in self.leading:
+            flags |= _LEADS
+        if tokens and tokens[-1].fold in self.trailing:
+            flags |= _TRAILS
+        expanded: list[Token] = []
+        for tok in tokens:
+            if tok.fold in self.contextual:
+                flags |= _CONTEXTUAL
+            expansion = self.expand.get(tok.acc)
+            if expansion is None:
+                expanded.append(tok)
+            else:
+                expanded.extend(expansion)
+        p_acc, p_fold = self.particles_acc, self.particles_fold
+        for tok in expanded:
+            if tok.fold in self.phrase_starts:
+                flags |= _PHRASE
+            if tok.acc in p_acc or (tok.acc == tok.fold and tok.fold in p_fold):
+                flags |= _PARTICLE
+        if len(self._pieces) >= _PIECES_MAX:
+            self._pieces.clear()
+        entry = (tokens, tuple(expanded), flags)
+        self._pieces[word] = entry
+        return entry
+
+    def _drop_particles(self, tokens: list[Token]) -> list[Token]:
+        # "ha" typed bare may be the particle "hả"; "Hà" (Nội) typed with its accent never is.
+        p_acc, p_fold = self.particles_acc, self.particles_fold
+        kept = [t for t in tokens if t.acc not in p_acc and (t.acc != t.fold or t.fold not in p_fold)]
+        return kept or tokens
+
+    def _pipeline(self, tokens: list[Token]) -> list[Token]:
+        tokens = self._strip_padding(tokens)
         folds, accs = self._rewrite_folds, self._rewrite_accs
         for tok in tokens:
             if tok.fold in folds or tok.acc in accs:
                 break
         else:
             return tokens
-        tokens = self._rewrite_phrases(self._expand_tokens(tokens))
-        # "ha" typed bare may be the particle "hả"; "Hà" (Nội) typed with its accent never is.
-        p_acc, p_fold = self.particles_acc, self.particles_fold
-        kept = [t for t in tokens if t.acc not in p_acc and (t.acc != t.fold or t.fold not in p_fold)]
-        return kept or tokens
+        return self._drop_particles(self._rewrite_phrases(self._expand_tokens(tokens)))
 
     def _expand_tokens(self, tokens: list[Token]) -> list[Token]:
         contextual, expand = self.contextual, self.expand

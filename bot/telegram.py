@@ -64,6 +64,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query"]
 PROGRESS_EVERY = 50  # deliveries between progress updates of a broadcast
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+Sender = Callable[[str, str], Awaitable[bool]]  # (user id, text) -> delivered
 
 
 def telegram_lang(code: str | None) -> str:
@@ -143,9 +144,13 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
 class TelegramBot:
     """Turns Telegram updates into router calls and router replies into Bot API calls."""
 
-    def __init__(self, router: Router, settings: Settings, flood: FloodGuard | None = None):
+    def __init__(self, router: Router, settings: Settings, flood: FloodGuard | None = None,
+                 others: dict[str, Sender] | None = None):
         self.router = router
         self.settings = settings
+        # senders for other channels' people (e.g. Zalo's when the channels run together), so an
+        # administrator on Telegram can answer a citizen who asked on Zalo
+        self.others = others or {}
         self.flood = flood or FloodGuard(settings.FLOOD_MAX_MESSAGES, settings.FLOOD_WINDOW_SECONDS,
                                          settings.FLOOD_MUTE_SECONDS)
 
@@ -321,8 +326,18 @@ class TelegramBot:
         for done, delivery in enumerate(d for d in reply.deliveries if not d.quiet):
             if done and done % PROGRESS_EVERY == 0:
                 progress = await self._progress(context, sender_chat, progress, done, total, reply.lang)
-            if delivery.channel != CHANNEL or not delivery.user_id.lstrip("-").isdigit():
-                failed += 1  # another channel's person: that channel is not running here
+            if delivery.channel != CHANNEL:
+                send = self.others.get(delivery.channel)
+                delivered = False
+                if send is not None:
+                    try:
+                        delivered = await send(delivery.user_id, delivery.text)
+                    except Exception:
+                        log.warning("delivery through %s failed", delivery.channel, exc_info=True)
+                ok, failed = ok + delivered, failed + (not delivered)
+                continue
+            if not delivery.user_id.lstrip("-").isdigit():
+                failed += 1
                 continue
             try:
                 for part in split_text(delivery.text, MAX_MESSAGE, utf16_len):
@@ -519,7 +534,8 @@ async def _digest_daily(bot: Any, router: Router, chat_id: str, stop: asyncio.Ev
 
 async def run_telegram(router: Router, settings: Settings, *, webhook: bool = False,
                        stop: asyncio.Event | None = None, request: BaseRequest | None = None,
-                       poll_timeout: float = 10.0, on_ready: Callable[[Any], None] | None = None) -> int:
+                       poll_timeout: float = 10.0, on_ready: Callable[[Any], None] | None = None,
+                       others: dict[str, Sender] | None = None) -> int:
     """Runs until SIGINT/SIGTERM (or ``stop``): replies in progress finish, then the database closes."""
     if not settings.TELEGRAM_BOT_TOKEN:
         log.error("TELEGRAM_BOT_TOKEN is not set")
@@ -537,7 +553,7 @@ async def run_telegram(router: Router, settings: Settings, *, webhook: bool = Fa
             installed.append(sig)
         except (NotImplementedError, RuntimeError, ValueError):
             pass
-    bot = TelegramBot(router, settings)
+    bot = TelegramBot(router, settings, others=others)
     app = bot.build(request=request, updater=not webhook)
     server: WebServer | None = None
     purge: asyncio.Task | None = None

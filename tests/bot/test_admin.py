@@ -452,3 +452,23 @@ async def test_daily_digest(adm):
     [(name, params)] = adm.request.calls[before:]
     assert name == "sendMessage" and params["chat_id"] == -100500
     assert "Tóm tắt hằng ngày" in text_of(params) and "giá vàng hôm nay (×1)" in text_of(params)
+
+
+async def test_a_telegram_admin_answers_a_zalo_citizen_through_the_zalo_sender(adm):
+    from handlers.messages import Incoming
+
+    received: list[tuple[str, str]] = []
+
+    async def zalo_send(user_id: str, text: str) -> bool:
+        received.append((user_id, text))
+        return True
+
+    adm.bot.others["zalo"] = zalo_send
+    await adm.router.handle(Incoming("zalo", "z9", text=NEW_Q))
+    queue = await adm.press("ad:queue")
+    ref = callback_data(queue)[0].removeprefix("ad:q:")
+    await adm.press(f"ad:qr:{ref}")
+    await adm.say("Câu trả lời cho người dùng Zalo.")
+    done = await adm.press("ad:save")
+    assert received and received[0][0] == "z9" and "Câu trả lời cho người dùng Zalo." in received[0][1]
+    assert "Đã chuyển tới: 1 người; không chuyển được: 0" in text_of(done)

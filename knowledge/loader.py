@@ -217,6 +217,10 @@ class _Validator:
         if not isinstance(value, list):
             self.add(path, _line(obj, key), f"{what} '{key}' must be a list")
             return []
+        # The usual case at once: all text, none of it blank.
+        out = [item.strip() for item in value if type(item) is str]
+        if len(out) == len(value) and all(out):
+            return out
         out = []
         for i, item in enumerate(value):
             if not isinstance(item, str | int) or not str(item).strip():
@@ -404,11 +408,24 @@ def _load_smalltalk(v: _Validator, path: Path | None, raw: dict) -> dict[str, Sm
 
 
 _WORDS_RE = re.compile(r"\w+")
+# white-space-free piece of a phrasing -> its words, folded (see phrasing_key); bounded
+_KEY_PIECES: dict[str, str] = {}
+_KEY_PIECES_MAX = 1 << 17
 
 
 def phrasing_key(text: str) -> str:
     """How two phrasings are compared for duplicates: case, diacritics and punctuation ignored."""
-    return " ".join(_WORDS_RE.findall(fold(text)))
+    # Folding and finding words never look across white space (the one case rule that reads
+    # context, the Greek final sigma, stops at it), so each piece is worked out once.
+    pieces = text.split()
+    keys = list(map(_KEY_PIECES.get, pieces))
+    if None in keys:
+        if len(_KEY_PIECES) >= _KEY_PIECES_MAX:
+            _KEY_PIECES.clear()
+        for i, piece in enumerate(pieces):
+            if keys[i] is None:
+                keys[i] = _KEY_PIECES[piece] = " ".join(_WORDS_RE.findall(fold(piece)))
+    return " ".join(filter(None, keys))
 
 
 def _load_entries(v: _Validator, files: list[Path], raw: dict, topics: dict, sources: dict,

@@ -558,6 +558,20 @@ class Storage:
         out["subscribers"] = int(row[0]) if row else 0
         return out
 
+    async def daily_outcomes(self, days: int = 30, now: float | None = None) -> list[dict[str, int]]:
+        """Questions per Vietnam-time day and outcome, oldest first, ``days`` days ending today."""
+        now = time.time() if now is None else now
+        today = int((now + 7 * 3600) // 86400)
+        out: list[dict[str, int]] = [{} for _ in range(days)]
+        async with self.db.execute(
+            "SELECT CAST((asked_at + 25200) / 86400 AS INTEGER) AS day, outcome, COUNT(*) FROM questions"
+            " WHERE asked_at >= ? GROUP BY day, outcome", ((today - days + 1) * 86400 - 25200,)) as cur:
+            for day, outcome, n in await cur.fetchall():
+                index = int(day) - (today - days + 1)
+                if 0 <= index < days:
+                    out[index][outcome] = int(n)
+        return out
+
     async def subscribers(self) -> list[tuple[str, str, str]]:
         """(channel, user id, language) of everyone who opted in to announcements (/dangky)."""
         async with self.db.execute("SELECT channel, user_id, language FROM users WHERE opted_in = 1"

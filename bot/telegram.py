@@ -310,7 +310,10 @@ class TelegramBot:
                 log.info("the person blocked the bot; reply dropped")
                 return
         for doc in reply.documents:
-            await context.bot.send_document(chat_id, InputFile(doc.data, filename=doc.name))
+            if doc.photo:
+                await context.bot.send_photo(chat_id, InputFile(doc.data, filename=doc.name))
+            else:
+                await context.bot.send_document(chat_id, InputFile(doc.data, filename=doc.name))
 
     async def deliver(self, context: ContextTypes.DEFAULT_TYPE, reply: Reply, sender_chat: int) -> None:
         """Messages for other people (an administrator's answer to a citizen, an announcement): sent
@@ -512,11 +515,14 @@ def seconds_until_digest(now: float) -> float:
 
 
 async def send_digest(bot: Any, router: Router, chat_id: str) -> None:
-    from handlers.admin import digest_text
+    from handlers.admin import digest_text, stats_chart
 
     text = await digest_text(router.storage, router.kb)
     for part in split_text(text, MAX_MESSAGE, utf16_len):
         await bot.send_message(int(chat_id), html.escape(part, quote=False), parse_mode=ParseMode.HTML)
+    chart = await stats_chart(router.storage)
+    if chart is not None:
+        await bot.send_photo(int(chat_id), InputFile(chart.data, filename=chart.name))
 
 
 async def _digest_daily(bot: Any, router: Router, chat_id: str, stop: asyncio.Event) -> None:

@@ -24,7 +24,7 @@ import datetime as dt
 import logging
 
 from bot.storage import Storage, VersionConflict
-from handlers import kbfiles, review
+from handlers import chart, kbfiles, review
 from handlers.context import Ctx
 from handlers.messages import Delivery, Document, Option, Reply
 from handlers.texts import TEXTS, t
@@ -818,9 +818,20 @@ async def _send_feedback_reply(ctx: Ctx, state: dict) -> Reply:
 
 # -- statistics ------------------------------------------------------------------------------------
 async def stats_reply(ctx: Ctx) -> Reply:
-    """Text statistics (the PNG chart of the issue needs matplotlib, which is not installed)."""
+    """The statistics as text, and the daily volume by outcome over 30 days as a picture."""
     text = await stats_text(ctx.storage, ctx.kb, ctx.lang)
-    return Reply(text, "info", ctx.lang, [back(ctx.lang)])
+    picture = await stats_chart(ctx.storage)
+    if picture is not None:
+        text += "\n\n" + t("adm_chart_legend", ctx.lang)
+    return Reply(text, "info", ctx.lang, [back(ctx.lang)], documents=[picture] if picture else [])
+
+
+async def stats_chart(storage: Storage) -> Document | None:
+    """None when nobody asked anything in 30 days (an empty chart says nothing)."""
+    days = await storage.daily_outcomes(30)
+    if not any(days):
+        return None
+    return Document("stats-30-days.png", chart.daily_chart(days), photo=True)
 
 
 async def digest_text(storage: Storage, kb: KnowledgeBase, lang: str = "vi") -> str:

@@ -57,6 +57,7 @@ class Document:
 
     name: str
     data: bytes
+    photo: bool = False  # a picture to show (the /stats chart), not a file to download
 
 
 @dataclass

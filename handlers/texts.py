@@ -594,6 +594,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "🗓️ Tóm tắt hằng ngày của bot hỏi đáp Kế hoạch 119. Xem chi tiết: /admin",
         "en": "🗓️ Daily digest of the Plan 119 bot. Details: /admin",
     },
+    "adm_chart_legend": {
+        "vi": "Biểu đồ: số câu hỏi mỗi ngày trong 30 ngày qua (cột cao nhất là ngày nhiều nhất). "
+              "Xanh lá: trả lời được · vàng: hỏi lại · xám: chào hỏi · đỏ: chưa trả lời được.",
+        "en": "Chart: questions per day over the last 30 days (the tallest bar is the busiest day). "
+              "Green: answered · amber: clarified · grey: small talk · red: not answered.",
+    },
     "adm_progress": {"vi": "Đang gửi… {done}/{total}", "en": "Sending… {done}/{total}"},
     "adm_files": {"vi": "📤 Xuất / 📥 Nhập dữ liệu", "en": "📤 Export / 📥 Import"},
     "adm_files_text": {

@@ -31,7 +31,7 @@ def bot_api_result(method: str, params: dict, message_ids: Callable[[], int]) ->
     if method == "getFile":
         return {"file_id": params.get("file_id"), "file_unique_id": "u", "file_size": 10,
                 "file_path": f"documents/{params.get('file_id')}"}
-    if method in ("sendMessage", "editMessageText", "sendDocument"):
+    if method in ("sendMessage", "editMessageText", "sendDocument", "sendPhoto"):
         chat_id = params.get("chat_id")
         message = {
             "message_id": params.get("message_id") or message_ids(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import struct
 
 import pytest
 
@@ -319,8 +320,16 @@ async def test_feedback_inbox_reply_reaches_the_citizen(adm):
 async def test_stats_as_text(adm):
     await adm.say(ASK, user_id=CITIZEN)
     await adm.say("giá vàng hôm nay", user_id=CITIZEN)
-    stats = text_of(await adm.say("/stats"))
+    calls = await adm.feed(message("/stats", user_id=ADMIN))
+    stats = text_of([p for n, p in calls if n == "sendMessage"][-1])
     assert "hôm nay 2" in stats and "trả lời được 50%" in stats and "giá vàng hôm nay (×1)" in stats
+    assert "Xanh lá: trả lời được" in stats
+    [photo] = [p for n, p in calls if n == "sendPhoto"]
+    [(_, content)] = photo["_files"].items()
+    png = content if isinstance(content, bytes) else content.read()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", png[16:24])
+    assert width > 30 * 18 and height == 240
     refused = text_of(await adm.say("/stats", user_id=CITIZEN))
     assert "Tôi không hiểu lệnh này" in refused
 
@@ -449,8 +458,8 @@ async def test_daily_digest(adm):
     await adm.say("giá vàng hôm nay", user_id=CITIZEN)
     before = len(adm.request.calls)
     await send_digest(adm.app.bot, adm.router, "-100500")
-    [(name, params)] = adm.request.calls[before:]
-    assert name == "sendMessage" and params["chat_id"] == -100500
+    [(name, params), (photo, _)] = adm.request.calls[before:]
+    assert name == "sendMessage" and params["chat_id"] == -100500 and photo == "sendPhoto"
     assert "Tóm tắt hằng ngày" in text_of(params) and "giá vàng hôm nay (×1)" in text_of(params)
 
 
@@ -472,3 +481,19 @@ async def test_a_telegram_admin_answers_a_zalo_citizen_through_the_zalo_sender(a
     done = await adm.press("ad:save")
     assert received and received[0][0] == "z9" and "Câu trả lời cho người dùng Zalo." in received[0][1]
     assert "Đã chuyển tới: 1 người; không chuyển được: 0" in text_of(done)
+
+
+async def test_daily_outcomes_count_by_vietnam_day(tmp_path):
+    from bot.storage import Storage
+
+    now = 1_700_000_000.0  # 14/11/2023 05:13 in Vietnam
+    async with Storage(tmp_path / "d.sqlite3") as st:
+        for at, outcome in ((now, "answer"), (now - 6 * 3600, "fallback"), (now - 86400, "answer"),
+                            (now - 40 * 86400, "answer")):
+            await st.db.execute("INSERT INTO questions (channel, user_id, text, lang, outcome, asked_at)"
+                                " VALUES ('t', '1', 'q', 'vi', ?, ?)", (outcome, at))
+        days = await st.daily_outcomes(30, now)
+    assert len(days) == 30
+    assert days[-1] == {"answer": 1}  # 05:13 today
+    assert days[-2] == {"answer": 1, "fallback": 1}  # 23:13 yesterday (Vietnam time) and a day ago
+    assert sum(sum(d.values()) for d in days) == 3  # 40 days ago is outside

@@ -427,11 +427,14 @@ class Storage:
         else:
             await self._write(sql, params)
 
-    async def audit_log(self, limit: int = 20, target: str | None = None) -> list[dict]:
+    async def audit_log(self, limit: int = 20, target: str | None = None,
+                        audit_id: int | None = None) -> list[dict]:
         """Newest first; ``before``/``after`` decoded."""
         sql, params = "SELECT * FROM audit_log", ()
         if target is not None:
             sql, params = sql + " WHERE target = ?", (target,)
+        elif audit_id is not None:
+            sql, params = sql + " WHERE id = ?", (audit_id,)
         async with self.db.execute(sql + " ORDER BY id DESC LIMIT ?", (*params, limit)) as cur:
             rows = [dict(row) for row in await cur.fetchall()]
         for row in rows:

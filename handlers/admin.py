@@ -21,6 +21,7 @@ step and a preview; "import" has only a preview. Options are ``ad:<what>[:<args>
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 
 from bot.storage import Storage, VersionConflict
@@ -139,6 +140,8 @@ async def on_action(ctx: Ctx, state: dict | None, arg: str) -> Reply:
         await ctx.set_state(None)  # any other option leaves the flow
     if what == "audit":
         return await audit_reply(ctx)
+    if what == "al" and rest.isdigit():
+        return await audit_detail(ctx, int(rest))
     if what == "reload":
         return await reload_reply(ctx)
     if what == "add":
@@ -601,11 +604,38 @@ async def audit_reply(ctx: Ctx, limit: int = 15) -> Reply:
     if not rows:
         return Reply(t("adm_audit_empty", lang), "info", lang, [back(lang)])
     lines = [t("adm_audit_title", lang)]
+    options = []
     for row in rows:
         target = f" · {row['target']}" if row["target"] else ""
         action = action_name(row["action"], lang)
         lines.append(f"{when(row['created_at'])} · {row['admin']} · {action}{target}")
-    return Reply("\n".join(lines), "info", lang, [back(lang)])
+        if (row["before"] is not None or row["after"] is not None) and len(options) < 8:
+            button = label(f"🔎 {when(row['created_at'])} · {action}{target}")
+            options.append(Option(button, f"ad:al:{row['id']}"))
+    return Reply("\n".join(lines), "info", lang, [*options, back(lang)])
+
+
+async def audit_detail(ctx: Ctx, audit_id: int) -> Reply:
+    """One audit record's before and after: as the change preview shows it for entries, else as data."""
+    lang = ctx.lang
+    row = next((r for r in await ctx.storage.audit_log(1, audit_id=audit_id)), None)
+    if row is None:
+        return await audit_reply(ctx)
+    head = f"{when(row['created_at'])} · {row['admin']} · {action_name(row['action'], lang)}"
+    if row["target"]:
+        head += f" · {row['target']}"
+    before, after = row["before"], row["after"]
+    if isinstance(after, dict) and "questions" in after:
+        if isinstance(before, dict) and "questions" in before:
+            body = "\n\n".join(diff(ctx.kb, before, after, lang)) or t("adm_no_change", lang)
+        else:
+            body = describe(ctx.kb, after, lang)
+    else:
+        def show(value: object) -> str:
+            return t("fb_none", lang) if value is None else json.dumps(value, ensure_ascii=False, indent=1)
+
+        body = f"{t('adm_before', lang)}:\n{show(before)}\n\n{t('adm_after', lang)}:\n{show(after)}"
+    return Reply(f"{head}\n\n{body}", "info", lang, [Option(t("adm_audit", lang), "ad:audit"), back(lang)])
 
 
 # -- adding ----------------------------------------------------------------------------------------

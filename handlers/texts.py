@@ -600,6 +600,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Chart: questions per day over the last 30 days (the tallest bar is the busiest day). "
               "Green: answered · amber: clarified · grey: small talk · red: not answered.",
     },
+    "adm_before": {"vi": "Trước", "en": "Before"},
+    "adm_after": {"vi": "Sau", "en": "After"},
     "adm_progress": {"vi": "Đang gửi… {done}/{total}", "en": "Sending… {done}/{total}"},
     "adm_files": {"vi": "📤 Xuất / 📥 Nhập dữ liệu", "en": "📤 Export / 📥 Import"},
     "adm_files_text": {

@@ -144,6 +144,9 @@ async def test_rollback_restores_the_earlier_answer(adm, kb):
         await adm.say(text)
         await adm.press("ad:save")
     assert "Phiên bản hai." in text_of(await adm.say(ASK, user_id=CITIZEN))
+    audit = await adm.press("ad:audit")
+    detail = await adm.press(next(d for d in callback_data(audit) if d.startswith("ad:al:")))
+    assert "Cũ: Phiên bản một." in text_of(detail) and "Mới: Phiên bản hai." in text_of(detail)
     history = await adm.press("ad:hist:resp-so-ngoai-vu")
     assert "v2" in text_of(history) and "ad:rb:resp-so-ngoai-vu:1" in callback_data(history)
     preview = await adm.press("ad:rb:resp-so-ngoai-vu:1")
@@ -348,6 +351,9 @@ async def test_broadcast_reaches_opted_in_users_only(adm):
     assert "Hội nghị xúc tiến đầu tư" in text_of(sent[0])
     assert "Đã chuyển tới: 1 người; không chuyển được: 0" in text_of(sent[-1])
     assert any(r["action"] == "broadcast" for r in await adm.storage.audit_log())
+    audit = await adm.press("ad:audit")
+    detail = text_of(await adm.press(next(d for d in callback_data(audit) if d.startswith("ad:al:"))))
+    assert "gửi thông báo" in detail and "Sau:" in detail and "Hội nghị xúc tiến đầu tư" in detail
 
 
 async def test_a_large_broadcast_reports_progress(adm):

@@ -114,6 +114,15 @@ def menu_reply(ctx: Ctx) -> Reply:
     return Reply("\n".join(lines), "info", lang, options)
 
 
+async def menu_with_counts(ctx: Ctx) -> Reply:
+    """The menu, with how much waits in the review queue and the feedback inbox on its buttons."""
+    reply = menu_reply(ctx)
+    waiting = {"ad:queue": len(await _groups(ctx)), "ad:fb": len(await ctx.storage.feedback_inbox(100))}
+    reply.options = [Option(f"{o.label} ({waiting[o.action]})", o.action) if waiting.get(o.action) else o
+                     for o in reply.options]
+    return reply
+
+
 async def on_command(ctx: Ctx, name: str, arg: str) -> Reply:
     if name == "reload":
         return await reload_reply(ctx)
@@ -121,7 +130,7 @@ async def on_command(ctx: Ctx, name: str, arg: str) -> Reply:
         return await stats_reply(ctx)
     if arg:
         return await _find(ctx, arg)
-    return menu_reply(ctx)
+    return await menu_with_counts(ctx)
 
 
 # -- options ---------------------------------------------------------------------------------------
@@ -185,7 +194,7 @@ async def on_action(ctx: Ctx, state: dict | None, arg: str) -> Reply:
     if what == "rb":
         eid, _, number = rest.rpartition(":")
         return await _start_rollback(ctx, eid, int(number) if number.isdigit() else -1)
-    return menu_reply(ctx)
+    return await menu_with_counts(ctx)
 
 
 async def _flow_option(ctx: Ctx, state: dict, what: str, rest: str) -> Reply:

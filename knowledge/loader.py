@@ -8,9 +8,10 @@ with problems; it never runs on half of one.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,23 +77,63 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     """Safe loader that remembers the line of every mapping key and list item."""
 
-    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[int, str]] = []
+        # The parser asks these three for every node; without path resolvers (there are none)
+        # the first two do nothing and the answer of the third is plain to see for nearly all.
+        if not self.yaml_path_resolvers and None not in self.yaml_implicit_resolvers:
+            self.descend_resolver = _ignore_two
+            self.ascend_resolver = _ignore_none
+            self.resolve = _quick_resolve(super().resolve, self.yaml_implicit_resolvers)
+
+
+_ignore_two = operator.is_  # a builtin taking two arguments and doing nothing else: cheapest call
+_ignore_none = tuple  # the same with no argument
+_ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+_STR_TAG = _BaseLoader.DEFAULT_SCALAR_TAG
+_MAP_TAG = _BaseLoader.DEFAULT_MAPPING_TAG
+_SEQ_TAG = _BaseLoader.DEFAULT_SEQUENCE_TAG
+
+
+def _quick_resolve(resolve: Callable[[type, Any, Any], str], implicit_by_first: dict
+                   ) -> Callable[[type, Any, Any], str]:
+    def quick(kind: type, value: Any, implicit: Any) -> str:
         # Nearly every scalar is text that no implicit type (null, bool, number, date, ...) can
         # start with: answer at once instead of trying the patterns of its first character.
-        if not self.yaml_path_resolvers:
-            if kind is _ScalarNode:
-                resolvers = self.yaml_implicit_resolvers
-                if value and value[0] not in resolvers and None not in resolvers:
-                    return self.DEFAULT_SCALAR_TAG
-            elif kind is _MappingNode:
-                return self.DEFAULT_MAPPING_TAG
-            elif kind is _SequenceNode:
-                return self.DEFAULT_SEQUENCE_TAG
-        return super().resolve(kind, value, implicit)
+        if kind is _ScalarNode:
+            if value and value[0] not in implicit_by_first:
+                return _STR_TAG
+        elif kind is _MappingNode:
+            return _MAP_TAG
+        elif kind is _SequenceNode:
+            return _SEQ_TAG
+        return resolve(kind, value, implicit)
+
+    return quick
 
 
-_ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
-_STR_TAG = "tag:yaml.org,2002:str"
+def _construct_child(loader: _Loader, node: yaml.Node) -> Any:
+    """What construct_object(node, deep=True) gives, without its general machinery for the usual
+    nodes: text is the node's own value, and plain mappings and lists are built here, with the
+    same bookkeeping for aliases and the same error for a node that contains itself."""
+    tag = node.tag
+    kind = type(node)
+    if tag == _STR_TAG and kind is _ScalarNode:
+        return node.value
+    if (tag == _MAP_TAG and kind is _MappingNode) or (tag == _SEQ_TAG and kind is _SequenceNode):
+        built = loader.constructed_objects
+        if node in built:
+            return built[node]
+        if node in loader.recursive_objects:
+            raise yaml.constructor.ConstructorError(None, None, "found unconstructable recursive node",
+                                                    node.start_mark)
+        loader.recursive_objects[node] = None
+        data = _construct_map(loader, node) if kind is _MappingNode else _construct_list(loader, node)
+        built[node] = data
+        del loader.recursive_objects[node]
+        return data
+    return loader.construct_object(node, deep=True)
 
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
@@ -100,29 +141,22 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
     result.line = node.start_mark.line + 1
     key_lines = result.key_lines = {}
     loader.flatten_mapping(node)
-    construct = loader.construct_object
     for key_node, value_node in node.value:
-        # Text is the node's own value (what the str constructor returns), so take it directly.
         if key_node.tag == _STR_TAG and type(key_node) is _ScalarNode:
             key = key_node.value
         else:
-            key = construct(key_node, deep=True)
+            key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | float | bool | dt.date) or key is None:
                 key = str(key)
         if key in result:
             loader.duplicates.append((key_node.start_mark.line + 1, f"duplicate key '{key}'"))
-        if value_node.tag == _STR_TAG and type(value_node) is _ScalarNode:
-            result[key] = value_node.value
-        else:
-            result[key] = construct(value_node, deep=True)
+        result[key] = _construct_child(loader, value_node)
         key_lines[key] = key_node.start_mark.line + 1
     return result
 
 
 def _construct_list(loader: _Loader, node: yaml.SequenceNode) -> _List:
-    construct = loader.construct_object
-    result = _List([child.value if child.tag == _STR_TAG and type(child) is _ScalarNode
-                    else construct(child, deep=True) for child in node.value])
+    result = _List([_construct_child(loader, child) for child in node.value])
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
@@ -163,7 +197,6 @@ class _Validator:
             self.add(shown, 1, f"cannot read file ({exc.strerror})")
             return None
         loader = _Loader(text)
-        loader.duplicates = []
         try:
             data = loader.get_single_data()
         except yaml.MarkedYAMLError as exc:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.settings import Settings, SettingsError, parse_admin_ids
 from tests.bot.admin_harness import ADMIN, ADMIN2, CITIZEN, AdminHarness, text_of
-from tests.bot.telegram_fakes import callback, callback_data, message
+from tests.bot.telegram_fakes import callback, callback_data, keyboard_of, message
 
 
 @pytest.fixture
@@ -200,6 +200,8 @@ async def test_review_queue_new_phrasing_answers_the_original_question(adm):
     await adm.say(NEW_Q, user_id=CITIZEN)
     await adm.say("quy trinh cap the ABTC cho doanh nhan", user_id=CITIZEN + 1)
     await adm.say("giá vàng hôm nay", user_id=CITIZEN + 2)
+    menu = await adm.say("/admin")
+    assert "📥 Hàng chờ xem xét (2)" in [b["text"] for row in keyboard_of(menu) for b in row]
     queue = await adm.press("ad:queue")
     assert f"(×2) {'quy trinh cap the ABTC cho doanh nhan'}" in text_of(queue)
     group = await adm.press(callback_data(queue)[0])
@@ -503,3 +505,9 @@ async def test_daily_outcomes_count_by_vietnam_day(tmp_path):
     assert days[-1] == {"answer": 1}  # 05:13 today
     assert days[-2] == {"answer": 1, "fallback": 1}  # 23:13 yesterday (Vietnam time) and a day ago
     assert sum(sum(d.values()) for d in days) == 3  # 40 days ago is outside
+
+
+def test_admin_options_fit_telegram_callback_data_for_every_entry(kb):
+    # the longest admin option carries an entry id and a review-queue reference
+    for eid in kb.entries:
+        assert len(f"ad:qa:{eid}:r:9999999999".encode()) <= 64, eid

@@ -45,10 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", default="kb-export", help="yaml: folder to write (default: kb-export)")
 
     run = sub.add_parser("run", help="start the bot")
-    run.add_argument("--channel", choices=["telegram", "console"], default=None,
-                     help="default: telegram when TELEGRAM_BOT_TOKEN is set, else console")
+    run.add_argument("--channel", choices=["telegram", "zalo", "all", "console"], default=None,
+                     help="default: the channels whose token is set (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN; "
+                          "both = all), else console")
     run.add_argument("--webhook", action="store_true",
-                     help="telegram: serve the webhook at WEBHOOK_LISTEN:WEBHOOK_PORT instead of polling")
+                     help="telegram/zalo: serve webhooks (/telegram, /zalo) at WEBHOOK_LISTEN:WEBHOOK_PORT "
+                          "instead of polling")
     return ap
 
 
@@ -80,12 +82,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return cmd_run(app, args)
 
 
-CONNECT_HINT = ("Tip: put TELEGRAM_BOT_TOKEN=<token from @BotFather> in .env (see .env.example) "
-                "to run this bot on Telegram.")
+CONNECT_HINT = ("Tip: put TELEGRAM_BOT_TOKEN=<token from @BotFather> and/or ZALO_BOT_TOKEN=<Zalo Bot token> "
+                "in .env (see .env.example) to run this bot on Telegram and/or Zalo.")
+
+
+def default_channel(settings: Settings) -> str:
+    telegram, zalo = bool(settings.TELEGRAM_BOT_TOKEN), bool(settings.ZALO_BOT_TOKEN)
+    return "all" if telegram and zalo else "telegram" if telegram else "zalo" if zalo else "console"
 
 
 def cmd_run(app: App, args: argparse.Namespace) -> int:
-    channel = args.channel or ("telegram" if app.settings.TELEGRAM_BOT_TOKEN else "console")
+    channel = args.channel or default_channel(app.settings)
+    if channel in ("zalo", "all"):
+        return run_zalo_channels(app, channel, args.webhook)
     if channel == "telegram":
         if not app.settings.TELEGRAM_BOT_TOKEN:
             print("TELEGRAM_BOT_TOKEN is not set (environment or .env); see .env.example.", file=sys.stderr)
@@ -113,6 +122,30 @@ def cmd_run(app: App, args: argparse.Namespace) -> int:
             await app.router.close()
 
     return asyncio.run(console())
+
+
+def run_zalo_channels(app: App, channel: str, webhook: bool) -> int:
+    """``--channel zalo`` alone, or ``all``: Telegram and Zalo in one process (bot/channels.py)."""
+    needed = ["ZALO_BOT_TOKEN"] + (["TELEGRAM_BOT_TOKEN"] if channel == "all" else [])
+    missing = [name for name in needed if not getattr(app.settings, name)]
+    if missing:
+        print(f"{' and '.join(missing)} not set (environment or .env); see .env.example.", file=sys.stderr)
+        return 2
+    if channel == "all":
+        from bot.channels import run_all
+
+        runner = run_all(app.router, app.settings, webhook=webhook)
+    else:
+        from bot.zalo import run_zalo
+
+        runner = run_zalo(app.router, app.settings, webhook=webhook)
+    try:
+        return asyncio.run(runner)
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        log.exception("the %s channel stopped on an unexpected error", channel)
+        return 1
 
 
 def cmd_validate(directory: str) -> int:

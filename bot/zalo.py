@@ -311,14 +311,7 @@ class ZaloBot:
         return await self.send_text(chat_id, render(reply))
 
     async def send_text(self, chat_id: str, text: str) -> bool:
-        """Each part of at most 2,000 characters in turn; False (logged) if one could not be sent."""
-        for part in split_message(text):
-            try:
-                await self.api.call("sendMessage", {"chat_id": chat_id, "text": part})
-            except ZaloError as exc:
-                log.warning("Zalo reply not delivered: %s", exc)
-                return False
-        return True
+        return await send_text(self.api, chat_id, text)
 
     async def deliver(self, reply: Reply) -> None:
         """Messages for other people: an administrator's answer to a citizen, an announcement (the
@@ -328,7 +321,12 @@ class ZaloBot:
         ok = failed = 0
         for delivery in reply.deliveries:
             send = self.send_text if delivery.channel == CHANNEL else self.others.get(delivery.channel)
-            delivered = send is not None and await send(delivery.user_id, delivery.text)
+            delivered = False
+            if send is not None:
+                try:
+                    delivered = await send(delivery.user_id, delivery.text)
+                except Exception:
+                    log.warning("delivery through %s failed", delivery.channel, exc_info=True)
             if delivery.quiet:
                 if not delivered:
                     log.info("notice for %s not sent: not reachable from Zalo", delivery.channel)
@@ -336,10 +334,12 @@ class ZaloBot:
             ok, failed = ok + delivered, failed + (not delivered)
         if ok or failed:
             reply.text += "\n\n" + t("adm_delivered", reply.lang, ok=str(ok), failed=str(failed))
-        if reply.documents:  # Zalo's Bot API sends no files
-            names = ", ".join(doc.name for doc in reply.documents)
+        # Zalo's Bot API sends no files (sendPhoto takes a URL): the /stats chart is left out, as
+        # its figures are in the text; an export is pointed to Telegram
+        files = [doc.name for doc in reply.documents if not doc.photo]
+        if files:
             note = _NO_FILES.get(reply.lang, _NO_FILES["vi"])
-            reply.text += "\n\n" + note.format(names=names)
+            reply.text += "\n\n" + note.format(names=", ".join(files))
 
     # -- start-up, polling, webhook ------------------------------------------------------------
     async def connect(self, stop: asyncio.Event) -> dict | None:
@@ -390,6 +390,18 @@ class ZaloBot:
             return web.json_response({"ok": True})
 
         return handle
+
+
+async def send_text(api: ZaloAPI, chat_id: str, text: str) -> bool:
+    """Each part of at most 2,000 characters in turn; False (logged) if one could not be sent. Also
+    the sender other channels use to reach Zalo people (``--channel all``)."""
+    for part in split_message(text):
+        try:
+            await api.call("sendMessage", {"chat_id": chat_id, "text": part})
+        except ZaloError as exc:
+            log.warning("Zalo message not delivered: %s", exc)
+            return False
+    return True
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:
@@ -447,6 +459,7 @@ async def run_zalo(router: Router, settings: Settings, *, webhook: bool = False,
             installed.append(sig)
         except (NotImplementedError, RuntimeError, ValueError):
             pass
+    own_api = api is None  # one passed in (``--channel all``) is closed by whoever made it
     bot = ZaloBot(router, settings, api, others=others)
     server: WebServer | None = None
     background: list[asyncio.Task] = []
@@ -483,7 +496,8 @@ async def run_zalo(router: Router, settings: Settings, *, webhook: bool = False,
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await bot.drain()
-        await bot.api.close()
+        if own_api:
+            await bot.api.close()
         if close:
             await router.close()
         for sig in installed:

@@ -29,7 +29,7 @@ from bot.zalo import (
     unwrap,
     webhook_url,
 )
-from handlers.messages import Option, Reply
+from handlers.messages import Document, Option, Reply
 from handlers.router import Router
 from tests.bot.fake_zalo_api import TOKEN, FakeZaloAPI, event_update, text_update
 
@@ -131,6 +131,19 @@ def test_settings_and_webhook_url():
     assert webhook_url(Settings(WEBHOOK_URL="https://x.example/telegram")) == "https://x.example/zalo"
     assert webhook_url(Settings(ZALO_WEBHOOK_URL="https://z.example/zalo")) == "https://z.example/zalo"
     assert webhook_url(Settings()) == ""
+
+
+async def test_files_are_pointed_to_telegram_and_the_stats_chart_left_out(kb, matcher):
+    bot = ZaloBot(Router(kb, matcher), Settings(ZALO_BOT_TOKEN="x"))
+    try:
+        chart = Reply("Thống kê", "info", "vi", documents=[Document("chart.png", b"png", photo=True)])
+        await bot.deliver(chart)
+        assert chart.text == "Thống kê"
+        export = Reply("Xuất dữ liệu", "info", "vi", documents=[Document("kb.csv", b"id")])
+        await bot.deliver(export)
+        assert "kb.csv" in export.text and "Telegram" in export.text
+    finally:
+        await bot.api.close()
 
 
 # -- over HTTP ---------------------------------------------------------------------------------

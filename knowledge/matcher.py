@@ -225,12 +225,10 @@ class Matcher:
 
         self._en_words = frozenset(words("en") | self.lexicon.stop_en)
         self._vi_words = frozenset(words("vi") - self.lexicon.stop_en)
-        used = " | ".join(p[_P_CONTENT] for p in self.phrasings)
-        used = f" {used} "
         places = (kb.language.get("synonyms.yaml") or {}).get("other_places") or []
         self.other_places = [
             key for key in {tuple(t.fold for t in raw_tokens(str(p))) for p in places}
-            if key and f" {' '.join(key)} " not in used
+            if key and not self._phrasings_mention(key)
         ]
         self.home = [("thanh", "hoa"), ("xu", "thanh")]
         self.related = frozenset(
@@ -308,6 +306,13 @@ class Matcher:
         for tok in self.weights:
             if not tok.isdigit():
                 self.vocab_by_len[len(tok)].append(tok)
+
+    def _phrasings_mention(self, key: tuple[str, ...]) -> bool:
+        """Whether the content of some phrasing has these words in a row. Only phrasings with the
+        rarest of them can, and the postings say which those are."""
+        needle = f" {' '.join(key)} "
+        fewest = min((self.postings.get(word, ()) for word in key), key=len)
+        return any(needle in f" {self.phrasings[idx][_P_CONTENT]} " for idx in fewest)
 
     def _weight(self, tok: str, idf: float) -> float:
         return idf * STOP_FACTOR if self.lexicon.is_stop(tok) else idf

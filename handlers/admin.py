@@ -246,7 +246,11 @@ async def on_text(ctx: Ctx, state: dict, text: str) -> Reply | None:
                 questions[lg] = [x for x in questions[lg] if phrasing_key(x) != phrasing_key(q)]
         for q in added:
             questions[_language(ctx, q)].append(q)
-        if not questions["vi"] and not questions["en"]:
+        if state.get("op") == "add" and not questions["vi"]:
+            # a new entry is named by its first Vietnamese question: if every line read as English
+            # (unaccented Vietnamese can), they stand as the Vietnamese ones
+            questions["vi"], questions["en"] = questions["en"], []
+        if not questions["vi"]:  # the state is not saved: the removals are forgotten
             return _with_error(_prompt(ctx, state), [problem("adm_err_no_phrasing")], lang)
         return await _advance(ctx, state)
     if step == "reply":
@@ -655,6 +659,8 @@ async def _start_add(ctx: Ctx, questions: list[str] | None = None, answer: str =
     for q in questions or ():
         if q.strip():
             draft["questions"][_language(ctx, q)].append(q.strip())
+    if not draft["questions"]["vi"]:
+        draft["questions"]["vi"], draft["questions"]["en"] = draft["questions"]["en"], []
     state = {"op": "add", "step": "topic", "id": "", "base": 0, "fp": "", "draft": draft, "orig": None}
     if queue:
         state["queue"] = queue

@@ -444,7 +444,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": ("the question \"{q}\" already belongs to another entry ({entry}); edit that one "
                "or word it differently"),
     },
-    "adm_err_no_phrasing": {"vi": "cần ít nhất một câu hỏi", "en": "at least one question is needed"},
+    "adm_err_no_phrasing": {
+        "vi": "cần ít nhất một câu hỏi tiếng Việt",
+        "en": "at least one Vietnamese question is needed",
+    },
     "adm_err_not_there": {
         "vi": "không có câu hỏi \"{q}\" để bỏ (gõ dấu trừ và số thứ tự, ví dụ -3)",
         "en": "there is no question \"{q}\" to remove (type a minus and its number, e.g. -3)",

@@ -511,3 +511,21 @@ def test_admin_options_fit_telegram_callback_data_for_every_entry(kb):
     # the longest admin option carries an entry id and a review-queue reference
     for eid in kb.entries:
         assert len(f"ad:qa:{eid}:r:9999999999".encode()) <= 64, eid
+
+
+async def test_every_entry_keeps_a_vietnamese_question(adm, kb):
+    count = len(kb.entries["resp-so-ngoai-vu"].questions["vi"])
+    await adm.press("ad:ep:resp-so-ngoai-vu")
+    reply = await adm.say("\n".join(f"-{i}" for i in range(1, count + 1)))
+    assert "cần ít nhất một câu hỏi tiếng Việt" in text_of(reply)
+    preview = await adm.say("-1")  # the refused removals were not kept: one removal is fine
+    assert text_of(preview).count("− ") == 1
+    await adm.press("ad:add")
+    await adm.press("ad:topic:business")
+    await adm.say("What is the ABTC card procedure for business people?")
+    await adm.say(NEW_ANSWER)
+    await adm.press("ad:skip")
+    await adm.press("ad:src:article-119")
+    assert "Đã thêm" in text_of(await adm.press("ad:save"))
+    [row] = [r for r in await adm.storage.kb_latest() if r["entry_id"].startswith("chat-")]
+    assert row["data"]["questions"]["vi"] == ["What is the ABTC card procedure for business people?"]

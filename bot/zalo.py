@@ -50,11 +50,6 @@ REJECTED_TOKEN = frozenset({401, 403, 404})
 OPTIONS_KEY = "zalo.options"
 NUMBER = re.compile(r"\s*(\d{1,3})\s*[.)]?\s*")
 ROW_WIDTH = 60  # options sharing a row (👍 👎, Gửi / Hủy) go on one line when this short
-# Wording of the numbers in "Gõ số {numbers} để chọn." (the sentence itself is in texts.py)
-_OR = {"vi": "hoặc", "en": "or"}
-_RANGE = {"vi": "từ 1 đến {n}", "en": "a number from 1 to {n}"}
-_NO_FILES = {"vi": "Zalo không gửi được tệp ({names}); bạn mở chức năng này trên Telegram nhé.",
-             "en": "Files cannot be sent on Zalo ({names}); please use this on Telegram."}
 Sender = Callable[[str, str], Awaitable[bool]]  # (user id, text) -> delivered
 
 
@@ -125,13 +120,12 @@ def parse_update(update: dict) -> ZaloEvent | None:
 # -- rendering ---------------------------------------------------------------------------------
 def number_hint(count: int, lang: str) -> str:
     """"Gõ số 1, 2 hoặc 3 để chọn." — a range once the list is long."""
-    lang = lang if lang in _OR else "vi"
     if count == 1:
         numbers = "1"
     elif count <= 5:
-        numbers = f"{', '.join(str(i) for i in range(1, count))} {_OR[lang]} {count}"
+        numbers = f"{', '.join(str(i) for i in range(1, count))} {t('pick_or', lang)} {count}"
     else:
-        numbers = _RANGE[lang].format(n=count)
+        numbers = t("pick_range", lang, n=str(count))
     return t("pick_number", lang, numbers=numbers)
 
 
@@ -338,8 +332,7 @@ class ZaloBot:
         # its figures are in the text; an export is pointed to Telegram
         files = [doc.name for doc in reply.documents if not doc.photo]
         if files:
-            note = _NO_FILES.get(reply.lang, _NO_FILES["vi"])
-            reply.text += "\n\n" + note.format(names=", ".join(files))
+            reply.text += "\n\n" + t("zalo_no_files", reply.lang, names=", ".join(files))
 
     # -- start-up, polling, webhook ------------------------------------------------------------
     async def connect(self, stop: asyncio.Event) -> dict | None:

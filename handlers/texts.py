@@ -68,6 +68,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "That choice is no longer available. Please type your question or open the menu again.",
     },
     "pick_number": {"vi": "Gõ số {numbers} để chọn.", "en": "Type {numbers} to choose."},
+    # channels without buttons (Zalo): "1, 2 hoặc 3", "từ 1 đến 9" in the sentence above
+    "pick_or": {"vi": "hoặc", "en": "or"},
+    "pick_range": {"vi": "từ 1 đến {n}", "en": "a number from 1 to {n}"},
+    "zalo_no_files": {
+        "vi": "Zalo không gửi được tệp ({names}); bạn dùng chức năng này trên Telegram nhé.",
+        "en": "Files cannot be sent on Zalo ({names}); please use this on Telegram.",
+    },
     # -- conversation features (Telegram issue): commands, ratings, feedback, privacy ---------
     "welcome": {
         "vi": (

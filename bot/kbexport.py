@@ -5,10 +5,10 @@ can go back into the repository."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import shutil
 from pathlib import Path
-
-import yaml
 
 from bot.storage import Storage
 from handlers.livekb import merged_kb
@@ -29,17 +29,6 @@ async def load_merged(baseline: KnowledgeBase, db_path: str) -> tuple[KnowledgeB
         return await merged_kb(baseline, storage)
     finally:
         await storage.close()
-
-
-class _Dumper(yaml.SafeDumper):
-    """Multi-line answers as literal blocks, like the curated files."""
-
-
-def _str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|" if "\n" in data else None)
-
-
-_Dumper.add_representer(str, _str)
 
 
 def entry_yaml(entry: Entry) -> dict:
@@ -91,8 +80,47 @@ def write_yaml(kb: KnowledgeBase, source_dir: str | Path | None, out_dir: str | 
 
 
 def _dump(entries: list[dict]) -> str:
-    return yaml.dump({"entries": entries}, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     width=10_000, default_flow_style=False)
+    """Written in the curated files' own style (double-quoted questions, flow lists, literal
+    answers, a blank line between entries), so exporting unchanged entries reproduces the files
+    and a committed export shows only what really changed."""
+    return "entries:\n" + "\n".join(_entry_text(e) for e in entries)
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+
+
+def _plain(text: str) -> str:
+    """Ids and dates as they are; anything YAML could read differently, quoted."""
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", text) and text not in ("true", "false", "null", "yes", "no", "on",
+                                                                    "off", "y", "n"):
+        return text
+    return _quoted(text)
+
+
+def _block(text: str, indent: str) -> str:
+    """A literal block (``|-``) when the text can be one; a quoted scalar otherwise."""
+    if not text or text != text.strip() or any(not (c.isprintable() or c == "\n") for c in text):
+        return " " + _quoted(text)
+    return " |-\n" + "\n".join(f"{indent}{line}" if line else "" for line in text.split("\n"))
+
+
+def _entry_text(e: dict) -> str:
+    lines = [f"- id: {_plain(e['id'])}", f"  topic: {_plain(e['topic'])}", "  questions:"]
+    for lang, questions in e["questions"].items():
+        lines.append(f"    {lang}:" + ("" if questions else " []"))
+        lines += [f"    - {_quoted(q)}" for q in questions]
+    if e.get("keywords"):
+        lines.append(f"  keywords: [{', '.join(_quoted(k) for k in e['keywords'])}]")
+    lines.append("  answer:")
+    lines += [f"    {lang}:{_block(text, '      ')}" for lang, text in e["answer"].items()]
+    lines.append(f"  sources: [{', '.join(_plain(s) for s in e['sources'])}]")
+    lines.append(f"  as_of: {e['as_of']}")
+    if e.get("related"):
+        lines.append(f"  related: [{', '.join(_plain(r) for r in e['related'])}]")
+    if e.get("contact"):
+        lines.append(f"  contact: {_plain(e['contact'])}")
+    return "\n".join(lines) + "\n"
 
 
 def dump_entries(entries: list[Entry]) -> str:

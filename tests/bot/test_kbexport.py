@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import yaml
+
 from bot.cli import export_entries
 from bot.storage import Storage
-from knowledge.loader import validate_dir
+from knowledge.loader import DEFAULT_DIR, validate_dir
 from knowledge.overlay import entry_to_dict, fingerprint
 from tests.bot.test_cli import run
 
@@ -46,6 +48,11 @@ async def test_exports_include_chat_changes_and_yaml_round_trips(kb, tmp_path):
     for eid, entry in kb.entries.items():
         if eid != EID:
             assert entry_to_dict(exported.entries[eid]) == entry_to_dict(entry)
+    # only the edited entry's file differs from the repository's
+    for path in sorted((DEFAULT_DIR / "entries").glob("*.yaml")):
+        same = yaml.safe_load((target / "entries" / path.name).read_text(encoding="utf-8")) == \
+            yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert same == (path.name != "responsibilities.yaml"), path.name
     # committed back, the export is in step with the chat version: no note, same answer
     from knowledge.overlay import Version, merge
 
@@ -58,3 +65,21 @@ async def test_exports_include_chat_changes_and_yaml_round_trips(kb, tmp_path):
 async def _latest(db):
     async with Storage(db) as storage:
         return await storage.kb_latest()
+
+
+def test_yaml_export_of_the_curated_files_reproduces_them(kb, tmp_path):
+    from bot.kbexport import write_yaml
+
+    write_yaml(kb, DEFAULT_DIR, tmp_path / "out")
+    for path in sorted((DEFAULT_DIR / "entries").glob("*.yaml")):
+        # the same data (today also the same bytes: the export writes the curated files' style)
+        exported = yaml.safe_load((tmp_path / "out" / "entries" / path.name).read_text(encoding="utf-8"))
+        assert exported == yaml.safe_load(path.read_text(encoding="utf-8")), path.name
+    odd = {"id": "x", "topic": "plan", "questions": {"vi": ["a \"b\" c: d"], "en": []},
+           "answer": {"vi": " leading space\tand tab", "en": "line one\n\nline two"},
+           "sources": ["article-119"], "as_of": "2026-01-01", "keywords": [], "related": [], "contact": None}
+    from bot.kbexport import _dump
+
+    loaded = yaml.safe_load(_dump([odd]))["entries"][0]
+    assert loaded["questions"]["vi"] == ["a \"b\" c: d"]
+    assert loaded["answer"] == {"vi": " leading space\tand tab", "en": "line one\n\nline two"}

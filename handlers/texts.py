@@ -285,8 +285,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "adm_find_results": {"vi": "Chọn câu trả lời cần xem hoặc sửa:", "en": "Pick the entry to view or edit:"},
     "adm_pick": {
-        "vi": "Ở bước này bạn hãy chọn một nút bên dưới.",
-        "en": "At this step, please choose one of the buttons below.",
+        "vi": "Ở bước này bạn hãy chọn một trong các lựa chọn bên dưới.",
+        "en": "At this step, please pick one of the options below.",
     },
     "adm_fix": {"vi": "Chưa lưu được, bạn sửa giúp:", "en": "This cannot be used yet; please fix:"},
     "adm_ask_topic": {

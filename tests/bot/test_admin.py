@@ -529,3 +529,17 @@ async def test_every_entry_keeps_a_vietnamese_question(adm, kb):
     assert "Đã thêm" in text_of(await adm.press("ad:save"))
     [row] = [r for r in await adm.storage.kb_latest() if r["entry_id"].startswith("chat-")]
     assert row["data"]["questions"]["vi"] == ["What is the ABTC card procedure for business people?"]
+
+
+async def test_a_flow_in_progress_survives_a_restart(adm):
+    await adm.press("ad:ea:resp-so-ngoai-vu")
+    await adm.restart()
+    preview = await adm.say("Bản sửa sau khi khởi động lại.")
+    assert "Mới: Bản sửa sau khi khởi động lại." in text_of(preview)
+    await adm.restart()
+    assert "Đã lưu phiên bản 1" in text_of(await adm.press("ad:save"))
+    assert "Bản sửa sau khi khởi động lại." in text_of(await adm.say(ASK, user_id=CITIZEN))
+    pick = await adm.press("ad:h:resp-so-ngoai-vu")
+    assert "Chọn \"Lưu và áp dụng\"" in text_of(pick)
+    typed = await adm.say("lưu đi")  # a preview waits for a button, not text
+    assert "Ở bước này bạn hãy chọn" in text_of(typed) and "ad:save" in callback_data(typed)

@@ -490,8 +490,9 @@ class Storage:
 
     # -- review queue (issue 4) ------------------------------------------------------------------
     async def review_items(self, limit: int = 500) -> list[dict]:
-        """Open unanswered questions and unreviewed 👎 ratings, oldest first. ``ref`` ("u:<id>",
-        "r:<id>") names an item for ``review_mark``; a rating's text is the question it answered."""
+        """Open unanswered questions and unreviewed 👎 ratings (the newest ``limit``), oldest first.
+        ``ref`` ("u:<id>", "r:<id>") names an item for ``review_mark``; a rating's text is the
+        question it answered."""
         async with self.db.execute(
             "SELECT 'u:' || id AS ref, 'unanswered' AS kind, text, lang, channel, user_id, NULL AS entry_id,"
             " created_at FROM unanswered WHERE status = 'open'"
@@ -499,8 +500,9 @@ class Storage:
             " SELECT 'r:' || r.id, 'disliked', COALESCE(q.text, ''), COALESCE(q.lang, 'vi'), r.channel,"
             " r.user_id, r.entry_id, r.rated_at FROM ratings r LEFT JOIN questions q ON q.id = r.question_id"
             " WHERE r.value < 0 AND r.reviewed = 0"
-            " ORDER BY created_at LIMIT ?", (limit,)) as cur:
-            return [dict(row) for row in await cur.fetchall()]
+            " ORDER BY created_at DESC LIMIT ?", (limit,)) as cur:
+            rows = [dict(row) for row in await cur.fetchall()]
+        return rows[::-1]  # the newest ``limit``, oldest first
 
     async def review_mark(self, refs: list[str], status: str) -> None:
         """Takes items out of the queue: ``status`` is "handled" or "dismissed"."""

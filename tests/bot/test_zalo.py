@@ -62,10 +62,15 @@ class Running:
             on_ready=lambda server: self.ready.set_result(server), **kwargs))
 
     async def ask(self, text: str, user_id: str = "z100") -> str:
+        """The whole reply: every part sent until the bot has been quiet for a moment."""
         before = len(self.zapi.sent(user_id))
         await self.zapi.push(text_update(text, user_id))
-        sent = await self.zapi.wait_for("sendMessage", before + 1, chat_id=user_id)
-        return sent[-1]["text"]
+        await self.zapi.wait_for("sendMessage", before + 1, chat_id=user_id)
+        count = 0
+        while count != len(self.zapi.sent(user_id)):
+            count = len(self.zapi.sent(user_id))
+            await asyncio.sleep(0.1)
+        return "\n\n".join(self.zapi.sent(user_id)[before:])
 
     async def close(self) -> int:
         self.stop.set()
@@ -353,5 +358,42 @@ async def test_an_administrator_on_zalo_answers_a_citizen_from_the_review_queue(
         assert "Đã chuyển tới: 1 người" in done
         delivered = (await zapi.wait_for("sendMessage", 3, chat_id="zcitizen"))[-1]
         assert "Công an tỉnh" in delivered["text"] and question in delivered["text"]
+    finally:
+        assert await bot.close() == 0
+
+
+async def test_zalo_administrator_review_queue_edit_and_stats_in_numbered_form(zapi, kb, matcher, tmp_path):
+    """The issue's minimum for administrators on Zalo: the review queue (add as a phrasing, dismiss),
+    editing an answer, and /stats as text; all by typing numbers and text."""
+    settings = settings_for(zapi, tmp_path, ADMIN_IDS="zalo:zadmin")
+    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH), admins=settings.admins)
+    bot = Running(zapi, router, settings)
+    unknown = "thủ tục cấp hộ chiếu phổ thông mất bao lâu"
+    other = "giá vé xe khách đi sầm sơn bao nhiêu"
+    try:
+        assert "Câu trả lời có hữu ích không?" not in await bot.ask(unknown, "zc1")
+        await bot.ask(other, "zc2")
+        # review queue -> add the question as a phrasing of a suggested entry -> answered from now on
+        queue = await bot.ask(number_of(await bot.ask("/admin", "zadmin"), "Hàng chờ"), "zadmin")
+        group = await bot.ask(number_of(queue, unknown), "zadmin")
+        preview = await bot.ask(number_of(group, "Thêm vào"), "zadmin")
+        saved = await bot.ask(number_of(preview, "Lưu và áp dụng"), "zadmin")
+        assert "✅" in saved
+        assert "Câu trả lời có hữu ích không?" in await bot.ask(unknown, "zc1")
+        # dismiss the other one: the queue is empty
+        queue = await bot.ask(number_of(await bot.ask("/admin", "zadmin"), "Hàng chờ"), "zadmin")
+        group = await bot.ask(number_of(queue, other), "zadmin")
+        dismissed = await bot.ask(number_of(group, "Bỏ qua"), "zadmin")
+        assert "Đã bỏ qua" in dismissed and other not in dismissed.split("\n\n", 1)[1]
+        # edit an answer: find -> entry -> Vietnamese answer -> preview -> save -> citizens see it
+        await bot.ask(number_of(await bot.ask("/admin", "zadmin"), "Tìm và sửa"), "zadmin")
+        await bot.ask(ASK, "zadmin")  # the matching entries, best first
+        entry = await bot.ask("1", "zadmin")  # a long view, in parts: its options come with the last
+        await bot.ask(number_of(entry, "Trả lời (tiếng Việt)"), "zadmin")
+        preview = await bot.ask("Sở Ngoại vụ chủ trì, phối hợp các sở, ngành (đã cập nhật từ Zalo).", "zadmin")
+        assert "✅" in await bot.ask(number_of(preview, "Lưu và áp dụng"), "zadmin")
+        assert "đã cập nhật từ Zalo" in await bot.ask(ASK, "zc3")
+        # /stats as text
+        assert "📊 Câu hỏi" in await bot.ask("/stats", "zadmin")
     finally:
         assert await bot.close() == 0

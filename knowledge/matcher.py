@@ -22,6 +22,7 @@ import heapq
 import itertools
 import json
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -132,14 +133,14 @@ def doc_refs(folds: list[str]) -> set[tuple[str, str]]:
     return refs
 
 
-# One phrasing in the index is a plain tuple of text and numbers (cheap to build, and soon left
-# alone by the cyclic garbage collector): (entry id, text, total weight, content), where content is
-# its folded words without stop words. Beside it, at the same index in Matcher.words, a dict maps
-# each folded word of the phrasing to how it is written there: the accented form, the folded word
+# The index keeps each phrasing's facts in parallel lists, one item per phrasing (few objects,
+# cheap to build, none of them for the cyclic garbage collector to rescan): its text, its entry, its
+# total word weight, its content (folded words without stop words), and a dict of its words. That
+# dict maps each folded word to how the phrasing writes it: the accented form, the folded word
 # itself when it is written without accents at least once (then any accents may be meant), or a
-# tuple of the accented forms when it is written in several. The same dict holds each adjacent word
-# pair as "word word" (a folded word never contains a space), mapped to None.
-_P_DOC, _P_TEXT, _P_TOTAL, _P_CONTENT = range(4)
+# tuple of the accented forms when it is written in several. The same dict holds each pair of
+# adjacent words, keyed by the number Matcher._pair_key gives it (words are text, pairs numbers,
+# so the two never clash), mapped to None.
 _ABSENT = object()
 
 
@@ -266,42 +267,50 @@ class Matcher:
         self._idf_max = math.log(1 + n / 0.5)
         self.weights = {tok: self._weight(tok, math.log(1 + n / d)) for tok, d in df.items()}
         self.unknown_weight = self._idf_max * 0.9
-        # Pass 2: the phrasings (see _P_DOC), the postings and the word pairs.
+        # Pass 2: the phrasings (see above), the postings and the word pairs.
+        self._word_ids = {tok: i for i, tok in enumerate(self.weights)}
+        self._n_words = n_words = len(self._word_ids)
+        word_id = self._word_ids.__getitem__
+        times_n = itertools.repeat(n_words)
+        nones = itertools.repeat(None)
         is_stop = (self.lexicon.stop_vi | self.lexicon.stop_en).__contains__
         weight_of = self.weights.__getitem__
-        self.phrasings: list[tuple[str, str, float, str]] = []
-        self.words: list[dict[str, Any]] = []
-        append = self.phrasings.append
-        append_words = self.words.append
+        self.phrasings: list[str] = texts_of
+        self._p_doc: list[str] = owners
+        self._p_total: list[float] = []
+        self._p_content: list[str] = []
+        self.words: list[dict[Any, Any]] = []
+        add_total, add_content, add_words = self._p_total.append, self._p_content.append, self.words.append
         self.known_refs: set[tuple[str, str]] = set()
         postings: dict[str, list[int]] = defaultdict(list)
-        pairs: set[str] = set()
-        written: set[tuple[str, str]] = set()
-        nones = itertools.repeat(None)
+        pairs: set[int] = set()
+        written: dict[str, str] = {}  # accented form -> folded word, from phrasings with accents
         for idx, folds in enumerate(folds_of):
             accs = accs_of[idx]
             if not _DOC_FIRST.isdisjoint(folds):
                 self.known_refs |= doc_refs(folds)
             if accs != folds:  # written with accents
-                written.update(zip(folds, accs, strict=True))
+                written.update(zip(accs, folds, strict=True))
             words = dict(zip(folds, accs, strict=True))
             if len(words) != len(folds):
                 words = _word_forms(folds, accs)
-            bigrams = list(map(" ".join, itertools.pairwise(folds)))
+            ids = list(map(word_id, folds))
+            bigrams = list(map(operator.add, map(operator.mul, ids, times_n), ids[1:]))  # _pair_key
             pairs.update(bigrams)
             words.update(zip(bigrams, nones, strict=False))
+            add_words(words)
             distinct = frozenset(folds)
-            append((owners[idx], texts_of[idx], sum(map(weight_of, distinct)) or 1.0,
-                    " ".join(itertools.filterfalse(is_stop, folds)) or " ".join(folds)))
-            append_words(words)
+            add_total(sum(map(weight_of, distinct)) or 1.0)
+            add_content(" ".join(itertools.filterfalse(is_stop, folds)) or " ".join(folds))
             for f in distinct:
                 postings[f].append(idx)
         self.postings: dict[str, tuple[int, ...]] = {f: tuple(ids) for f, ids in postings.items()}
         self.pairs = frozenset(pairs)
-        # The accented forms each folded word takes in phrasings written with accents.
-        self.acc_forms: dict[str, set[str]] = defaultdict(set)
-        for f, a in written:
-            self.acc_forms[f].add(a)
+        # The accented forms each folded word takes in phrasings written with accents (as keys).
+        forms: dict[str, list[str]] = defaultdict(list)
+        for a, f in written.items():
+            forms[f].append(a)
+        self.acc_forms: dict[str, dict[str, None]] = {f: dict.fromkeys(accs) for f, accs in forms.items()}
         self.vocab_by_len: dict[int, list[str]] = defaultdict(list)
         for tok in self.weights:
             if not tok.isdigit():
@@ -312,7 +321,12 @@ class Matcher:
         rarest of them can, and the postings say which those are."""
         needle = f" {' '.join(key)} "
         fewest = min((self.postings.get(word, ()) for word in key), key=len)
-        return any(needle in f" {self.phrasings[idx][_P_CONTENT]} " for idx in fewest)
+        return any(needle in f" {self._p_content[idx]} " for idx in fewest)
+
+    def _pair_key(self, first: str | None, second: str | None) -> int | None:
+        """How the index spells a pair of adjacent words; None for a pair no phrasing can have."""
+        a, b = self._word_ids.get(first), self._word_ids.get(second)  # type: ignore[arg-type]
+        return None if a is None or b is None else a * self._n_words + b
 
     def _weight(self, tok: str, idf: float) -> float:
         return idf * STOP_FACTOR if self.lexicon.is_stop(tok) else idf
@@ -345,8 +359,7 @@ class Matcher:
             pool.extend(self.vocab_by_len.get(size, ()))
         best: tuple[str, float] | None = None
         for cand, _, _ in process.extract_iter(tok, pool, scorer=Levenshtein.distance, score_cutoff=1):
-            if (prev is not None and f"{prev} {cand}" in self.pairs) or (
-                    nxt is not None and f"{cand} {nxt}" in self.pairs):
+            if self._pair_key(prev, cand) in self.pairs or self._pair_key(cand, nxt) in self.pairs:
                 weight = self.weights[cand]
                 if best is None or weight > best[1]:
                     best = (cand, weight)
@@ -411,7 +424,7 @@ class Matcher:
         bigram_w = {b: by_fold[b[0]].weight + by_fold[b[1]].weight for b in q_bigrams
                     if b[0] in by_fold and b[1] in by_fold}
         b_total = sum(bigram_w.values())
-        bigram_keys = [(f"{a} {b}", w) for (a, b), w in bigram_w.items()]  # as the index spells them
+        bigram_keys = [(self._pair_key(a, b), w) for (a, b), w in bigram_w.items()]
         q_content = " ".join(f for f in ordered if not self.lexicon.is_stop(f)) or " ".join(ordered)
         unknown = sum(q.weight * (1.0 - q.credit) for q in qtoks
                       if q.credit < 1.0 and not (q.credit == 0.0 and self.lexicon.is_stop(q.fold)))
@@ -422,9 +435,9 @@ class Matcher:
         pair_share = (sum(w for b, w in bigram_keys if b in pairs) / b_total) if b_total else 1.0
 
         best: dict[str, tuple[float, int, tuple[float, float, float, float]]] = {}
-        phrasings, words_of = self.phrasings, self.words
+        p_doc, p_total, p_content, words_of = self._p_doc, self._p_total, self._p_content, self.words
         for idx in self._candidates(qtoks):
-            doc, _, total, content = phrasings[idx]
+            doc = p_doc[idx]
             words = words_of[idx]
             matched = 0.0
             p_matched = 0.0
@@ -444,9 +457,9 @@ class Matcher:
             if matched == 0.0:
                 continue
             cq = matched / q_total
-            cp = p_matched / total
+            cp = p_matched / p_total[idx]
             cb = (sum(w for b, w in bigram_keys if b in words) / b_total) if b_total else cq
-            fz = fuzz.token_sort_ratio(q_content, content) / 100.0
+            fz = fuzz.token_sort_ratio(q_content, p_content[idx]) / 100.0
             score = 0.45 * cq + 0.2 * cb + 0.2 * cp + 0.15 * fz
             if score > best.get(doc, (0.0, -1))[0]:
                 best[doc] = (score, idx, (cq, cb, cp, fz))
@@ -461,7 +474,7 @@ class Matcher:
             if not doc.startswith(SMALLTALK_PREFIX):
                 final *= min(1.0, content / MIN_CONTENT_WEIGHT)
             features = (final, *parts, ce, math.log1p(content), unknown_share, pair_share)
-            ranked.append(Candidate(doc, round(min(100.0, 100.0 * final), 1), phrasings[idx][_P_TEXT],
+            ranked.append(Candidate(doc, round(min(100.0, 100.0 * final), 1), self.phrasings[idx],
                                     features))
         ranked.sort(key=lambda c: (-c.score, c.entry_id))
         return ranked[:limit]

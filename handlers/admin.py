@@ -522,8 +522,11 @@ async def _save(ctx: Ctx, state: dict) -> Reply:
     if state.get("queue"):
         await ctx.storage.review_mark(state["queue"], "handled")
     log.info("knowledge base: %s saved %s version %d", ctx.who, eid, number)
+    # one tap to undo (through the same preview and confirm): back to the version before, or, for
+    # a new entry, hide it
+    undo = f"ad:rb:{eid}:{number - 1}" if number > 1 or eid in ctx.live.baseline.entries else f"ad:h:{eid}"
     return Reply(t(f"adm_saved_{state['op']}", lang, id=eid, v=str(number)), "info", lang,
-                 [Option(t("adm_open", lang), f"ad:v:{eid}"), back(lang)])
+                 [Option(t("adm_open", lang), f"ad:v:{eid}"), Option(t("adm_undo", lang), undo), back(lang)])
 
 
 def _entry_or_menu(ctx: Ctx, eid: str) -> list[Option]:

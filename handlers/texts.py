@@ -612,6 +612,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "adm_before": {"vi": "Trước", "en": "Before"},
     "adm_after": {"vi": "Sau", "en": "After"},
+    "adm_undo": {"vi": "↩️ Hoàn tác", "en": "↩️ Undo"},
     "adm_progress": {"vi": "Đang gửi… {done}/{total}", "en": "Sending… {done}/{total}"},
     "adm_files": {"vi": "📤 Xuất / 📥 Nhập dữ liệu", "en": "📤 Export / 📥 Import"},
     "adm_files_text": {

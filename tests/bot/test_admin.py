@@ -78,6 +78,7 @@ async def test_add_is_answerable_at_once_and_survives_a_restart(adm):
     assert "Xin lỗi" in text_of(await adm.say(NEW_Q, user_id=CITIZEN))
     saved = await add_entry(adm)
     assert "Đã thêm" in text_of(saved)
+    assert any(d.startswith("ad:h:chat-") for d in callback_data(saved))  # undo a new entry: hide it
     answer = await adm.say(NEW_Q, user_id=CITIZEN)
     assert NEW_ANSWER in text_of(answer)
     assert "Nguồn:" in text_of(answer)
@@ -116,7 +117,9 @@ async def test_edit_preview_shows_the_change_and_concurrent_save_is_refused(adm)
     preview = await adm.say("Câu trả lời mới thứ nhất.")
     assert "Cũ:" in text_of(preview) and "Mới: Câu trả lời mới thứ nhất." in text_of(preview)
     await adm.say("Câu trả lời của người thứ hai.", user_id=ADMIN2)
-    assert "Đã lưu phiên bản 1" in text_of(await adm.press("ad:save"))
+    saved = await adm.press("ad:save")
+    assert "Đã lưu phiên bản 1" in text_of(saved)
+    assert "ad:rb:resp-so-ngoai-vu:0" in callback_data(saved)  # undo: back to the file's version
     refused = await adm.press("ad:save", user_id=ADMIN2)
     assert "Chưa lưu" in text_of(refused) and f"telegram:{ADMIN}" in text_of(refused)
     assert "Câu trả lời của người thứ hai." in text_of(refused)  # their text is shown back, not lost

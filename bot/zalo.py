@@ -21,6 +21,7 @@ import re
 import secrets
 import signal
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,7 @@ REJECTED_TOKEN = frozenset({401, 403, 404})
 # conversation_state row (channel column) holding the numbered options of a person's last reply
 OPTIONS_KEY = "zalo.options"
 NUMBER = re.compile(r"\s*(\d{1,3})\s*[.)]?\s*")
+SEEN_MAX = 5000  # message ids remembered against duplicate deliveries
 ROW_WIDTH = 60  # options sharing a row (👍 👎, Gửi / Hủy) go on one line when this short
 Sender = Callable[[str, str], Awaitable[bool]]  # (user id, text) -> delivered
 
@@ -78,6 +80,7 @@ class ZaloEvent:
     text: str = ""
     name: str = ""  # display_name or first_name: accepted, never stored
     event_name: str = ""
+    message_id: str = ""
 
 
 def unwrap(body: Any) -> list[dict]:
@@ -114,7 +117,7 @@ def parse_update(update: dict) -> ZaloEvent | None:
         return None
     name = str(sender.get("display_name") or sender.get("first_name") or "")
     return ZaloEvent(kind, user_id, str(chat.get("id") or user_id), text if kind == "text" else "",
-                     name, event)
+                     name, event, str(message.get("message_id") or ""))
 
 
 # -- rendering ---------------------------------------------------------------------------------
@@ -228,6 +231,8 @@ class ZaloBot:
                                          settings.FLOOD_MUTE_SECONDS)
         self._locks = KeyedLocks()
         self._tasks: set[asyncio.Task] = set()
+        # message ids recently handled: a webhook delivered twice (Zalo retrying) is answered once
+        self._seen: OrderedDict[str, None] = OrderedDict()
 
     # -- receiving -----------------------------------------------------------------------------
     def dispatch(self, body: Any) -> int:
@@ -253,6 +258,13 @@ class ZaloBot:
         if event is None:
             log.debug("zalo update ignored: %s", update.get("event_name") or "no message")
             return
+        if event.message_id:
+            if event.message_id in self._seen:
+                log.info("zalo update ignored: message already handled")
+                return
+            self._seen[event.message_id] = None
+            if len(self._seen) > SEEN_MAX:
+                self._seen.popitem(last=False)
         async with self._locks.hold(event.user_id):
             try:
                 await self._process(event)

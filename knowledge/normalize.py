@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 # Combining marks that carry the five Vietnamese tones (grave, acute, tilde, hook, dot below).
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -200,6 +201,9 @@ class Lexicon:
     # space-free piece of prepared text -> what the pipeline makes of it alone (see _piece)
     _pieces: dict[str, tuple[tuple[Token, ...], tuple[Token, ...], int]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
+    # the first two folded words of every phrase (None if a phrase has fewer: build() makes none)
+    _phrase_heads: frozenset[tuple[str, str]] | None = field(default=None, init=False, repr=False,
+                                                              compare=False)
 
     def __post_init__(self) -> None:
         self._compile()
@@ -209,6 +213,8 @@ class Lexicon:
         self._rewrite_folds = frozenset(self.contextual) | frozenset(self.phrase_starts) | self.particles_fold
         self._rewrite_accs = frozenset(self.expand) | self.particles_acc
         self._pieces = {}
+        self._phrase_heads = (frozenset((key[0], key[1]) for key in self.phrases)
+                              if all(len(key) > 1 for key in self.phrases) else None)
 
     @classmethod
     def build(
@@ -283,10 +289,12 @@ class Lexicon:
             return self._pipeline(_tokens_of(prepared))
         tokens = [tok for part in parts for tok in part[1]]
         if flags & _PHRASE:
-            tokens = self._rewrite_phrases(tokens)
-        elif not flags & _PARTICLE:
-            return tokens
-        return self._drop_particles(tokens)
+            rewritten = self._rewrite_phrases(tokens)
+            if rewritten is not tokens:
+                return self._drop_particles(rewritten)
+        if flags & _PARTICLE:
+            return self._drop_particles(tokens)
+        return tokens
 
     def _piece(self, word: str) -> tuple[tuple[Token, ...], tuple[Token, ...], int]:
         """A space-free piece of prepared text: its tokens, their expansions, and flags for what
@@ -360,10 +368,12 @@ class Lexicon:
         if not phrases:
             return tokens
         folds = [t.fold for t in tokens]
+        # Every phrase has two words or more: none can match without one's first two in a row.
+        heads = self._phrase_heads
+        if heads is not None and heads.isdisjoint(pairwise(folds)):
+            return tokens
         # Left to right, a phrase only where one can start; what it covers is not looked at again.
         at = [i for i, f in enumerate(folds) if f in starts]
-        if not at:
-            return tokens
         out: list[Token] = []
         done = 0
         n = len(tokens)

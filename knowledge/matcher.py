@@ -285,7 +285,10 @@ class Matcher:
         postings: dict[str, list[int]] = defaultdict(list)
         pairs: set[int] = set()
         written: dict[str, str] = {}  # accented form -> folded word, from phrasings with accents
-        for idx, folds in enumerate(folds_of):
+        # The phrasing numbers are made here, all together, so that they lie side by side in memory:
+        # a question walks thousands of them in the postings, and scattered ones cost cache misses.
+        numbers = list(range(len(folds_of)))
+        for idx, folds in zip(numbers, folds_of, strict=True):
             accs = accs_of[idx]
             if not _DOC_FIRST.isdisjoint(folds):
                 self.known_refs |= doc_refs(folds)

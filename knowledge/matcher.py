@@ -142,6 +142,7 @@ def doc_refs(folds: list[str]) -> set[tuple[str, str]]:
 # adjacent words, keyed by the number Matcher._pair_key gives it (words are text, pairs numbers,
 # so the two never clash), mapped to None.
 _ABSENT = object()
+_FOLD_OF, _ACC_OF = operator.attrgetter("fold"), operator.attrgetter("acc")
 
 
 def _word_forms(folds: list[str], accs: list[str]) -> dict[str, Any]:
@@ -255,11 +256,11 @@ class Matcher:
                 toks = normalize(text)
                 if not toks:
                     continue
-                folds = [t.fold for t in toks]
+                folds = list(map(_FOLD_OF, toks))
                 owners.append(doc)
                 texts_of.append(text)
                 folds_of.append(folds)
-                accs_of.append([t.acc for t in toks])
+                accs_of.append(list(map(_ACC_OF, toks)))
                 union.update(folds)
             df.update(union)
             self.doc_tokens[doc] = dict.fromkeys(union)

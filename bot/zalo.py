@@ -147,12 +147,34 @@ def option_lines(options: list[Option]) -> list[str]:
     return lines
 
 
+def numbered_in_place(text: str, options: list[Option]) -> str | None:
+    """The text with its own list of the options numbered, when it already lists every one of them
+    in order (as "• label" or "1. label" lines: the topics under /start, the suggestions of a
+    clarify): the same list twice is noise on a phone. None when it does not."""
+    lines = text.split("\n")
+    at = 0
+    for i, option in enumerate(options, 1):
+        label = option.label.removeprefix(f"{i}. ")
+        wanted = {f"• {label}", f"{i}. {label}"}
+        while at < len(lines) and lines[at].strip() not in wanted:
+            at += 1
+        if at == len(lines):
+            return None
+        lines[at] = f"{i}. {label}"
+        at += 1
+    return "\n".join(lines)
+
+
 def render(reply: Reply) -> str:
     text = reply.text.strip() or reply.notice
     if not reply.options:
         return text
+    hint = number_hint(len(reply.options), reply.lang)
+    inline = numbered_in_place(text, reply.options)
+    if inline is not None:
+        return f"{inline}\n\n{hint}"
     block = "\n".join(option_lines(reply.options))
-    return f"{text}\n\n{block}\n\n{number_hint(len(reply.options), reply.lang)}".strip()
+    return f"{text}\n\n{block}\n\n{hint}".strip()
 
 
 def split_message(text: str) -> list[str]:

@@ -116,6 +116,16 @@ def test_options_render_as_a_numbered_list_with_a_short_rating_row():
     assert render(Reply("Chỉ có chữ.", "info")) == "Chỉ có chữ."
 
 
+def test_a_text_that_already_lists_the_options_is_numbered_in_place_not_repeated():
+    options = [Option("Kế hoạch 119 là gì", "topic:plan"), Option("Liên hệ", "topic:contacts")]
+    welcome = Reply("Tôi trả lời về:\n• Kế hoạch 119 là gì\n• Liên hệ\n\nGõ /help.", "menu", "vi", options)
+    assert render(welcome) == "Tôi trả lời về:\n1. Kế hoạch 119 là gì\n2. Liên hệ\n\nGõ /help.\n\nGõ số 1 hoặc 2 để chọn."
+    clarify = Reply("Có phải bạn muốn hỏi:\n1. Kế hoạch 119 là gì\n2. Liên hệ", "clarify", "vi", options)
+    assert render(clarify).count("Liên hệ") == 1
+    partly = Reply("Tôi trả lời về:\n• Kế hoạch 119 là gì", "menu", "vi", options)  # not all listed
+    assert render(partly).count("Kế hoạch 119 là gì") == 2 and "\n\n1. Kế hoạch 119 là gì\n2. Liên hệ" in render(partly)
+
+
 def test_long_replies_split_at_boundaries_never_mid_word():
     sentence = "Tỉnh Thanh Hóa tăng cường ngoại giao kinh tế với các đối tác quốc tế. "
     paragraphs = [sentence * 12, sentence * 40, "Một đoạn ngắn.", sentence * 9]

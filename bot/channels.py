@@ -148,13 +148,14 @@ async def run_all(router: Router, settings: Settings, *, webhook: bool = False,
             server = WebServer(settings.WEBHOOK_LISTEN, settings.WEBHOOK_PORT)
             server.add_health_check("database", router.storage.ping)
             await server.start()
+        # both channels purge expired records daily (idempotent), so retention goes on when one stops
         return await run_together({
             "telegram": lambda ev: run_telegram(router, settings, webhook=webhook, stop=ev,
                                                 poll_timeout=telegram_poll_timeout,
                                                 others={"zalo": send_zalo}),
             "zalo": lambda ev: run_zalo(router, settings, webhook=webhook, stop=ev,
-                                        poll_timeout=zalo_poll_timeout, signals=False, purge=False,
-                                        close=False, api=zalo_api, others={"telegram": telegram.send}),
+                                        poll_timeout=zalo_poll_timeout, signals=False, close=False,
+                                        api=zalo_api, others={"telegram": telegram.send}),
         }, stop)
     finally:
         if server is not None:

@@ -464,9 +464,9 @@ async def run_zalo(router: Router, settings: Settings, *, webhook: bool = False,
                    signals: bool = True, purge: bool = True, close: bool = True,
                    api: ZaloAPI | None = None, others: dict[str, Sender] | None = None) -> int:
     """Runs until SIGINT/SIGTERM (or ``stop``): replies in progress finish, then the database
-    closes. Returns 1 when Zalo rejects the token, 2 on a configuration error. ``signals``,
-    ``purge`` and ``close`` are off when the process runs another channel that shares them
-    (``--channel all``)."""
+    closes. Returns 1 when Zalo rejects the token, 2 on a configuration error. ``signals`` and
+    ``close`` are off when the process runs another channel that shares them (``--channel all``);
+    ``purge``: the daily retention purge of the database."""
     if not settings.ZALO_BOT_TOKEN:
         log.error("ZALO_BOT_TOKEN is not set")
         return 2

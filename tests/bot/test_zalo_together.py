@@ -167,6 +167,26 @@ async def test_a_telegram_administrator_answers_a_zalo_citizen(apis, kb, matcher
         assert await asyncio.wait_for(task, 30) == 0
 
 
+async def test_a_rejected_telegram_token_stops_only_telegram(apis, kb, matcher, tmp_path, caplog):
+    telegram, zalo = apis
+    settings = settings_for(telegram, zalo, tmp_path, TELEGRAM_BOT_TOKEN="1:rejected")
+    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_all(router, settings, stop=stop, telegram_poll_timeout=1,
+                                       zalo_poll_timeout=1))
+    try:
+        for _ in range(100):
+            if "the telegram channel stopped" in caplog.text:
+                break
+            await asyncio.sleep(0.1)
+        assert "the telegram channel stopped" in caplog.text
+        assert "Sở Ngoại vụ" in await zalo_answer(zalo, "z602")  # the database reopens for Zalo
+        assert not task.done()
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(task, 30) == 0
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

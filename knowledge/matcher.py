@@ -112,6 +112,10 @@ def lexicon_from(language: dict) -> Lexicon:
 
 
 _DOC_FIRST = {key[0] for key in _DOC_TYPES}
+# first word -> the document types whose name starts with it, in _DOC_TYPES order
+_DOC_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _key, _kind in _DOC_TYPES.items():
+    _DOC_BY_FIRST.setdefault(_key[0], []).append((_key, _kind))
 
 
 def doc_refs(folds: list[str]) -> set[tuple[str, str]]:
@@ -120,7 +124,7 @@ def doc_refs(folds: list[str]) -> set[tuple[str, str]]:
     for i in range(len(folds)):
         if folds[i] not in _DOC_FIRST:
             continue
-        for key, kind in _DOC_TYPES.items():
+        for key, kind in _DOC_BY_FIRST[folds[i]]:
             if tuple(folds[i : i + len(key)]) != key:
                 continue
             j = i + len(key)

@@ -393,8 +393,11 @@ class ZaloBot:
             try:
                 result = await self.api.call("getUpdates", {"timeout": str(int(timeout))}, retries=0,
                                              timeout=timeout + 10)
-            except ZaloError as exc:
-                log.warning("Zalo getUpdates failed (%s); retrying in %.0fs", exc, delay)
+            except Exception as exc:  # whatever it is, polling must go on (ZaloError is the usual)
+                if isinstance(exc, ZaloError):
+                    log.warning("Zalo getUpdates failed (%s); retrying in %.0fs", exc, delay)
+                else:
+                    log.exception("Zalo polling: unexpected error; retrying in %.0fs", delay)
                 await _sleep(stop, delay)
                 delay = min(delay * 2, 60.0)
                 continue

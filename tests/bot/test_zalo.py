@@ -161,6 +161,25 @@ async def test_files_are_pointed_to_telegram_and_the_stats_chart_left_out(kb, ma
         await bot.api.close()
 
 
+async def test_polling_goes_on_after_an_unexpected_error(kb, matcher, caplog):
+    bot = ZaloBot(Router(kb, matcher), Settings(ZALO_BOT_TOKEN="x"))
+    stop = asyncio.Event()
+    calls: list[str] = []
+
+    async def call(method: str, payload: dict | None = None, **kwargs) -> None:
+        calls.append(method)
+        if len(calls) == 1:
+            raise RuntimeError("something no one expected")
+        stop.set()  # the second poll: the loop survived
+
+    bot.api.call = call  # type: ignore[method-assign]
+    try:
+        await asyncio.wait_for(bot.poll(stop, 1), 10)
+    finally:
+        await bot.api.close()
+    assert calls == ["getUpdates", "getUpdates"] and "unexpected error" in caplog.text
+
+
 # -- over HTTP ---------------------------------------------------------------------------------
 async def test_polling_question_in_answer_out(zapi, kb, matcher, tmp_path):
     settings = settings_for(zapi, tmp_path)

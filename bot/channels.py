@@ -125,13 +125,15 @@ async def run_all(router: Router, settings: Settings, *, webhook: bool = False,
                   stop: asyncio.Event | None = None, telegram_poll_timeout: float = 10.0,
                   zalo_poll_timeout: float = 30.0) -> int:
     """Telegram and Zalo together until SIGINT/SIGTERM (or ``stop``)."""
-    from bot.telegram import run_telegram
+    from bot.telegram import protect_token, run_telegram
     from bot.zalo import ZaloAPI, run_zalo, send_text
 
     missing = [name for name in ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN") if not getattr(settings, name)]
     if missing:
         log.error("--channel all needs %s", " and ".join(missing))
         return 2
+    for token in (settings.TELEGRAM_BOT_TOKEN, settings.ZALO_BOT_TOKEN):
+        protect_token(token)  # before any client is made: python-telegram-bot logs its URLs
     stop = stop or asyncio.Event()
     installed = _install_signals(stop)
     server: WebServer | None = None

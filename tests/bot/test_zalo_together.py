@@ -269,3 +269,28 @@ async def test_zalo_process_answers_then_stops_cleanly_without_logging_the_token
     assert "Zalo channel stopped" in stderr
     with sqlite3.connect(tmp_path / "db.sqlite3") as db:
         assert db.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 1
+
+
+async def test_all_channels_process_answers_on_both_and_stops_cleanly_on_sigterm(apis, tmp_path):
+    telegram, zalo = apis
+    env = _env(tmp_path, TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN, TELEGRAM_BASE_URL=telegram.base_url,
+               ZALO_BOT_TOKEN=ZALO_TOKEN, ZALO_BASE_URL=zalo.base_url, LOG_LEVEL="DEBUG")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,  # both tokens: all by default
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    stderr_task = asyncio.create_task(proc.stderr.read())
+    try:
+        assert "Sở Ngoại vụ" in await zalo_answer(zalo, "z1001")
+        assert "Sở Ngoại vụ" in await telegram_answer(telegram, 1001)
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 30) == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    stderr = (await stderr_task).decode()
+    for secret in (ZALO_TOKEN, TELEGRAM_TOKEN, TELEGRAM_TOKEN.split(":")[1]):
+        assert secret not in stderr
+    assert "Traceback" not in stderr and "Zalo channel stopped" in stderr
+    with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 2

@@ -28,7 +28,7 @@ from handlers.ask import Asker  # noqa: E402
 from knowledge.loader import DEFAULT_DIR, load_dir  # noqa: E402
 from knowledge.matcher import CALIBRATION_PATH, SMALLTALK_PREFIX, Matcher, feature_vector  # noqa: E402
 
-TARGET_OOS_REFUSED = 0.92
+TARGET_OOS_REFUSED = 0.93
 
 
 def samples(matcher: Matcher, asker: Asker, path: Path) -> list[tuple[list[float], int, dict]]:

@@ -55,6 +55,13 @@ _DOC_TYPES = {
     ("directive",): "ct", ("resolution",): "nq", ("decision",): "qd", ("decree",): "nd",
 }
 _DOC_SKIP = {"so", "no", "number", "hanh", "dong"}
+_ISSUERS = [
+    (("hoi", "dong", "nhan", "dan"), "hdnd"), (("uy", "ban", "nhan", "dan"), "ubnd"), (("tinh", "uy"), "tu"),
+    (("chinh", "phu"), "cp"), (("trung", "uong"), "tw"), (("ban", "bi", "thu"), "tw"),
+    (("bo", "chinh", "tri"), "tw"), (("thu", "tuong"), "ttg"),
+]
+# what may stand between a number and its issuer: the document type of its code, "của", "số"
+_ISSUER_SKIP = {"ke", "hoach", "nghi", "quyet", "chi", "thi", "dinh", "cua", "so", "kh", "nq", "ct", "qd"}
 _DURATIONS = {"nam", "thang", "ngay", "tuan", "year", "years", "month", "months"}
 
 
@@ -118,8 +125,9 @@ for _key, _kind in _DOC_TYPES.items():
     _DOC_BY_FIRST.setdefault(_key[0], []).append((_key, _kind))
 
 
-def doc_refs(folds: list[str]) -> set[tuple[str, str]]:
-    """Document references in a token list, as (type, number) with leading zeros dropped."""
+def doc_refs(folds: list[str]) -> set[tuple[str, str, str]]:
+    """Document references in a token list, as (type, number, issuer) with leading zeros dropped;
+    issuer is "" when the question does not say ("kế hoạch 128" but "128/KH-UBND")."""
     refs = set()
     for i in range(len(folds)):
         if folds[i] not in _DOC_FIRST:
@@ -133,8 +141,28 @@ def doc_refs(folds: list[str]) -> set[tuple[str, str]]:
             # "kế hoạch 5 năm" is a five-year plan, not plan number 5.
             duration = j + 1 < len(folds) and folds[j + 1] in _DURATIONS
             if j < len(folds) and folds[j].isdigit() and not duration:
-                refs.add((kind, folds[j].lstrip("0") or "0"))
+                refs.add((kind, folds[j].lstrip("0") or "0", _issuer(folds, j + 1)))
     return refs
+
+
+def _issuer(folds: list[str], start: int) -> str:
+    """Who issued a document, from its code or the words right after its number ("21/NQ-CP",
+    "128-KH/TU", "21 của HĐND tỉnh"); "" when nothing says."""
+    i = start
+    while i < len(folds) and (folds[i] in _ISSUER_SKIP):
+        i += 1
+    for words, issuer in _ISSUERS:
+        if tuple(folds[i : i + len(words)]) == words:
+            return issuer
+    return ""
+
+
+def known_ref(ref: tuple[str, str, str], known: set[tuple[str, str, str]]) -> bool:
+    """Known when the knowledge base names that document; an issuer the question gives must be
+    one it names for it ("Nghị quyết 21 của HĐND tỉnh" is not Resolution 21/NQ-CP)."""
+    kind, number, issuer = ref
+    issuers = {i for k, n, i in known if k == kind and n == number}
+    return bool(issuers) and (not issuer or issuer in issuers or issuers == {""})
 
 
 # The index keeps each phrasing's facts in parallel lists, one item per phrasing (few objects,
@@ -286,7 +314,7 @@ class Matcher:
         self._p_content: list[str] = []
         self.words: list[dict[Any, Any]] = []
         add_total, add_content, add_words = self._p_total.append, self._p_content.append, self.words.append
-        self.known_refs: set[tuple[str, str]] = set()
+        self.known_refs: set[tuple[str, str, str]] = set()
         postings: dict[str, list[int]] = defaultdict(list)
         pairs: set[int] = set()
         written: dict[str, str] = {}  # accented form -> folded word, from phrasings with accents
@@ -296,7 +324,8 @@ class Matcher:
         for idx, folds in zip(numbers, folds_of, strict=True):
             accs = accs_of[idx]
             if not _DOC_FIRST.isdisjoint(folds):
-                self.known_refs |= doc_refs(folds)
+                # Phrasings show which numbers people use; only answers say who issued what.
+                self.known_refs |= {(kind, number, "") for kind, number, _ in doc_refs(folds)}
             if accs != folds:  # written with accents
                 written.update(zip(accs, folds, strict=True))
             words = dict(zip(folds, accs, strict=True))
@@ -519,7 +548,7 @@ class Matcher:
         if not tokens:
             return MatchResult("fallback", lang, reason="empty")
         refs = doc_refs([t.fold for t in tokens])
-        unknown_refs = refs - self.known_refs
+        unknown_refs = {ref for ref in refs if not known_ref(ref, self.known_refs)}
         ranked = self.score_all(text)
         if unknown_refs:
             return MatchResult("fallback", lang, ranked, reason="unknown-document")

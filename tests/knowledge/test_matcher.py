@@ -55,8 +55,13 @@ def test_out_of_scope_examples_from_the_issue_fall_back(matcher: Matcher):
 def test_unknown_document_number_falls_back(matcher: Matcher):
     result = matcher.match("Chỉ thị 05 về học tập và làm theo tư tưởng Hồ Chí Minh")
     assert result.status == "fallback" and result.reason == "unknown-document"
-    # ...while the documents the plan implements are known.
+    # ...while the documents the plan implements are known, with their issuer or without...
     assert matcher.match("nghị quyết 21/NQ-CP là gì").status == "answer"
+    assert matcher.match("kế hoạch 128 của tỉnh ủy ban hành ngày nào").status == "answer"
+    # ...but the same number from another issuer is another document.
+    for other in ["Kế hoạch 128/KH-UBND về cải cách hành chính", "Nghị quyết 21 của HĐND tỉnh về giống cây trồng",
+                  "Chỉ thị 15 của Thủ tướng về phòng chống dịch"]:
+        assert matcher.match(other).reason == "unknown-document", other
 
 
 @pytest.mark.parametrize(

@@ -90,7 +90,10 @@ def test_raw_tokens_handles_emoji_only():
 
 
 def test_document_references(lexicon):
-    assert doc_refs(folds(lexicon, "Kế hoạch 200/KH-UBND")) >= {("kh", "200")}
-    assert doc_refs(folds(lexicon, "chỉ thị số 05")) == {("ct", "5")}
-    assert doc_refs(folds(lexicon, "NQ21")) == {("nq", "21")}
+    assert doc_refs(folds(lexicon, "Kế hoạch 200/KH-UBND")) >= {("kh", "200", "ubnd")}
+    assert doc_refs(folds(lexicon, "chỉ thị số 05")) == {("ct", "5", "")}
+    assert doc_refs(folds(lexicon, "NQ21")) == {("nq", "21", "")}
+    assert doc_refs(folds(lexicon, "Nghị quyết 21 của HĐND tỉnh")) == {("nq", "21", "hdnd")}
+    assert doc_refs(folds(lexicon, "Kế hoạch 128-KH/TU")) == {("kh", "128", "tu")}
+    assert doc_refs(folds(lexicon, "kế hoạch 5 năm 2021-2025")) == set()
     assert doc_refs(folds(lexicon, "ngoại giao kinh tế")) == set()

@@ -18,9 +18,9 @@ import asyncio
 import contextlib
 import html
 import logging
-import signal
 from collections.abc import Awaitable, Callable
 
+from bot.lifecycle import install_stop_signals, remove_stop_signals
 from bot.settings import Settings
 from bot.webserver import WebServer
 from handlers.messages import split_text, utf16_len
@@ -29,18 +29,6 @@ from handlers.router import Router
 log = logging.getLogger(__name__)
 
 ChannelRunner = Callable[[asyncio.Event], Awaitable[int]]
-
-
-def _install_signals(stop: asyncio.Event) -> list[signal.Signals]:
-    loop = asyncio.get_running_loop()
-    installed = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-            installed.append(sig)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass
-    return installed
 
 
 async def run_together(runners: dict[str, ChannelRunner], stop: asyncio.Event) -> int:
@@ -66,7 +54,7 @@ async def run_together(runners: dict[str, ChannelRunner], stop: asyncio.Event) -
                     log.error("the %s channel stopped (exit %d); still running: %s",
                               name, codes[name], others)
                     # a channel removes its signal handlers when it ends: put ours back
-                    _install_signals(stop)
+                    install_stop_signals(stop)
             if waiter in done:
                 break
         for task in pending:  # stop is set: each finishes its replies in progress
@@ -135,7 +123,7 @@ async def run_all(router: Router, settings: Settings, *, webhook: bool = False,
     for token in (settings.TELEGRAM_BOT_TOKEN, settings.ZALO_BOT_TOKEN):
         protect_token(token)  # before any client is made: python-telegram-bot logs its URLs
     stop = stop or asyncio.Event()
-    installed = _install_signals(stop)
+    installed = install_stop_signals(stop)
     server: WebServer | None = None
     telegram = TelegramSender(settings)
     zalo_api = ZaloAPI(settings.ZALO_BOT_TOKEN, settings.ZALO_BASE_URL)
@@ -165,6 +153,4 @@ async def run_all(router: Router, settings: Settings, *, webhook: bool = False,
         await telegram.close()
         await zalo_api.close()
         await router.close()
-        loop = asyncio.get_running_loop()
-        for sig in installed:
-            loop.remove_signal_handler(sig)
+        remove_stop_signals(installed)

@@ -14,7 +14,6 @@ import html
 import logging
 import re
 import secrets
-import signal
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -44,6 +43,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.lifecycle import install_stop_signals, remove_stop_signals
 from bot.settings import Settings
 from bot.webserver import WebServer, secret_matches
 from handlers.flood import FloodGuard
@@ -551,14 +551,7 @@ async def run_telegram(router: Router, settings: Settings, *, webhook: bool = Fa
         return 2
     protect_token(settings.TELEGRAM_BOT_TOKEN)
     stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    installed: list[signal.Signals] = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-            installed.append(sig)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass
+    installed = install_stop_signals(stop)
     bot = TelegramBot(router, settings, others=others)
     app = bot.build(request=request, updater=not webhook)
     server: WebServer | None = None
@@ -608,7 +601,6 @@ async def run_telegram(router: Router, settings: Settings, *, webhook: bool = Fa
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         await router.close()
-        for sig in installed:
-            loop.remove_signal_handler(sig)
+        remove_stop_signals(installed)
         log.info("stopped; database closed")
     return 0

@@ -19,7 +19,6 @@ import contextlib
 import logging
 import re
 import secrets
-import signal
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
@@ -29,6 +28,7 @@ from typing import Any
 import httpx
 from aiohttp import web
 
+from bot.lifecycle import install_stop_signals, remove_stop_signals
 from bot.settings import Settings
 from bot.webserver import WebServer, secret_matches
 from handlers.flood import FloodGuard
@@ -481,14 +481,7 @@ async def run_zalo(router: Router, settings: Settings, *, webhook: bool = False,
 
     protect_token(settings.ZALO_BOT_TOKEN)
     stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    installed: list[signal.Signals] = []
-    for sig in (signal.SIGINT, signal.SIGTERM) if signals else ():
-        try:
-            loop.add_signal_handler(sig, stop.set)
-            installed.append(sig)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass
+    installed = install_stop_signals(stop) if signals else []
     own_api = api is None  # one passed in (``--channel all``) is closed by whoever made it
     bot = ZaloBot(router, settings, api, others=others)
     server: WebServer | None = None
@@ -530,7 +523,6 @@ async def run_zalo(router: Router, settings: Settings, *, webhook: bool = False,
             await bot.api.close()
         if close:
             await router.close()
-        for sig in installed:
-            loop.remove_signal_handler(sig)
+        remove_stop_signals(installed)
         log.info("Zalo channel stopped")
     return 0

@@ -64,10 +64,6 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
-def has_diacritics(word: str) -> bool:
-    return fold(word) != word.lower()
-
-
 @lru_cache(maxsize=65536)
 def canonical_tone(word: str) -> str:
     """Put the tone mark of a syllable in one fixed place, so hoà/hòa and thuỷ/thủy compare equal.

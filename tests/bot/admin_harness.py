@@ -6,16 +6,15 @@ import html
 
 from bot.settings import Settings
 from bot.storage import Storage
-from bot.telegram import RetryingRateLimiter, TelegramBot
 from handlers.router import Router
-from tests.bot.telegram_fakes import TOKEN, FakeRequest, callback, callback_data, message, to_update
+from tests.bot.telegram_fakes import TOKEN, AppHarness, callback, callback_data, message
 
 ADMIN = 1001
 ADMIN2 = 1002
 CITIZEN = 42
 
 
-class AdminHarness:
+class AdminHarness(AppHarness):
     """One bot on one database; ``restart()`` builds a new Application and router on the same file."""
 
     def __init__(self, kb, matcher, db_path, knowledge_dir=None, **settings):
@@ -24,23 +23,10 @@ class AdminHarness:
         self._build()
 
     def _build(self) -> None:
-        self.storage = Storage(self.db_path)
-        self.router = Router(self.kb, self.matcher, self.storage, retention_days=365,
-                             admins=self.settings.admins, knowledge_dir=self.knowledge_dir,
-                             admin_chat=self.settings.ADMIN_CHAT_ID)
-        self.bot = TelegramBot(self.router, self.settings)
-        self.request = FakeRequest()
-        self.app = self.bot.build(request=self.request, rate_limiter=RetryingRateLimiter(backoff=0.01))
-
-    async def start(self) -> AdminHarness:
-        await self.storage.open()
-        await self.app.initialize()
-        self.request.clear()
-        return self
-
-    async def stop(self) -> None:
-        await self.app.shutdown()
-        await self.router.close()
+        router = Router(self.kb, self.matcher, Storage(self.db_path), retention_days=365,
+                        admins=self.settings.admins, knowledge_dir=self.knowledge_dir,
+                        admin_chat=self.settings.ADMIN_CHAT_ID)
+        self._wire(router, self.settings)
 
     async def restart(self) -> AdminHarness:
         await self.stop()
@@ -48,9 +34,7 @@ class AdminHarness:
         return await self.start()
 
     async def feed(self, data: dict) -> list[tuple[str, dict]]:
-        before = len(self.request.calls)
-        await self.app.process_update(to_update(data, self.app.bot))
-        calls = self.request.calls[before:]
+        calls = await self._process(data)
         for name, params in calls:
             if name in ("sendMessage", "editMessageText"):
                 assert "<" not in params["text"] and ">" not in params["text"]

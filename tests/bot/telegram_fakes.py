@@ -157,3 +157,33 @@ def to_update(data: dict, bot: Any) -> Update:
     update = Update.de_json(data, bot)
     assert update is not None
     return update
+
+
+class AppHarness:
+    """A bot built as in production, on a fake request layer; subclasses add their own checks in
+    ``feed`` and their own helpers."""
+
+    def _wire(self, router: Any, settings: Any, flood: Any = None) -> None:
+        from bot.telegram import RetryingRateLimiter, TelegramBot
+
+        self.router = router
+        self.storage = router.storage
+        self.bot = TelegramBot(router, settings, flood)
+        self.request = FakeRequest()
+        self.app = self.bot.build(request=self.request, rate_limiter=RetryingRateLimiter(backoff=0.01))
+
+    async def start(self) -> Any:
+        await self.storage.open()
+        await self.app.initialize()
+        self.request.clear()
+        return self
+
+    async def stop(self) -> None:
+        await self.app.shutdown()
+        await self.router.close()
+
+    async def _process(self, data: dict) -> list[tuple[str, dict]]:
+        """The Bot API calls one update caused."""
+        before = len(self.request.calls)
+        await self.app.process_update(to_update(data, self.app.bot))
+        return self.request.calls[before:]

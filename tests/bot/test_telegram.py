@@ -12,7 +12,7 @@ import pytest
 
 from bot.settings import Settings
 from bot.storage import Storage
-from bot.telegram import MAX_MESSAGE, RetryingRateLimiter, TelegramBot, TokenFilter
+from bot.telegram import MAX_MESSAGE, TokenFilter
 from handlers.flood import FloodGuard
 from handlers.messages import utf16_len
 from handlers.router import Router
@@ -21,44 +21,27 @@ from tests.bot.telegram_fakes import (
     BOT_ID,
     BOT_USERNAME,
     TOKEN,
-    FakeRequest,
+    AppHarness,
     callback,
     callback_data,
     keyboard_of,
     message,
-    to_update,
 )
 
 ASK = "ai chủ trì kế hoạch 119"
 
 
-class Harness:
+class Harness(AppHarness):
     """One bot on one database; ``say``/``press`` return the Bot API calls they caused."""
 
     def __init__(self, kb, matcher, db_path, flood: FloodGuard | None = None):
         self.kb = kb
         self.db_path = db_path
-        self.storage = Storage(db_path)
-        self.router = Router(kb, matcher, self.storage, retention_days=365)
-        settings = Settings(TELEGRAM_BOT_TOKEN=TOKEN)
-        self.bot = TelegramBot(self.router, settings, flood)
-        self.request = FakeRequest()
-        self.app = self.bot.build(request=self.request, rate_limiter=RetryingRateLimiter(backoff=0.01))
-
-    async def start(self) -> Harness:
-        await self.storage.open()
-        await self.app.initialize()
-        self.request.clear()
-        return self
-
-    async def stop(self) -> None:
-        await self.app.shutdown()
-        await self.router.close()
+        router = Router(kb, matcher, Storage(db_path), retention_days=365)
+        self._wire(router, Settings(TELEGRAM_BOT_TOKEN=TOKEN), flood)
 
     async def feed(self, data: dict) -> list[tuple[str, dict]]:
-        before = len(self.request.calls)
-        await self.app.process_update(to_update(data, self.app.bot))
-        calls = self.request.calls[before:]
+        calls = await self._process(data)
         for name, params in calls:
             if name in ("sendMessage", "editMessageText"):
                 # Parse mode HTML, and nothing but escaped text: no tag is ever produced.

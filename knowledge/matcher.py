@@ -450,7 +450,9 @@ class Matcher:
 
     def score_all(self, text: str, limit: int = 5) -> list[Candidate]:
         """Ranked candidates (entries and small talk), best first, ranking scores 0-100."""
-        tokens = self.lexicon.normalize(text)
+        return self._rank(self.lexicon.normalize(text), limit)
+
+    def _rank(self, tokens: list[Token], limit: int = 5) -> list[Candidate]:
         qtoks, ordered = self._query_tokens(tokens)
         if not qtoks:
             return []
@@ -549,7 +551,7 @@ class Matcher:
             return MatchResult("fallback", lang, reason="empty")
         refs = doc_refs([t.fold for t in tokens])
         unknown_refs = {ref for ref in refs if not known_ref(ref, self.known_refs)}
-        ranked = self.score_all(text)
+        ranked = self._rank(tokens)
         if unknown_refs:
             return MatchResult("fallback", lang, ranked, reason="unknown-document")
         folds = [t.fold for t in raw_tokens(text)]

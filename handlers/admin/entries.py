@@ -268,4 +268,4 @@ flow.declare("edit", {
 })
 for _op in ("hide", "restore", "rollback"):
     flow.declare(_op, {"preview": _PREVIEW})
-flow.declare("find", {"find": Step(_find_prompt, _take_query)})
+flow.declare("find", {"find": Step(_find_prompt, _take_query, next="find")})

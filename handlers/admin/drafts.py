@@ -1,14 +1,16 @@
 """The steps that fill in an entry's draft (topic, phrasings, answers, source) and its preview.
 
 A new entry walks through them all; an edit opens one of them and goes straight to the preview.
-The draft is the entry as it will be saved; ``orig`` is the entry before (None for a new one).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from handlers.admin import flow
 from handlers.admin.codes import Code, encode
 from handlers.admin.common import cancel, label, save_or_cancel, title_of
+from handlers.admin.flow import State
 from handlers.context import Ctx
 from handlers.messages import Option, Reply
 from handlers.texts import t
@@ -21,17 +23,32 @@ PREVIEW_KEYS = {"add": "adm_preview_add", "edit": "adm_preview_edit", "hide": "a
                 "restore": "adm_preview_restore", "rollback": "adm_preview_rollback"}
 
 
+@dataclass
+class EntryChange(State):
+    """One entry's change (op: add, edit, hide, restore or rollback). ``draft`` is the entry as it
+    will be saved and ``orig`` the entry before (None for a new one); ``base`` is the version the
+    change started from and ``fp`` the file's fingerprint then; ``queue`` the review-queue items it
+    deals with, marked handled on save."""
+
+    id: str
+    base: int
+    fp: str
+    draft: dict
+    orig: dict | None
+    queue: list[str] = field(default_factory=list)
+
+
 def language(ctx: Ctx, text: str) -> str:
     lang = ctx.live.matcher.language(text, "vi") if ctx.live else "vi"
     return lang if lang in LANGS else "vi"
 
 
-def _editing(state: dict) -> bool:
-    return state.get("op") != "add"
+def _editing(state: EntryChange) -> bool:
+    return state.op != "add"
 
 
 # -- prompts ---------------------------------------------------------------------------------------
-def topic_prompt(ctx: Ctx, state: dict) -> Reply:
+def topic_prompt(ctx: Ctx, state: EntryChange) -> Reply:
     lang = ctx.lang
     options = [Option(label(tp.title[lang]), encode(Code.TOPIC, tp.id)) for tp in ctx.kb.topics_in_order()]
     return Reply(t("adm_ask_topic", lang), "info", lang, [*options, cancel(lang)])
@@ -41,8 +58,8 @@ def _keep(lang: str) -> Option:
     return Option(t("adm_keep", lang), encode(Code.SKIP))
 
 
-def phrasings_prompt(ctx: Ctx, state: dict) -> Reply:
-    lang, questions = ctx.lang, state["draft"]["questions"]
+def phrasings_prompt(ctx: Ctx, state: EntryChange) -> Reply:
+    lang, questions = ctx.lang, state.draft["questions"]
     if _editing(state):
         current = [q for lg in LANGS for q in questions[lg]]
         numbered = "\n".join(f"{i}. {q}" for i, q in enumerate(current, 1))
@@ -54,8 +71,8 @@ def phrasings_prompt(ctx: Ctx, state: dict) -> Reply:
     return Reply(t("adm_ask_phrasings", lang), "info", lang, [cancel(lang)])
 
 
-def answer_prompt(ctx: Ctx, state: dict) -> Reply:
-    lang, answer = ctx.lang, state["draft"]["answer"]
+def answer_prompt(ctx: Ctx, state: EntryChange) -> Reply:
+    lang, answer = ctx.lang, state.draft["answer"]
     text = t("adm_ask_answer", lang)
     if _editing(state):
         return Reply(t("adm_current", lang, text=answer["vi"]) + "\n\n" + text, "info", lang, [cancel(lang)])
@@ -65,45 +82,45 @@ def answer_prompt(ctx: Ctx, state: dict) -> Reply:
     return Reply(text, "info", lang, [cancel(lang)])
 
 
-def answer_en_prompt(ctx: Ctx, state: dict) -> Reply:
+def answer_en_prompt(ctx: Ctx, state: EntryChange) -> Reply:
     lang = ctx.lang
     text = t("adm_ask_answer_en", lang)
     if _editing(state):
-        current = state["draft"]["answer"].get("en") or t("fb_none", lang)
+        current = state.draft["answer"].get("en") or t("fb_none", lang)
         return Reply(t("adm_current", lang, text=current) + "\n\n" + text, "info", lang, [cancel(lang)])
     return Reply(text, "info", lang, [Option(t("skip", lang), encode(Code.SKIP)), cancel(lang)])
 
 
-def source_prompt(ctx: Ctx, state: dict) -> Reply:
+def source_prompt(ctx: Ctx, state: EntryChange) -> Reply:
     lang = ctx.lang
     options = [Option(label(src.title), encode(Code.SOURCE, src.id)) for src in ctx.kb.sources.values()]
     return Reply(t("adm_ask_source", lang), "info", lang, [*options, cancel(lang)])
 
 
-def preview_prompt(ctx: Ctx, state: dict) -> Reply:
+def preview_prompt(ctx: Ctx, state: EntryChange) -> Reply:
     return Reply(preview_text(ctx.kb, state, ctx.lang), "info", ctx.lang, save_or_cancel(ctx.lang))
 
 
 # -- inputs ----------------------------------------------------------------------------------------
-async def take_topic(ctx: Ctx, state: dict, topic: str) -> Reply:
+async def take_topic(ctx: Ctx, state: EntryChange, topic: str) -> Reply:
     if topic not in ctx.kb.topics:
         return flow.retry(ctx, state, [problem("adm_err_topic", topic=topic)])
-    state["draft"]["topic"] = topic
+    state.draft["topic"] = topic
     return await flow.advance(ctx, state)
 
 
-async def take_source(ctx: Ctx, state: dict, source: str) -> Reply:
+async def take_source(ctx: Ctx, state: EntryChange, source: str) -> Reply:
     if source not in ctx.kb.sources:
         return flow.retry(ctx, state, [problem("adm_err_source", source=source)])
-    state["draft"]["sources"] = [source]
+    state.draft["sources"] = [source]
     return await flow.advance(ctx, state)
 
 
-async def take_phrasings(ctx: Ctx, state: dict, text: str) -> Reply:
+async def take_phrasings(ctx: Ctx, state: EntryChange, text: str) -> Reply:
     added, removed, problems = parse_phrasings(ctx, state, text)
     if problems:
         return flow.retry(ctx, state, problems)
-    questions = state["draft"]["questions"]
+    questions = state.draft["questions"]
     for q in removed:
         for lg in LANGS:
             questions[lg] = [x for x in questions[lg] if phrasing_key(x) != phrasing_key(q)]
@@ -118,43 +135,43 @@ async def take_phrasings(ctx: Ctx, state: dict, text: str) -> Reply:
     return await flow.advance(ctx, state)
 
 
-async def _take_answer(ctx: Ctx, state: dict, text: str, lang: str) -> Reply:
+async def _take_answer(ctx: Ctx, state: EntryChange, text: str, lang: str) -> Reply:
     problems = check_answer(text)
     if problems:
         return flow.retry(ctx, state, problems)
-    state["draft"]["answer"][lang] = text
+    state.draft["answer"][lang] = text
     return await flow.advance(ctx, state)
 
 
-async def take_answer(ctx: Ctx, state: dict, text: str) -> Reply:
+async def take_answer(ctx: Ctx, state: EntryChange, text: str) -> Reply:
     return await _take_answer(ctx, state, text, "vi")
 
 
-async def take_answer_en(ctx: Ctx, state: dict, text: str) -> Reply:
+async def take_answer_en(ctx: Ctx, state: EntryChange, text: str) -> Reply:
     return await _take_answer(ctx, state, text, "en")
 
 
-async def skip_answer_en(ctx: Ctx, state: dict, _arg: str) -> Reply:
-    state["draft"]["answer"]["en"] = ""
+async def skip_answer_en(ctx: Ctx, state: EntryChange, _arg: str) -> Reply:
+    state.draft["answer"]["en"] = ""
     return await flow.advance(ctx, state)
 
 
-async def keep_phrasings(ctx: Ctx, state: dict, _arg: str) -> Reply:
+async def keep_phrasings(ctx: Ctx, state: EntryChange, _arg: str) -> Reply:
     """Keep what the queue or a direct reply filled in; with nothing there, ask again."""
-    if any(state["draft"]["questions"].values()):
+    if any(state.draft["questions"].values()):
         return await flow.advance(ctx, state)
     return flow.prompt(ctx, state)
 
 
-async def keep_answer(ctx: Ctx, state: dict, _arg: str) -> Reply:
-    if state["draft"]["answer"]["vi"]:
+async def keep_answer(ctx: Ctx, state: EntryChange, _arg: str) -> Reply:
+    if state.draft["answer"]["vi"]:
         return await flow.advance(ctx, state)
     return flow.prompt(ctx, state)
 
 
-def parse_phrasings(ctx: Ctx, state: dict, text: str) -> tuple[list[str], list[str], list[Problem]]:
+def parse_phrasings(ctx: Ctx, state: EntryChange, text: str) -> tuple[list[str], list[str], list[Problem]]:
     """One phrasing per line; "- phrasing" or "-3" removes an existing one (edits only)."""
-    current = [q for lg in LANGS for q in state["draft"]["questions"][lg]]
+    current = [q for lg in LANGS for q in state.draft["questions"][lg]]
     added: list[str] = []
     removed: list[str] = []
     problems: list[Problem] = []
@@ -176,14 +193,14 @@ def parse_phrasings(ctx: Ctx, state: dict, text: str) -> tuple[list[str], list[s
             continue  # already there: nothing to add
         seen.add(phrasing_key(line))
         added.append(line)
-    problems += check_phrasings(ctx.kb, added, state.get("id") or "")
+    problems += check_phrasings(ctx.kb, added, state.id)
     return added, removed, problems
 
 
 # -- what a change does ----------------------------------------------------------------------------
-def preview_text(kb: KnowledgeBase, state: dict, lang: str) -> str:
-    draft, orig = state["draft"], state.get("orig")
-    head = t(PREVIEW_KEYS[state["op"]], lang, id=state.get("id") or "")
+def preview_text(kb: KnowledgeBase, state: EntryChange, lang: str) -> str:
+    draft, orig = state.draft, state.orig
+    head = t(PREVIEW_KEYS[state.op], lang, id=state.id)
     if orig is None:
         return head + "\n\n" + describe(kb, draft, lang) + "\n\n" + t("adm_confirm", lang)
     changes = diff(kb, orig, draft, lang)

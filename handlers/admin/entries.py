@@ -28,7 +28,8 @@ from handlers.admin.common import (
     today,
     when,
 )
-from handlers.admin.flow import Step
+from handlers.admin.drafts import EntryChange
+from handlers.admin.flow import State, Step
 from handlers.context import Ctx
 from handlers.messages import Option, Reply
 from handlers.texts import t
@@ -101,15 +102,15 @@ async def history_reply(ctx: Ctx, eid: str) -> Reply:
     return Reply("\n".join(lines), "info", lang, options)
 
 
-def _find_prompt(ctx: Ctx, state: dict) -> Reply:
+def _find_prompt(ctx: Ctx, state: State) -> Reply:
     return Reply(t("adm_find_prompt", ctx.lang), "info", ctx.lang, [cancel(ctx.lang)])
 
 
 async def start_find(ctx: Ctx) -> Reply:
-    return await flow.start(ctx, {"op": "find", "step": "find"})
+    return await flow.start(ctx, State("find", "find"))
 
 
-async def _take_query(ctx: Ctx, state: dict, text: str) -> Reply:
+async def _take_query(ctx: Ctx, state: State, text: str) -> Reply:
     await ctx.set_state(None)
     return await find(ctx, text)
 
@@ -123,7 +124,7 @@ async def find(ctx: Ctx, text: str) -> Reply:
     found = [c.entry_id for c in ctx.live.matcher.score_all(query, limit=8)
              if not c.entry_id.startswith(SMALLTALK_PREFIX) and c.entry_id in ctx.kb.entries]
     if not found:
-        await ctx.set_state({"flow": flow.FLOW, "op": "find", "step": "find"})
+        await flow.save(ctx, State("find", "find"))
         return Reply(t("adm_find_none", lang), "info", lang, [cancel(lang)])
     options = [Option(label(ctx.kb.entries[eid].title(lang)), encode(Code.VIEW, eid)) for eid in found]
     return Reply(t("adm_find_results", lang), "info", lang, [*options, back(lang)])
@@ -148,10 +149,8 @@ async def start_add(ctx: Ctx, questions: list[str] | None = None, answer: str = 
             draft["questions"][drafts.language(ctx, q)].append(q.strip())
     if not draft["questions"]["vi"]:
         draft["questions"]["vi"], draft["questions"]["en"] = draft["questions"]["en"], []
-    state = {"op": "add", "step": "topic", "id": "", "base": 0, "fp": "", "draft": draft, "orig": None}
-    if queue:
-        state["queue"] = queue  # review-queue items this change deals with, marked handled on save
-    return await flow.start(ctx, state)
+    return await flow.start(ctx, EntryChange("add", "topic", id="", base=0, fp="", draft=draft, orig=None,
+                                                queue=queue or []))
 
 
 async def start_change(ctx: Ctx, eid: str, op: str, step: str, draft_of=None,
@@ -162,10 +161,8 @@ async def start_change(ctx: Ctx, eid: str, op: str, step: str, draft_of=None,
     draft = draft_of(data) if draft_of else {**data, "questions": {k: list(v) for k, v in
                                                                     data["questions"].items()},
                                              "answer": dict(data["answer"])}
-    state = {"op": op, "step": step, "id": eid, "base": version, "fp": file_fp(ctx, eid), "draft": draft,
-             "orig": data}
-    if queue:
-        state["queue"] = queue
+    state = EntryChange(op, step, id=eid, base=version, fp=file_fp(ctx, eid), draft=draft, orig=data,
+                        queue=queue or [])
     return await flow.start(ctx, state)
 
 
@@ -189,19 +186,19 @@ async def start_rollback(ctx: Ctx, eid: str, number: int) -> Reply:
     return await start_change(ctx, eid, "rollback", "preview", lambda _data: target)
 
 
-async def _name_new_entry(ctx: Ctx, state: dict) -> None:
+async def _name_new_entry(ctx: Ctx, state: EntryChange) -> None:
     """A new entry gets its id at the preview, from its first Vietnamese question."""
-    if state["id"]:
+    if state.id:
         return
     taken = set(ctx.live.baseline.entries) | set(ctx.kb.entries)
     taken |= {row["entry_id"] for row in await ctx.storage.kb_latest()}
-    state["id"] = state["draft"]["id"] = new_entry_id(title_of(state["draft"]), taken)
+    state.id = state.draft["id"] = new_entry_id(title_of(state.draft), taken)
 
 
 # -- saving ----------------------------------------------------------------------------------------
-async def save(ctx: Ctx, state: dict, _arg: str = "") -> Reply:
-    lang, eid, draft = ctx.lang, state["id"], dict(state["draft"])
-    if state["op"] in ("add", "edit"):
+async def save(ctx: Ctx, state: EntryChange, _arg: str = "") -> Reply:
+    lang, eid, draft = ctx.lang, state.id, dict(state.draft)
+    if state.op in ("add", "edit"):
         draft["as_of"] = today()
     draft.setdefault("as_of", today())
     if not draft.get("hidden"):
@@ -212,14 +209,14 @@ async def save(ctx: Ctx, state: dict, _arg: str = "") -> Reply:
                          _entry_or_menu(ctx, eid))
     latest_fp = file_fp(ctx, eid)
     try:
-        if latest_fp != state.get("fp", ""):
+        if latest_fp != state.fp:
             raise VersionConflict(eid, None)
-        number = await ctx.storage.save_kb_version(eid, int(state.get("base", 0)), state["op"], draft,
-                                                   latest_fp, ctx.who, before=state.get("orig"))
+        number = await ctx.storage.save_kb_version(eid, int(state.base), state.op, draft,
+                                                   latest_fp, ctx.who, before=state.orig)
     except VersionConflict as conflict:
         await ctx.set_state(None)
         # The refused draft goes to the audit log too, so the administrator's work is never lost.
-        await ctx.storage.audit(ctx.who, "save_refused", eid, state.get("orig"), draft)
+        await ctx.storage.audit(ctx.who, "save_refused", eid, state.orig, draft)
         log.info("admin save refused (concurrent change): %s by %s", eid, ctx.who)
         latest = conflict.latest
         who = t("adm_conflict_by", lang, admin=latest["admin"], when=when(latest["created_at"]),
@@ -228,14 +225,14 @@ async def save(ctx: Ctx, state: dict, _arg: str = "") -> Reply:
         return Reply(text, "info", lang, [Option(t("adm_open", lang), encode(Code.VIEW, eid)), back(lang)])
     await ctx.set_state(None)
     await ctx.live.refresh(ctx.storage)
-    if state.get("queue"):
-        await ctx.storage.review_mark(state["queue"], "handled")
+    if state.queue:
+        await ctx.storage.review_mark(state.queue, "handled")
     log.info("knowledge base: %s saved %s version %d", ctx.who, eid, number)
     # one tap to undo (through the same preview and confirm): back to the version before, or, for
     # a new entry, hide it
     undo = (encode(Code.ROLLBACK, eid, number - 1) if number > 1 or eid in ctx.live.baseline.entries
             else encode(Code.HIDE, eid))
-    return Reply(t(SAVED_KEYS[state["op"]], lang, id=eid, v=str(number)), "info", lang,
+    return Reply(t(SAVED_KEYS[state.op], lang, id=eid, v=str(number)), "info", lang,
                  [Option(t("adm_open", lang), encode(Code.VIEW, eid)), Option(t("adm_undo", lang), undo),
                   back(lang)])
 
@@ -248,7 +245,7 @@ def _entry_or_menu(ctx: Ctx, eid: str) -> list[Option]:
 
 # -- the steps of each change ----------------------------------------------------------------------
 _PREVIEW = Step(drafts.preview_prompt, options={Code.SAVE: save})
-flow.declare("add", {
+flow.declare("add", EntryChange, {
     "topic": Step(drafts.topic_prompt, options={Code.TOPIC: drafts.take_topic}, next="phrasings"),
     "phrasings": Step(drafts.phrasings_prompt, drafts.take_phrasings, {Code.SKIP: drafts.keep_phrasings},
                       next="answer"),
@@ -259,7 +256,7 @@ flow.declare("add", {
     "source": Step(drafts.source_prompt, options={Code.SOURCE: drafts.take_source}),
     "preview": Step(drafts.preview_prompt, options={Code.SAVE: save}, enter=_name_new_entry),
 })
-flow.declare("edit", {
+flow.declare("edit", EntryChange, {
     "topic": Step(drafts.topic_prompt, options={Code.TOPIC: drafts.take_topic}),
     "phrasings": Step(drafts.phrasings_prompt, drafts.take_phrasings),
     "answer": Step(drafts.answer_prompt, drafts.take_answer),
@@ -267,5 +264,5 @@ flow.declare("edit", {
     "preview": _PREVIEW,
 })
 for _op in ("hide", "restore", "rollback"):
-    flow.declare(_op, {"preview": _PREVIEW})
-flow.declare("find", {"find": Step(_find_prompt, _take_query, next="find")})
+    flow.declare(_op, EntryChange, {"preview": _PREVIEW})
+flow.declare("find", State, {"find": Step(_find_prompt, _take_query, next="find")})

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from bot.storage import VersionConflict
 from handlers import kbfiles
@@ -21,7 +22,7 @@ from handlers.admin.common import (
     note_text,
     save_or_cancel,
 )
-from handlers.admin.flow import Step
+from handlers.admin.flow import State, Step
 from handlers.context import Ctx
 from handlers.messages import Document, Option, Reply
 from handlers.texts import t
@@ -29,11 +30,24 @@ from handlers.texts import t
 log = logging.getLogger(__name__)
 
 EXPORTS = {Code.EXPORT_CSV: "csv", Code.EXPORT_YAML: "yaml"}
-# what an import does -> the label of its list in the preview
-IMPORT_LISTS = {"added": "adm_import_added", "changed": "adm_import_changed",
-                "restored": "adm_import_restored", "hidden": "adm_import_hidden"}
 MAX_LISTED = 20
 MAX_PROBLEMS = 30
+
+
+@dataclass
+class Import(State):
+    """An uploaded file waiting for "Save": the entries to save by id, each one's version and file
+    fingerprint when previewed (a change since refuses the import), and what it adds, changes,
+    restores and hides."""
+
+    name: str
+    entries: dict[str, dict]
+    versions: dict[str, int]
+    fps: dict[str, str]
+    added: list[str]
+    changed: list[str]
+    restored: list[str]
+    hidden: list[str]
 
 
 async def files_reply(ctx: Ctx) -> Reply:
@@ -74,38 +88,38 @@ async def on_document(ctx: Ctx, name: str, data: bytes) -> Reply:
     versions = {eid: await ctx.storage.kb_version(eid) for eid in touched}
     fps = {eid: file_fp(ctx, eid) for eid in touched}
     entries = {eid: plan.entries[eid] for eid in touched if eid in plan.entries}
-    state = {"op": "import", "step": "preview", "name": name, "entries": entries, "versions": versions,
-             "fps": fps, "added": plan.added, "changed": plan.changed, "restored": plan.restored,
-             "hidden": plan.hidden}
+    state = Import("import", "preview", name=name, entries=entries, versions=versions, fps=fps,
+                   added=plan.added, changed=plan.changed, restored=plan.restored, hidden=plan.hidden)
     return await flow.start(ctx, state)
 
 
-def _import_preview(ctx: Ctx, state: dict) -> Reply:
+def _import_preview(ctx: Ctx, state: Import) -> Reply:
     lang = ctx.lang
-    lines = [t("adm_import_summary", lang, name=state["name"], added=str(len(state["added"])),
-               changed=str(len(state["changed"])), hidden=str(len(state["hidden"])),
-               restored=str(len(state["restored"])))]
-    for key in ("added", "changed", "restored", "hidden"):
-        if state[key]:
-            lines.append(f"{t(IMPORT_LISTS[key], lang)}: {', '.join(state[key][:MAX_LISTED])}"
-                         + (" …" if len(state[key]) > MAX_LISTED else ""))
+    lines = [t("adm_import_summary", lang, name=state.name, added=str(len(state.added)),
+               changed=str(len(state.changed)), hidden=str(len(state.hidden)),
+               restored=str(len(state.restored)))]
+    for ids, key in ((state.added, "adm_import_added"), (state.changed, "adm_import_changed"),
+                     (state.restored, "adm_import_restored"), (state.hidden, "adm_import_hidden")):
+        if ids:
+            more = " …" if len(ids) > MAX_LISTED else ""
+            lines.append(f"{t(key, lang)}: {', '.join(ids[:MAX_LISTED])}{more}")
     lines.append(t("adm_confirm", lang))
     return Reply("\n".join(lines), "info", lang, save_or_cancel(lang))
 
 
-async def _apply_import(ctx: Ctx, state: dict, _arg: str) -> Reply:
+async def _apply_import(ctx: Ctx, state: Import, _arg: str) -> Reply:
     lang = ctx.lang
     changes = []
-    for eid, version in state["versions"].items():
+    for eid, version in state.versions.items():
         current, _, _ = await current_entry(ctx, eid)
-        if eid in state["entries"]:
-            data = {**state["entries"][eid], "hidden": False}
-            action = "import_add" if eid in state["added"] else "import_edit"
+        if eid in state.entries:
+            data = {**state.entries[eid], "hidden": False}
+            action = "import_add" if eid in state.added else "import_edit"
         else:
             if current is None:
                 continue
             data, action = {**current, "hidden": True}, "import_hide"
-        if file_fp(ctx, eid) != state["fps"].get(eid, ""):
+        if file_fp(ctx, eid) != state.fps.get(eid, ""):
             version = -1  # the files were reloaded meanwhile: refuse, as for a concurrent edit
         changes.append((eid, int(version), action, data, file_fp(ctx, eid), current))
     await ctx.set_state(None)
@@ -113,7 +127,8 @@ async def _apply_import(ctx: Ctx, state: dict, _arg: str) -> Reply:
         await ctx.storage.save_kb_batch(changes, ctx.who)
     except VersionConflict as conflict:
         return Reply(t("adm_import_conflict", lang, id=conflict.entry_id), "info", lang, [back(lang)])
-    summary = {k: state[k] for k in ("name", "added", "changed", "restored", "hidden")}
+    summary = {"name": state.name, "added": state.added, "changed": state.changed, "restored": state.restored,
+               "hidden": state.hidden}
     await ctx.storage.audit(ctx.who, "import", None, None, summary)
     await ctx.live.refresh(ctx.storage)
     return Reply(t("adm_import_done", lang, n=str(len(changes))), "info", lang, [back(lang)])
@@ -134,4 +149,4 @@ async def reload_reply(ctx: Ctx) -> Reply:
     return Reply("\n".join(lines), "info", lang, [back(lang)])
 
 
-flow.declare("import", {"preview": Step(_import_preview, options={Code.SAVE: _apply_import})})
+flow.declare("import", Import, {"preview": Step(_import_preview, options={Code.SAVE: _apply_import})})

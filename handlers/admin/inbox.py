@@ -3,7 +3,8 @@ their own channel, with the reference they were given) or closed."""
 
 from __future__ import annotations
 
-from handlers.admin import broadcast
+from handlers.admin import broadcast, flow
+from handlers.admin.broadcast import Message
 from handlers.admin.codes import Code, encode
 from handlers.admin.common import back, label, when
 from handlers.context import Ctx
@@ -39,8 +40,8 @@ async def on_feedback(ctx: Ctx, code: Code, feedback_id: int) -> Reply:
         return Reply(t("adm_inbox_gone", lang), "info", lang, [_inbox_button(lang), back(lang)])
     if code is Code.FEEDBACK_REPLY:
         who = [[row["channel"], row["user_id"], row["lang"]]]
-        return await broadcast.start(ctx, {"op": "fbreply", "question": row["ref"], "askers": who,
-                                           "fid": feedback_id})
+        state = Message("fbreply", "reply", question=row["ref"], askers=who, fid=feedback_id)
+        return await flow.start(ctx, state)
     if code is Code.FEEDBACK_CLOSE:
         await ctx.storage.feedback_set(feedback_id, "closed")
         await ctx.storage.audit(ctx.who, "feedback_close", row["ref"])
@@ -60,10 +61,10 @@ async def on_feedback(ctx: Ctx, code: Code, feedback_id: int) -> Reply:
     return Reply(text, "info", lang, options)
 
 
-async def _send_feedback_reply(ctx: Ctx, state: dict, _arg: str) -> Reply:
-    lang, text, ref = ctx.lang, state["text"], state["question"]
-    [(channel, user_id, person_lang)] = state["askers"]
-    await ctx.storage.feedback_set(int(state["fid"]), "replied", text)
+async def _send_feedback_reply(ctx: Ctx, state: Message, _arg: str) -> Reply:
+    lang, text, ref = ctx.lang, state.text, state.question
+    [(channel, user_id, person_lang)] = state.askers
+    await ctx.storage.feedback_set(int(state.fid), "replied", text)
     await ctx.storage.audit(ctx.who, "feedback_reply", ref, None, {"text": text})
     await ctx.set_state(None)
     delivery = Delivery(channel, user_id, t("adm_fb_to_citizen", person_lang, ref=ref, text=text))

@@ -6,7 +6,8 @@ answers the people who asked directly, or dismisses it.
 from __future__ import annotations
 
 from handlers import review
-from handlers.admin import broadcast, entries
+from handlers.admin import broadcast, entries, flow
+from handlers.admin.broadcast import Message
 from handlers.admin.codes import Code, encode
 from handlers.admin.common import back, groups, label, stale, with_error
 from handlers.admin.drafts import language
@@ -61,8 +62,8 @@ async def on_group(ctx: Ctx, code: Code, ref: str, eid: str = "") -> Reply:
         return await entries.start_add(ctx, [text], queue=group.refs)
     if code is Code.GROUP_REPLY:
         askers = [list(a) for a in group.askers]
-        return await broadcast.start(ctx, {"op": "reply", "question": text, "askers": askers,
-                                           "queue": group.refs})
+        state = Message("reply", "reply", question=text, askers=askers, queue=group.refs)
+        return await flow.start(ctx, state)
     if code is Code.GROUP_DISMISS:
         await ctx.storage.review_mark(group.refs, "dismissed")
         await ctx.storage.audit(ctx.who, "queue_dismiss", None, {"question": text, "count": group.count})
@@ -106,16 +107,16 @@ async def _group_view(ctx: Ctx, group: review.Group) -> Reply:
     return Reply("\n".join(lines), "info", lang, options)
 
 
-async def _send_reply(ctx: Ctx, state: dict, _arg: str) -> Reply:
+async def _send_reply(ctx: Ctx, state: Message, _arg: str) -> Reply:
     """Delivers the administrator's answer to everyone who asked, each in their own language and on
     their own channel (the channel sends ``deliveries``), then offers to turn it into an entry."""
-    lang, question, text = ctx.lang, state["question"], state["text"]
+    lang, question, text = ctx.lang, state.question, state.text
     deliveries = [Delivery(channel, user_id, t("adm_to_citizen", person_lang, question=question, text=text))
-                  for channel, user_id, person_lang in state["askers"]]
-    await ctx.storage.review_mark(state.get("queue", []), "handled")
+                  for channel, user_id, person_lang in state.askers]
+    await ctx.storage.review_mark(state.queue, "handled")
     # the audit log keeps how many people were answered, not who: it outlives /xoadulieu
     await ctx.storage.audit(ctx.who, "queue_reply", None, {"question": question},
-                            {"text": text, "to": len(state["askers"])})
+                            {"text": text, "to": len(state.askers)})
     await ctx.set_state(None)
     options = [Option(t("adm_make_entry", lang), encode(Code.ENTRY_FROM_REPLY)), _queue_button(lang),
                back(lang)]

@@ -71,16 +71,16 @@ def test_the_codes_keep_their_wire_values():
 
 def test_every_code_is_handled_somewhere():
     assert set(admin.ACTIONS) == set(Code) - FLOW_ONLY
-    accepted = {code for steps in flow.FLOWS.values() for step in steps.values() for code in step.options}
+    accepted = {code for f in flow.FLOWS.values() for step in f.steps.values() for code in step.options}
     assert accepted == FLOW_ONLY
 
 
 def test_every_flow_step_leads_to_a_declared_step():
     assert set(flow.FLOWS) == {"add", "edit", "hide", "restore", "rollback", "find", "reply", "fbreply",
                                "broadcast", "import"}
-    for op, steps in flow.FLOWS.items():
-        for name, step in steps.items():
-            assert step.next in steps, (op, name)
+    for op, declared in flow.FLOWS.items():
+        for name, step in declared.steps.items():
+            assert step.next in declared.steps, (op, name)
 
 
 def _text_calls(tree: ast.AST) -> list[ast.Call]:

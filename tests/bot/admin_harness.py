@@ -1,4 +1,4 @@
-"""An in-process Telegram bot with administrators, for the issue-4 tests (see test_telegram.Harness)."""
+"""An in-process Telegram bot with administrators, for the Telegram-specific admin tests."""
 
 from __future__ import annotations
 

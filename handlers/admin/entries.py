@@ -9,6 +9,7 @@ meanwhile, the save is refused and the draft shown back (and kept in the audit l
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from bot.storage import VersionConflict
 from handlers.admin import drafts, flow
@@ -153,8 +154,9 @@ async def start_add(ctx: Ctx, questions: list[str] | None = None, answer: str = 
                                                 queue=queue or []))
 
 
-async def start_change(ctx: Ctx, eid: str, op: str, step: str, draft_of=None,
+async def start_change(ctx: Ctx, eid: str, op: str, step: str, draft_of: Callable[[dict], dict] | None = None,
                        queue: list[str] | None = None) -> Reply:
+    """Opens ``op`` on the entry as it stands; ``draft_of`` makes the draft from it (else a copy)."""
     data, version, _ = await current_entry(ctx, eid)
     if data is None:
         return not_found(ctx, eid)

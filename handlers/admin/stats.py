@@ -35,6 +35,8 @@ async def digest_text(storage: Storage, kb: KnowledgeBase, lang: str = "vi") -> 
 
 
 async def stats_text(storage: Storage, kb: KnowledgeBase, lang: str) -> str:
+    """Volume, outcome shares over 30 days, the most asked entries and unanswered questions,
+    ratings, new feedback and subscribers: what /stats and the digest both say."""
     st = await storage.stats()
     total = sum(st["outcomes"].values()) or 1
 

@@ -26,6 +26,7 @@ from knowledge.overlay import (
     problem,
     structural_problems,
 )
+from knowledge.writer import dump_entries
 
 MAX_UPLOAD = 2_000_000  # bytes: the whole knowledge base is well under this
 CSV_FIELDS = ("id", "topic", "questions_vi", "questions_en", "answer_vi", "answer_en", "sources", "as_of",
@@ -50,8 +51,6 @@ def to_csv(entries: list[Entry]) -> bytes:
 
 
 def to_yaml(entries: list[Entry]) -> bytes:
-    from bot.kbexport import dump_entries
-
     return dump_entries(entries).encode("utf-8")
 
 

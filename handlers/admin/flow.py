@@ -24,7 +24,6 @@ from knowledge.overlay import Problem
 FLOW = "admin"
 
 
-
 @dataclass
 class State:
     """What every operation's state has; each operation's dataclass adds what it collects."""

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 
 from handlers.admin import audit, broadcast, entries, files, flow, inbox, queue, stats
 from handlers.admin.codes import FLOW_ONLY, Code, decode
-from handlers.admin.common import menu_reply, menu_with_counts, stale
+from handlers.admin.common import admin_menu_with_counts, stale
 from handlers.admin.files import on_document
 from handlers.admin.flow import FLOW
 from handlers.admin.stats import digest_text, stats_chart
@@ -24,7 +24,7 @@ from handlers.context import Ctx
 from handlers.messages import Reply
 from handlers.texts import t
 
-__all__ = ["COMMANDS", "FLOW", "digest_text", "menu_reply", "on_action", "on_command", "on_document",
+__all__ = ["COMMANDS", "FLOW", "digest_text", "on_action", "on_command", "on_document",
            "on_text", "stats_chart"]
 
 COMMANDS = frozenset({"admin", "reload", "stats"})
@@ -37,10 +37,10 @@ def _number(text: str, default: int) -> int:
 Action = Callable[[Ctx, tuple[str, ...]], Awaitable[Reply]]
 # every option outside a flow -> what it does, with the arguments ``codes.decode`` cut out
 ACTIONS: dict[Code, Action] = {
-    Code.MENU: lambda ctx, _: menu_with_counts(ctx),
+    Code.MENU: lambda ctx, _: admin_menu_with_counts(ctx),
     Code.AUDIT: lambda ctx, _: audit.audit_reply(ctx),
     Code.AUDIT_DETAIL: lambda ctx, a: audit.audit_detail(ctx, int(a[0])) if a[0].isdigit()
-    else menu_with_counts(ctx),
+    else admin_menu_with_counts(ctx),
     Code.RELOAD: lambda ctx, _: files.reload_reply(ctx),
     Code.ADD: lambda ctx, _: entries.start_add(ctx),
     Code.QUEUE: lambda ctx, _: queue.queue_reply(ctx),
@@ -80,7 +80,7 @@ async def on_command(ctx: Ctx, name: str, arg: str) -> Reply:
         return await stats.stats_reply(ctx)
     if arg:
         return await entries.find(ctx, arg)
-    return await menu_with_counts(ctx)
+    return await admin_menu_with_counts(ctx)
 
 
 async def on_action(ctx: Ctx, state: dict | None, arg: str) -> Reply:
@@ -97,7 +97,7 @@ async def on_action(ctx: Ctx, state: dict | None, arg: str) -> Reply:
     if state is not None:
         await ctx.set_state(None)  # any other option leaves the flow
     action = ACTIONS.get(code) if code else None
-    return await action(ctx, args) if action else await menu_with_counts(ctx)
+    return await action(ctx, args) if action else await admin_menu_with_counts(ctx)
 
 
 async def on_text(ctx: Ctx, state: dict, text: str) -> Reply | None:

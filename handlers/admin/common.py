@@ -63,7 +63,7 @@ def title_of(data: dict, lang: str = "vi") -> str:
 
 
 # -- menu ------------------------------------------------------------------------------------------
-def menu_reply(ctx: Ctx) -> Reply:
+def admin_menu(ctx: Ctx) -> Reply:
     lang = ctx.lang
     lines = [t("adm_menu", lang)]
     notes = ctx.live.snap.notes if ctx.live else ()
@@ -87,9 +87,9 @@ def menu_reply(ctx: Ctx) -> Reply:
     return Reply("\n".join(lines), "info", lang, options)
 
 
-async def menu_with_counts(ctx: Ctx) -> Reply:
+async def admin_menu_with_counts(ctx: Ctx) -> Reply:
     """The menu, with how much waits in the review queue and the feedback inbox on its buttons."""
-    reply = menu_reply(ctx)
+    reply = admin_menu(ctx)
     waiting = {encode(Code.QUEUE): len(await groups(ctx)),
                encode(Code.INBOX): len(await ctx.storage.feedback_inbox(100))}
     reply.options = [Option(f"{o.label} ({waiting[o.action]})", o.action) if waiting.get(o.action) else o
@@ -99,11 +99,11 @@ async def menu_with_counts(ctx: Ctx) -> Reply:
 
 def stale(ctx: Ctx) -> Reply:
     """A button from a flow that has ended (saved, cancelled, or another option picked)."""
-    return Reply(t("adm_stale", ctx.lang), "info", ctx.lang, menu_reply(ctx).options)
+    return Reply(t("adm_stale", ctx.lang), "info", ctx.lang, admin_menu(ctx).options)
 
 
 def not_found(ctx: Ctx, eid: str) -> Reply:
-    return Reply(t("adm_not_found", ctx.lang, id=eid), "info", ctx.lang, menu_reply(ctx).options)
+    return Reply(t("adm_not_found", ctx.lang, id=eid), "info", ctx.lang, admin_menu(ctx).options)
 
 
 async def groups(ctx: Ctx) -> list[review.Group]:

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from knowledge import qtype
 from knowledge.model import (
     CONTACT_DETAIL_FIELDS,
     LANGS,
@@ -37,9 +38,9 @@ MIN_QUESTIONS = {"vi": 5, "en": 2}
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 ENTRY_FIELDS = {"id", "topic", "questions", "answer", "sources", "as_of"}
-ENTRY_OPTIONAL = {"keywords", "related", "contact"}
+ENTRY_OPTIONAL = {"keywords", "related", "contact", "answers"}
 SPECIAL_FILES = {"topics.yaml", "sources.yaml", "contacts.yaml", "synonyms.yaml", "stopwords.yaml",
-                 "smalltalk.yaml"}
+                 "smalltalk.yaml", "question_types.yaml"}
 
 
 @dataclass(frozen=True, order=True)
@@ -324,11 +325,17 @@ def _validate_dir(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
     topics = _load_topics(v, by_name.get("topics.yaml"), raw)
     sources = _load_sources(v, by_name.get("sources.yaml"), raw)
     contacts = _load_contacts(v, by_name.get("contacts.yaml"), raw, sources)
-    language = {name: raw.get(by_name[name]) or {} for name in ("synonyms.yaml", "stopwords.yaml")
-                if name in by_name}
+    language = {name: raw.get(by_name[name]) or {}
+                for name in ("synonyms.yaml", "stopwords.yaml", "question_types.yaml") if name in by_name}
     for name, data in language.items():
         if not isinstance(data, dict):
             v.add(_display(by_name[name]), 1, f"{name} must be a mapping")
+    if "question_types.yaml" in by_name:
+        for key, message in qtype.check(language["question_types.yaml"]):
+            data = language["question_types.yaml"]
+            section = data.get(key.split(".")[0]) if isinstance(data, dict) else None
+            line = _line(section, key.split(".")[1]) if "." in key and isinstance(section, dict) else 1
+            v.add(_display(by_name["question_types.yaml"]), line, message)
     smalltalk = _load_smalltalk(v, by_name.get("smalltalk.yaml"), raw)
     entry_files = [p for p in files if not (p.parent == root and p.name in SPECIAL_FILES)]
     entries = _load_entries(v, entry_files, raw, topics, sources, contacts)
@@ -543,10 +550,15 @@ def _load_entry(v: _Validator, shown: str, item: Any, topics: dict, sources: dic
     if contact is not None and contact not in contacts:
         v.add(shown, _line(item, "contact"), f"unknown contact '{contact}'")
         ok = False
+    answers = v.str_list(shown, item, "answers", "entry", required=False)
+    kinds = set(qtype.QUESTION_TYPES) | set(qtype.NOT_HELD_KINDS)
+    for kind in answers:
+        if kind not in kinds:
+            v.add(shown, _line(item, "answers"), f"unknown kind '{kind}' in answers (known: {', '.join(sorted(kinds))})")
     if not ok:
         return None
     return Entry(
         id=ident, topic=topic, questions=questions, answer=answer, sources=srcs, as_of=as_of,
         keywords=tuple(keywords), related=tuple(related), contact=contact,
-        origin=f"{shown}:{_line(item, 'id')}",
+        origin=f"{shown}:{_line(item, 'id')}", answers=tuple(k for k in answers if k in kinds),
     )

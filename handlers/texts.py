@@ -39,6 +39,36 @@ TEXTS: dict[str, dict[str, str]] = {
             "diplomacy can go to the Thanh Hóa Department of Foreign Affairs (Sở Ngoại vụ)."
         ),
     },
+    "not_held": {
+        "vi": (
+            "Xin lỗi, các nguồn của tôi không có thông tin về {what}, nên tôi không trả lời được câu này. "
+            "Bạn có thể hỏi trực tiếp {where}."
+        ),
+        "en": (
+            "Sorry, my sources hold no information on {what}, so I cannot answer this. "
+            "You could ask {where} directly."
+        ),
+    },
+    "not_held_related": {
+        "vi": "Những nội dung liên quan tôi trả lời được:",
+        "en": "Related questions I can answer:",
+    },
+    "not_held_where": {"vi": "Sở Ngoại vụ tỉnh Thanh Hóa", "en": "the Thanh Hóa Department of Foreign Affairs"},
+    "nh_person": {"vi": "tên hay nhân sự lãnh đạo hiện nay", "en": "the names of current office-holders"},
+    "nh_budget": {"vi": "ngân sách, kinh phí hay các khoản phí", "en": "budgets, funding or fees"},
+    "nh_staff": {"vi": "số cán bộ, nhân viên hay hội viên", "en": "staff or membership numbers"},
+    "nh_hours": {"vi": "giờ làm việc hay lịch tiếp dân", "en": "opening hours or reception days"},
+    "nh_procedure": {"vi": "thủ tục hành chính, hồ sơ hay giấy phép",
+                     "en": "administrative procedures, paperwork or permits"},
+    "nh_results": {"vi": "kết quả thực hiện đến nay", "en": "results achieved so far"},
+    "nh_figures": {"vi": "số liệu thống kê hay các dự án cụ thể", "en": "statistics or specific projects"},
+    "nh_incentives": {"vi": "chính sách ưu đãi, thuế hay vay vốn", "en": "tax or other incentives and loans"},
+    "nh_schedule": {"vi": "lịch các sự kiện sắp tới", "en": "upcoming events and their dates"},
+    "nh_year": {"vi": "số liệu hay sự kiện của năm bạn hỏi", "en": "figures or events for the year you ask about"},
+    "also_asked": {
+        "vi": "Bạn cũng hỏi: «{question}» — chọn bên dưới để xem câu trả lời.",
+        "en": "You also asked: “{question}” — pick it below for the answer.",
+    },
     "unknown_document": {
         "vi": (
             "Tôi không có thông tin về văn bản bạn nhắc tới. Tôi chỉ có thông tin về Kế hoạch hành động "

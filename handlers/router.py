@@ -179,6 +179,7 @@ class Router:
 
     # -- options -------------------------------------------------------------------------------
     async def _on_action(self, ctx: Ctx, action: str, state: dict | None) -> Reply:
+        """A pressed option: the flow in progress takes its own; any other ends the flow."""
         kind, _, arg = action.partition(":")
         if state is not None:
             flow_name = state.get("flow", "")
@@ -188,9 +189,10 @@ class Router:
                     return Reply(t("cancelled", ctx.lang), "info", ctx.lang, edit="replace")
                 return await FLOWS[flow_name].on_action(ctx, state, arg)
             await ctx.set_state(None)
-        return await self.on_action(ctx, kind, arg)
+        return await self._on_stateless_action(ctx, kind, arg)
 
-    async def on_action(self, ctx: Ctx, kind: str, arg: str) -> Reply:
+    async def _on_stateless_action(self, ctx: Ctx, kind: str, arg: str) -> Reply:
+        """An option that belongs to no flow in progress: menus, answers, ratings, language..."""
         lang = ctx.lang
         if kind == "menu":
             reply = main_menu_reply(self.kb, lang)

@@ -25,11 +25,11 @@ from knowledge.model import (
     gc_paused,
 )
 from knowledge.normalize import fold
-from knowledge.validator import Problem, Validator, as_date, display_path
+from knowledge.validator import FileProblem, Validator, as_date, display_path
 from knowledge.yamlnodes import LinedDict, LinedList, line_of
 
-__all__ = ["DEFAULT_DIR", "MAX_ANSWER_CHARS", "MIN_QUESTIONS", "SPECIAL_FILES", "KnowledgeError", "Problem",
-           "load_dir", "phrasing_key", "validate_dir", "yaml_files"]
+__all__ = ["DEFAULT_DIR", "MAX_ANSWER_CHARS", "MIN_QUESTIONS", "SPECIAL_FILES", "FileProblem",
+           "KnowledgeError", "load_dir", "phrasing_key", "validate_dir", "yaml_files"]
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "data"
 MAX_ANSWER_CHARS = 3500
@@ -44,7 +44,7 @@ SPECIAL_FILES = {"topics.yaml", "sources.yaml", "contacts.yaml", "synonyms.yaml"
 class KnowledgeError(Exception):
     """Raised when the knowledge base cannot be used; carries every problem found."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[FileProblem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
@@ -63,13 +63,13 @@ def load_dir(directory: str | os.PathLike[str] | None = None) -> KnowledgeBase:
 
 def validate_dir(
     directory: str | os.PathLike[str] | None = None,
-) -> tuple[KnowledgeBase | None, list[Problem]]:
+) -> tuple[KnowledgeBase | None, list[FileProblem]]:
     """Every problem in the directory, sorted by file and line, and the knowledge base if usable."""
     with gc_paused():
         return _validate_dir(Path(directory) if directory else DEFAULT_DIR)
 
 
-def _validate_dir(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
+def _validate_dir(root: Path) -> tuple[KnowledgeBase | None, list[FileProblem]]:
     v = Validator()
     if not root.is_dir():
         v.add(display_path(root), 1, "knowledge directory not found")

@@ -21,7 +21,7 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
 @dataclass(frozen=True, order=True)
-class Problem:
+class FileProblem:
     """One thing wrong in a knowledge file, shown as ``path:line: message``."""
 
     path: str
@@ -43,10 +43,10 @@ class Validator:
     """Collects problems; each check reports what is wrong and returns what can still be used."""
 
     def __init__(self) -> None:
-        self.problems: list[Problem] = []
+        self.problems: list[FileProblem] = []
 
     def add(self, path: str, line: int, message: str) -> None:
-        self.problems.append(Problem(path, line, message))
+        self.problems.append(FileProblem(path, line, message))
 
     def read(self, path: Path) -> Any:
         shown = display_path(path)

@@ -75,6 +75,14 @@ class Settings(BaseSettings):
     ZALO_WEBHOOK_URL: str = ""  # empty: WEBHOOK_URL with /telegram replaced by /zalo
     ZALO_WEBHOOK_SECRET: str = ""
 
+    def __init__(self, **values: Any) -> None:
+        # extra="ignore" is for .env, which may hold other programs' variables; a name given in
+        # code must be a setting, so a misspelt one fails instead of being dropped.
+        unknown = sorted(k for k in values if not k.startswith("_") and k not in type(self).model_fields)
+        if unknown:
+            raise TypeError(f"not a setting: {', '.join(unknown)}")
+        super().__init__(**values)
+
     @classmethod
     def settings_customise_sources(
         cls,

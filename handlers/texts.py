@@ -73,5 +73,6 @@ TEXTS: dict[str, dict[str, str]] = load_catalogue()
 
 
 def t(key: str, lang: str, **kwargs: str) -> str:
+    """The text for ``key`` in ``lang`` (Vietnamese for a language the catalogue lacks), filled in."""
     text = TEXTS[key].get(lang) or TEXTS[key]["vi"]
     return text.format(**kwargs) if kwargs else text

@@ -37,6 +37,8 @@ def test_load_reads_the_process_environment_and_settings_built_in_code_do_not(mo
     assert (loaded.TELEGRAM_BOT_TOKEN, loaded.DATA_RETENTION_DAYS, loaded.admins) == ("from-env", 30, {("telegram", "5")})
     built = Settings(WEBHOOK_PORT=1)
     assert (built.TELEGRAM_BOT_TOKEN, built.DATA_RETENTION_DAYS, built.ADMIN_IDS) == ("", 365, "")
+    with pytest.raises(TypeError, match="not a setting: WEBHOOK_PROT"):
+        Settings(WEBHOOK_PROT=1)
 
 
 def test_defaults():

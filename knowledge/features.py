@@ -65,13 +65,15 @@ class PairFeatures:
         for doc, phrasings in entry_texts.items():
             tf: Counter[str] = Counter()
             types: set[str] = set()
+            held: set[str] = set(declared.get(doc, ()))
             start = len(texts)
             for folds in phrasings:
                 tf.update(folds)
                 types |= kinds.types_of(folds)
+                held |= kinds.not_held_of(folds)  # its own phrasings ask for it: it answers it
                 texts.append(_fuzz_text(folds))
             df.update(tf.keys())
-            self.facts[doc] = EntryFacts(tf, sum(tf.values()), frozenset(types), declared.get(doc, frozenset()),
+            self.facts[doc] = EntryFacts(tf, sum(tf.values()), frozenset(types), frozenset(held),
                                          (start, len(texts)), len(phrasings), answers.get(doc, frozenset()))
         n = max(len(entry_texts), 1)
         self.bm25_idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}

@@ -54,6 +54,7 @@ SMALLTALK_THRESHOLD = 45.0
 SMALLTALK_SURE = 80.0  # a pattern this close is small talk even with a question word ("bạn là ai")
 ACCENT_MISMATCH = 0.45
 TOP_K = 8  # candidates the learned model re-ranks
+MIN_RANK = 10.0  # ranking score below which an entry is no candidate
 SHORT_QUESTION = 6  # words: so short it may leave its subject to the context
 
 def lexicon_from(language: dict) -> Lexicon:
@@ -542,7 +543,8 @@ class Matcher:
         query = self.read(tokens, raw)
         ranked = self._rank_query(query, TOP_K + 4) if query is not None else []
         talk = next((c for c in ranked if c.entry_id.startswith(SMALLTALK_PREFIX)), None)
-        entries = [c for c in ranked if not c.entry_id.startswith(SMALLTALK_PREFIX)][:TOP_K]
+        # A candidate sharing only common words ("Thanh Hóa", "tỉnh") scores 0: no evidence at all.
+        entries = [c for c in ranked if not c.entry_id.startswith(SMALLTALK_PREFIX) and c.score >= MIN_RANK][:TOP_K]
         refs = doc_refs([t.fold for t in tokens])
         if any(not known_ref(ref, self.known_refs) for ref in refs):
             return query, entries, talk, "unknown-document"

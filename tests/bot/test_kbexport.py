@@ -78,7 +78,7 @@ def test_yaml_export_of_the_curated_files_reproduces_them(kb, tmp_path):
     odd = {"id": "x", "topic": "plan", "questions": {"vi": ["a \"b\" c: d"], "en": []},
            "answer": {"vi": " leading space\tand tab", "en": "line one\n\nline two"},
            "sources": ["article-119"], "as_of": "2026-01-01", "keywords": [], "related": [], "contact": None}
-    from bot.kbexport import _dump
+    from knowledge.dump import dump_dicts as _dump
 
     loaded = yaml.safe_load(_dump([odd]))["entries"][0]
     assert loaded["questions"]["vi"] == ["a \"b\" c: d"]

@@ -24,10 +24,10 @@ import datetime as dt
 import json
 import logging
 
-from bot.storage import Storage, VersionConflict
 from handlers import chart, kbfiles, review
 from handlers.context import Ctx
 from handlers.messages import Delivery, Document, Option, Reply
+from handlers.ports import Store, VersionConflict
 from handlers.texts import TEXTS, t
 from knowledge.loader import phrasing_key
 from knowledge.matcher import SMALLTALK_PREFIX
@@ -874,7 +874,7 @@ async def stats_reply(ctx: Ctx) -> Reply:
     return Reply(text, "info", ctx.lang, [back(ctx.lang)], documents=[picture] if picture else [])
 
 
-async def stats_chart(storage: Storage) -> Document | None:
+async def stats_chart(storage: Store) -> Document | None:
     """None when nobody asked anything in 30 days (an empty chart says nothing)."""
     days = await storage.daily_outcomes(30)
     if not any(days):
@@ -882,33 +882,33 @@ async def stats_chart(storage: Storage) -> Document | None:
     return Document("stats-30-days.png", chart.daily_chart(days), photo=True)
 
 
-async def digest_text(storage: Storage, kb: KnowledgeBase, lang: str = "vi") -> str:
+async def digest_text(storage: Store, kb: KnowledgeBase, lang: str = "vi") -> str:
     """The daily digest for the administrators' group (ADMIN_CHAT_ID)."""
     return t("adm_digest", lang) + "\n\n" + await stats_text(storage, kb, lang)
 
 
-async def stats_text(storage: Storage, kb: KnowledgeBase, lang: str) -> str:
+async def stats_text(storage: Store, kb: KnowledgeBase, lang: str) -> str:
     st = await storage.stats()
-    total = sum(st["outcomes"].values()) or 1
+    total = sum(st.outcomes.values()) or 1
 
     def share(outcome: str) -> str:
-        return f"{100 * st['outcomes'].get(outcome, 0) / total:.0f}%"
+        return f"{100 * st.outcomes.get(outcome, 0) / total:.0f}%"
 
-    lines = [t("adm_stats_head", lang, today=str(st["today"]), week=str(st["week"]), month=str(st["month"])),
+    lines = [t("adm_stats_head", lang, today=str(st.today), week=str(st.week), month=str(st.month)),
              t("adm_stats_outcomes", lang, answer=share("answer"), clarify=share("clarify"),
                fallback=share("fallback"), smalltalk=share("smalltalk"))]
-    if st["top_entries"]:
+    if st.top_entries:
         lines.append(t("adm_stats_top", lang))
-        for eid, n in st["top_entries"]:
+        for eid, n in st.top_entries:
             entry = kb.entries.get(eid or "")
             lines.append(f"• {entry.title(lang) if entry else eid} ({n})")
     groups = [g for g in review.group_items(await storage.review_items()) if g.kind == "unanswered"][:5]
     if groups:
         lines.append(t("adm_stats_unanswered", lang))
         lines += [f"• {g.text} (×{g.count})" for g in groups]
-    lines.append(t("adm_stats_ratings", lang, up=str(st["up"]), down=str(st["down"])))
-    lines.append(t("adm_stats_other", lang, feedback=str(st["feedback_new"]),
-                   subscribers=str(st["subscribers"])))
+    lines.append(t("adm_stats_ratings", lang, up=str(st.up), down=str(st.down)))
+    lines.append(t("adm_stats_other", lang, feedback=str(st.feedback_new),
+                   subscribers=str(st.subscribers)))
     return "\n".join(lines)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.storage import Storage, User
 from handlers.messages import Incoming
+from handlers.ports import Store, User
 from knowledge.model import KnowledgeBase
 
 
@@ -16,7 +16,7 @@ class Ctx:
     user: User
     lang: str
     kb: KnowledgeBase
-    storage: Storage
+    storage: Store
     retention_days: int
     # Administrators (issue 4): whether this person is one, and the live knowledge base they edit.
     admin: bool = False

@@ -13,8 +13,8 @@ import logging
 import os
 from dataclasses import dataclass, field
 
-from bot.storage import Storage
 from handlers.ask import Asker
+from handlers.ports import KbVersions
 from knowledge.loader import Problem, validate_dir
 from knowledge.matcher import Matcher
 from knowledge.model import KnowledgeBase
@@ -36,7 +36,7 @@ def versions_from_rows(rows: list[dict]) -> list[Version]:
                     r["created_at"]) for r in rows]
 
 
-async def merged_kb(baseline: KnowledgeBase, storage: Storage) -> tuple[KnowledgeBase, list[Note]]:
+async def merged_kb(baseline: KnowledgeBase, storage: KbVersions) -> tuple[KnowledgeBase, list[Note]]:
     """The files with the stored chat versions applied (``storage`` must be open)."""
     return merge(baseline, versions_from_rows(await storage.kb_latest()))
 
@@ -65,7 +65,7 @@ class LiveKB:
     def asker(self) -> Asker:
         return self.snap.asker
 
-    async def ensure_loaded(self, storage: Storage) -> None:
+    async def ensure_loaded(self, storage: KbVersions) -> None:
         """Applies the stored chat versions once, before the first message is answered."""
         if not self._loaded:
             async with self._lock:
@@ -73,12 +73,12 @@ class LiveKB:
                     await self._refresh(storage)
                     self._loaded = True
 
-    async def refresh(self, storage: Storage) -> Snapshot:
+    async def refresh(self, storage: KbVersions) -> Snapshot:
         """Rebuilds from the files and the database; call after every saved change."""
         async with self._lock:
             return await self._refresh(storage)
 
-    async def _refresh(self, storage: Storage) -> Snapshot:
+    async def _refresh(self, storage: KbVersions) -> Snapshot:
         rows = await storage.kb_latest()
         kb, notes = merge(self.baseline, versions_from_rows(rows))
         for note in notes:
@@ -93,7 +93,7 @@ class LiveKB:
         self.snap = Snapshot(kb, matcher, Asker(kb, matcher), tuple(notes))
         return self.snap
 
-    async def reload(self, storage: Storage) -> list[Problem]:
+    async def reload(self, storage: KbVersions) -> list[Problem]:
         """Re-reads the curated files. On any problem the running knowledge base stays as it is and
         every problem (file:line: message) is returned; otherwise the new files become the baseline."""
         kb, problems = await asyncio.to_thread(validate_dir, self.knowledge_dir)

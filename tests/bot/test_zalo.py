@@ -149,7 +149,7 @@ def test_settings_and_webhook_url():
 
 
 async def test_files_are_pointed_to_telegram_and_the_stats_chart_left_out(kb, matcher):
-    bot = ZaloBot(Router(kb, matcher), Settings(ZALO_BOT_TOKEN="x"))
+    bot = ZaloBot(Router(kb, matcher, Storage(":memory:")), Settings(ZALO_BOT_TOKEN="x"))
     try:
         chart = Reply("Thống kê", "info", "vi", documents=[Document("chart.png", b"png", photo=True)])
         await bot.deliver(chart)
@@ -162,7 +162,7 @@ async def test_files_are_pointed_to_telegram_and_the_stats_chart_left_out(kb, ma
 
 
 async def test_polling_goes_on_after_an_unexpected_error(kb, matcher, caplog):
-    bot = ZaloBot(Router(kb, matcher), Settings(ZALO_BOT_TOKEN="x"))
+    bot = ZaloBot(Router(kb, matcher, Storage(":memory:")), Settings(ZALO_BOT_TOKEN="x"))
     stop = asyncio.Event()
     calls: list[str] = []
 

@@ -1,0 +1,114 @@
+"""Knowledge-base changes made from the chat (one row per version of an entry) and the audit log
+of every administrator action. See knowledge/overlay.py for how versions combine with the files."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import aiosqlite
+
+from bot.storage.db import Database
+from handlers.ports import VersionConflict
+
+
+class KbStore(Database):
+    async def audit(self, admin: str, action: str, target: str | None = None,
+                    before: object = None, after: object = None,
+                    db: aiosqlite.Connection | None = None) -> None:
+        """One audit record; pass ``db`` inside ``transaction()`` so it commits with the change."""
+        params = (admin, action, target, _json_or_none(before), _json_or_none(after), time.time())
+        sql = ("INSERT INTO audit_log (admin, action, target, before, after, created_at)"
+               " VALUES (?, ?, ?, ?, ?, ?)")
+        if db is not None:
+            await db.execute(sql, params)
+        else:
+            await self._write(sql, params)
+
+    async def audit_log(self, limit: int = 20, target: str | None = None,
+                        audit_id: int | None = None) -> list[dict]:
+        """Newest first; ``before``/``after`` decoded."""
+        sql, params = "SELECT * FROM audit_log", ()
+        if target is not None:
+            sql, params = sql + " WHERE target = ?", (target,)
+        elif audit_id is not None:
+            sql, params = sql + " WHERE id = ?", (audit_id,)
+        async with self.db.execute(sql + " ORDER BY id DESC LIMIT ?", (*params, limit)) as cur:
+            rows = [dict(row) for row in await cur.fetchall()]
+        for row in rows:
+            for key in ("before", "after"):
+                row[key] = json.loads(row[key]) if row[key] else None
+        return rows
+
+    async def kb_latest(self) -> list[dict]:
+        """The newest version of every entry changed from the chat."""
+        async with self.db.execute(
+            "SELECT v.* FROM kb_versions v JOIN (SELECT entry_id, MAX(version) AS top FROM kb_versions"
+            " GROUP BY entry_id) m ON v.entry_id = m.entry_id AND v.version = m.top ORDER BY v.entry_id"
+        ) as cur:
+            return [_version_row(row) for row in await cur.fetchall()]
+
+    async def kb_history(self, entry_id: str) -> list[dict]:
+        """Every chat version of one entry, oldest first."""
+        async with self.db.execute("SELECT * FROM kb_versions WHERE entry_id = ? ORDER BY version",
+                                   (entry_id,)) as cur:
+            return [_version_row(row) for row in await cur.fetchall()]
+
+    async def kb_version(self, entry_id: str) -> int:
+        """The entry's current version number: 0 when it was never changed from the chat."""
+        async with self.db.execute("SELECT COALESCE(MAX(version), 0) FROM kb_versions WHERE entry_id = ?",
+                                   (entry_id,)) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def save_kb_version(self, entry_id: str, expected: int, action: str, data: dict, base: str,
+                              admin: str, before: dict | None = None) -> int:
+        """Stores version ``expected + 1`` and its audit record in one transaction.
+
+        Optimistic locking: ``expected`` is the version the administrator started from; if someone
+        saved a version since, nothing is written and ``VersionConflict`` carries theirs."""
+        async with self.transaction() as db:
+            async with db.execute("SELECT COALESCE(MAX(version), 0) FROM kb_versions WHERE entry_id = ?",
+                                  (entry_id,)) as cur:
+                row = await cur.fetchone()
+            current = int(row[0]) if row else 0
+            if current != expected:
+                async with db.execute("SELECT * FROM kb_versions WHERE entry_id = ? AND version = ?",
+                                      (entry_id, current)) as cur:
+                    latest = await cur.fetchone()
+                raise VersionConflict(entry_id, _version_row(latest) if latest else None)
+            await db.execute(
+                "INSERT INTO kb_versions (entry_id, version, action, data, base, admin, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (entry_id, expected + 1, action, json.dumps(data, ensure_ascii=False), base, admin,
+                 time.time()))
+            await self.audit(admin, action, entry_id, before, data, db=db)
+        return expected + 1
+
+    async def save_kb_batch(self, changes: list[tuple[str, int, str, dict, str, dict | None]], admin: str
+                            ) -> None:
+        """Several entries' new versions (entry id, expected version, action, data, base, before),
+        all or nothing: one ``VersionConflict`` and none is written. For imports."""
+        async with self.transaction() as db:
+            now = time.time()
+            for entry_id, expected, action, data, base, before in changes:
+                async with db.execute("SELECT COALESCE(MAX(version), 0) FROM kb_versions WHERE entry_id = ?",
+                                      (entry_id,)) as cur:
+                    row = await cur.fetchone()
+                if (int(row[0]) if row else 0) != expected:
+                    raise VersionConflict(entry_id, None)
+                await db.execute(
+                    "INSERT INTO kb_versions (entry_id, version, action, data, base, admin, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (entry_id, expected + 1, action, json.dumps(data, ensure_ascii=False), base, admin, now))
+                await self.audit(admin, action, entry_id, before, data, db=db)
+
+
+def _version_row(row: aiosqlite.Row) -> dict:
+    out = dict(row)
+    out["data"] = json.loads(out["data"])
+    return out
+
+
+def _json_or_none(value: object) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str)

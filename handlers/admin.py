@@ -27,7 +27,7 @@ import logging
 from handlers import chart, kbfiles, review
 from handlers.context import Ctx
 from handlers.messages import Delivery, Document, Option, Reply
-from handlers.ports import Store, VersionConflict
+from handlers.ports import KbChange, Store, VersionConflict
 from handlers.texts import TEXTS, t
 from knowledge.loader import phrasing_key
 from knowledge.matcher import SMALLTALK_PREFIX
@@ -501,12 +501,10 @@ async def _save(ctx: Ctx, state: dict) -> Reply:
             await ctx.set_state(None)
             return Reply(t("adm_cannot_save", lang) + "\n" + problems_text(problems, lang), "info", lang,
                          _entry_or_menu(ctx, eid))
-    latest_fp = _file_fp(ctx, eid)
+    change = KbChange(eid, state["op"], draft, int(state.get("base", 0)), state.get("fp", ""),
+                      state.get("orig"))
     try:
-        if latest_fp != state.get("fp", ""):
-            raise VersionConflict(eid, None)
-        number = await ctx.storage.save_kb_version(eid, int(state.get("base", 0)), state["op"], draft,
-                                                   latest_fp, ctx.who, before=state.get("orig"))
+        [number] = await ctx.live.apply_changes(ctx.storage, [change], ctx.who)
     except VersionConflict as conflict:
         await ctx.set_state(None)
         # The refused draft goes to the audit log too, so the administrator's work is never lost.
@@ -518,7 +516,6 @@ async def _save(ctx: Ctx, state: dict) -> Reply:
         text = t("adm_conflict", lang, who=who) + "\n\n" + describe(ctx.kb, draft, lang)
         return Reply(text, "info", lang, [Option(t("adm_open", lang), f"ad:v:{eid}"), back(lang)])
     await ctx.set_state(None)
-    await ctx.live.refresh(ctx.storage)
     if state.get("queue"):
         await ctx.storage.review_mark(state["queue"], "handled")
     log.info("knowledge base: %s saved %s version %d", ctx.who, eid, number)
@@ -996,15 +993,12 @@ async def _apply_import(ctx: Ctx, state: dict) -> Reply:
             if current is None:
                 continue
             data, action = {**current, "hidden": True}, "import_hide"
-        if _file_fp(ctx, eid) != state["fps"].get(eid, ""):
-            version = -1  # the files were reloaded meanwhile: refuse, as for a concurrent edit
-        changes.append((eid, int(version), action, data, _file_fp(ctx, eid), current))
+        changes.append(KbChange(eid, action, data, int(version), state["fps"].get(eid, ""), current))
     await ctx.set_state(None)
     try:
-        await ctx.storage.save_kb_batch(changes, ctx.who)
+        await ctx.live.apply_changes(ctx.storage, changes, ctx.who)
     except VersionConflict as conflict:
         return Reply(t("adm_import_conflict", lang, id=conflict.entry_id), "info", lang, [back(lang)])
     summary = {k: state[k] for k in ("name", "added", "changed", "restored", "hidden")}
     await ctx.storage.audit(ctx.who, "import", None, None, summary)
-    await ctx.live.refresh(ctx.storage)
     return Reply(t("adm_import_done", lang, n=str(len(changes))), "info", lang, [back(lang)])

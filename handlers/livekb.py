@@ -14,11 +14,11 @@ import os
 from dataclasses import dataclass, field
 
 from handlers.ask import Asker
-from handlers.ports import KbVersions
+from handlers.ports import KbChange, KbVersions, VersionConflict
 from knowledge.loader import Problem, validate_dir
 from knowledge.matcher import Matcher
 from knowledge.model import KnowledgeBase
-from knowledge.overlay import Note, Version, merge
+from knowledge.overlay import Note, Version, fingerprint, merge
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,21 @@ class LiveKB:
         """Rebuilds from the files and the database; call after every saved change."""
         async with self._lock:
             return await self._refresh(storage)
+
+    async def apply_changes(self, storage: KbVersions, changes: list[KbChange], admin: str) -> list[int]:
+        """Saves new versions of entries (all or nothing) and rebuilds; returns their numbers.
+
+        The one optimistic-locking rule: a change is refused with ``VersionConflict`` when someone
+        saved a chat version of its entry since it was started (storage checks ``version``) or
+        the curated files were reloaded with a different form of the entry (``fp``, checked
+        here, against the baseline that the save and rebuild then happen over)."""
+        async with self._lock:
+            for change in changes:
+                if fingerprint(self.baseline.entries.get(change.entry_id)) != change.fp:
+                    raise VersionConflict(change.entry_id, None)
+            numbers = await storage.save_kb_changes(changes, admin)
+            await self._refresh(storage)
+        return numbers
 
     async def _refresh(self, storage: KbVersions) -> Snapshot:
         rows = await storage.kb_latest()

@@ -4,6 +4,7 @@ imports nothing from ``bot/`` and a test can stand in for storage with anything 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, Self
 
@@ -26,6 +27,20 @@ class VersionConflict(Exception):
         super().__init__(f"entry {entry_id} changed meanwhile")
         self.entry_id = entry_id
         self.latest = latest
+
+
+@dataclass(frozen=True)
+class KbChange:
+    """A new version of one entry, and what it was made over: the entry's chat version then
+    (``version``) and the fingerprint of its curated-file form then (``fp``). Saving refuses it if
+    either moved meanwhile (see ``LiveKB.apply_changes``)."""
+
+    entry_id: str
+    action: str  # add | edit | hide | restore | rollback | import_add | import_edit | import_hide
+    data: dict  # the whole entry after the change
+    version: int
+    fp: str
+    before: dict | None = None  # the entry before, for the audit log
 
 
 @dataclass(frozen=True)
@@ -96,11 +111,7 @@ class KbVersions(Protocol):
 
     async def kb_version(self, entry_id: str) -> int: ...
 
-    async def save_kb_version(self, entry_id: str, expected: int, action: str, data: dict, base: str,
-                              admin: str, before: dict | None = None) -> int: ...
-
-    async def save_kb_batch(self, changes: list[tuple[str, int, str, dict, str, dict | None]],
-                            admin: str) -> None: ...
+    async def save_kb_changes(self, changes: Sequence[KbChange], admin: str) -> list[int]: ...
 
     async def audit(self, admin: str, action: str, target: str | None = None,
                     before: object = None, after: object = None) -> None: ...

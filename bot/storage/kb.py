@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 
 import aiosqlite
 
 from bot.storage.db import Database
-from handlers.ports import VersionConflict
+from handlers.ports import KbChange, VersionConflict
 
 
 class KbStore(Database):
@@ -61,47 +62,30 @@ class KbStore(Database):
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
-    async def save_kb_version(self, entry_id: str, expected: int, action: str, data: dict, base: str,
-                              admin: str, before: dict | None = None) -> int:
-        """Stores version ``expected + 1`` and its audit record in one transaction.
+    async def save_kb_changes(self, changes: Sequence[KbChange], admin: str) -> list[int]:
+        """Stores version ``change.version + 1`` of each entry, with its audit record, all in one
+        transaction; returns the new version numbers. One change or an import's many: one path.
 
-        Optimistic locking: ``expected`` is the version the administrator started from; if someone
-        saved a version since, nothing is written and ``VersionConflict`` carries theirs."""
-        async with self.transaction() as db:
-            async with db.execute("SELECT COALESCE(MAX(version), 0) FROM kb_versions WHERE entry_id = ?",
-                                  (entry_id,)) as cur:
-                row = await cur.fetchone()
-            current = int(row[0]) if row else 0
-            if current != expected:
-                async with db.execute("SELECT * FROM kb_versions WHERE entry_id = ? AND version = ?",
-                                      (entry_id, current)) as cur:
-                    latest = await cur.fetchone()
-                raise VersionConflict(entry_id, _version_row(latest) if latest else None)
-            await db.execute(
-                "INSERT INTO kb_versions (entry_id, version, action, data, base, admin, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (entry_id, expected + 1, action, json.dumps(data, ensure_ascii=False), base, admin,
-                 time.time()))
-            await self.audit(admin, action, entry_id, before, data, db=db)
-        return expected + 1
-
-    async def save_kb_batch(self, changes: list[tuple[str, int, str, dict, str, dict | None]], admin: str
-                            ) -> None:
-        """Several entries' new versions (entry id, expected version, action, data, base, before),
-        all or nothing: one ``VersionConflict`` and none is written. For imports."""
+        Optimistic locking on the chat versions: if someone saved a version of any of the entries
+        since the change was started, nothing is written and ``VersionConflict`` carries theirs.
+        ``change.fp`` is recorded as the file version the change was made over."""
+        numbers: list[int] = []
         async with self.transaction() as db:
             now = time.time()
-            for entry_id, expected, action, data, base, before in changes:
-                async with db.execute("SELECT COALESCE(MAX(version), 0) FROM kb_versions WHERE entry_id = ?",
-                                      (entry_id,)) as cur:
-                    row = await cur.fetchone()
-                if (int(row[0]) if row else 0) != expected:
-                    raise VersionConflict(entry_id, None)
+            for change in changes:
+                async with db.execute("SELECT * FROM kb_versions WHERE entry_id = ?"
+                                      " ORDER BY version DESC LIMIT 1", (change.entry_id,)) as cur:
+                    latest = await cur.fetchone()
+                if (latest["version"] if latest else 0) != change.version:
+                    raise VersionConflict(change.entry_id, _version_row(latest) if latest else None)
                 await db.execute(
                     "INSERT INTO kb_versions (entry_id, version, action, data, base, admin, created_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (entry_id, expected + 1, action, json.dumps(data, ensure_ascii=False), base, admin, now))
-                await self.audit(admin, action, entry_id, before, data, db=db)
+                    (change.entry_id, change.version + 1, change.action,
+                     json.dumps(change.data, ensure_ascii=False), change.fp, admin, now))
+                await self.audit(admin, change.action, change.entry_id, change.before, change.data, db=db)
+                numbers.append(change.version + 1)
+        return numbers
 
 
 def _version_row(row: aiosqlite.Row) -> dict:

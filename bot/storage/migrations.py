@@ -123,5 +123,21 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ALTER TABLE feedback ADD COLUMN reply TEXT;
     ALTER TABLE feedback ADD COLUMN replied_at REAL;
     """),
+    # The numbered options of a person's last reply, on channels without buttons (Zalo): "2"
+    # picks the second action. They were kept in conversation_state under the made-up channel
+    # "zalo.options"; they move here, so that table holds only flows.
+    ("pending_options", """
+    CREATE TABLE pending_options (
+        channel     TEXT NOT NULL,
+        user_id     TEXT NOT NULL,
+        actions     TEXT NOT NULL,                -- JSON list of the options' actions, in order
+        updated_at  REAL NOT NULL,
+        PRIMARY KEY (channel, user_id)
+    ) WITHOUT ROWID;
+    INSERT INTO pending_options (channel, user_id, actions, updated_at)
+        SELECT 'zalo', user_id, json_extract(state, '$.actions'), updated_at FROM conversation_state
+        WHERE channel = 'zalo.options' AND json_valid(state) AND json_type(state, '$.actions') = 'array';
+    DELETE FROM conversation_state WHERE channel = 'zalo.options';
+    """),
 ]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Sequence
 
 from bot.storage.db import Database
 from handlers.ports import User
@@ -13,10 +14,11 @@ from handlers.ports import User
 log = logging.getLogger(__name__)
 
 # Tables holding one person's data, for deletion and retention; each has channel and user_id.
-PERSONAL_TABLES = ("questions", "ratings", "feedback", "unanswered", "conversation_state")
+PERSONAL_TABLES = ("questions", "ratings", "feedback", "unanswered", "conversation_state", "pending_options")
 # The column retention compares with its cutoff, per table.
 RETAINED_BY = {"questions": "asked_at", "ratings": "rated_at", "feedback": "created_at",
-               "unanswered": "created_at", "conversation_state": "updated_at", "users": "last_seen"}
+               "unanswered": "created_at", "conversation_state": "updated_at",
+               "pending_options": "updated_at", "users": "last_seen"}
 
 
 class PeopleStore(Database):
@@ -93,6 +95,31 @@ class PeopleStore(Database):
             " ON CONFLICT (channel, user_id)"
             " DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
             (channel, user_id, json.dumps(state, ensure_ascii=False), time.time()))
+
+    async def pending_options(self, channel: str, user_id: str, max_age: float) -> list[str]:
+        """The actions of the numbered options in the person's last reply, in order; none once
+        they are ``max_age`` seconds old (an old number means nothing to the person any more)."""
+        async with self.db.execute(
+            "SELECT actions FROM pending_options WHERE channel = ? AND user_id = ? AND updated_at >= ?",
+            (channel, user_id, time.time() - max_age)) as cur:
+            row = await cur.fetchone()
+        try:
+            actions = json.loads(row[0]) if row else []
+        except ValueError:
+            return []
+        return [a for a in actions if isinstance(a, str)] if isinstance(actions, list) else []
+
+    async def set_pending_options(self, channel: str, user_id: str, actions: Sequence[str]) -> None:
+        """Replaces the person's numbered options; no actions forgets them."""
+        if not actions:
+            await self._write("DELETE FROM pending_options WHERE channel = ? AND user_id = ?",
+                              (channel, user_id))
+            return
+        await self._write(
+            "INSERT INTO pending_options (channel, user_id, actions, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (channel, user_id)"
+            " DO UPDATE SET actions = excluded.actions, updated_at = excluded.updated_at",
+            (channel, user_id, json.dumps(list(actions), ensure_ascii=False), time.time()))
 
     async def delete_user_data(self, channel: str, user_id: str) -> dict[str, int]:
         """Everything stored about one person on one channel, in one transaction; returns counts."""

@@ -16,7 +16,6 @@ from bot.settings import Settings, SettingsError
 from bot.storage import Storage
 from bot.zalo import (
     MAX_MESSAGE,
-    OPTIONS_KEY,
     SECRET_HEADER,
     ZaloAPI,
     ZaloBot,
@@ -240,10 +239,8 @@ async def test_feedback_language_and_data_deletion_in_numbered_form(zapi, kb, ma
     finally:
         assert await bot.close() == 0
     with sqlite3.connect(settings.BOT_DB_PATH) as db:
-        for table in ("feedback", "users", "questions"):
+        for table in ("feedback", "users", "questions", "conversation_state", "pending_options"):
             assert db.execute(f"SELECT COUNT(*) FROM {table} WHERE channel = 'zalo'").fetchone()[0] == 0
-        assert db.execute("SELECT COUNT(*) FROM conversation_state WHERE channel = ?",
-                          (OPTIONS_KEY,)).fetchone()[0] == 0
 
 
 async def test_non_text_events_get_the_polite_notice(zapi, kb, matcher, tmp_path):

@@ -35,10 +35,28 @@ async def test_delete_user_data_and_retention():
             await st.rate("telegram", uid, "e", 1)
             await st.add_feedback("telegram", uid, "t", "vi")
             await st.set_state("telegram", uid, {"flow": "x"})
+            await st.set_pending_options("telegram", uid, ["menu"])
         counts = await st.delete_user_data("telegram", "1")
         assert counts == {"questions": 1, "ratings": 1, "feedback": 1, "unanswered": 1,
-                          "conversation_state": 1, "users": 1}
+                          "conversation_state": 1, "pending_options": 1, "users": 1}
         assert len(await st.questions()) == 1
         assert await st.purge_older_than(30) == dict.fromkeys(counts, 0)
         await st.db.execute("UPDATE questions SET asked_at = ?", (time.time() - 40 * 86400,))
         assert (await st.purge_older_than(30))["questions"] == 1
+
+
+async def test_pending_options_per_person_replaced_forgotten_and_expired():
+    async with Storage(":memory:") as st:
+        await st.set_pending_options("zalo", "1", ["ask:a", "menu"])
+        await st.set_pending_options("zalo", "2", ["lang:en"])
+        assert await st.pending_options("zalo", "1", max_age=60) == ["ask:a", "menu"]
+        assert await st.pending_options("telegram", "1", max_age=60) == []
+        await st.set_pending_options("zalo", "1", ["cancel"])
+        assert await st.pending_options("zalo", "1", max_age=60) == ["cancel"]
+        await st.set_pending_options("zalo", "1", [])
+        assert await st.pending_options("zalo", "1", max_age=60) == []
+        await st.db.execute("UPDATE pending_options SET updated_at = updated_at - 120")
+        assert await st.pending_options("zalo", "2", max_age=60) == []
+        assert await st.pending_options("zalo", "2", max_age=600) == ["lang:en"]
+        async with st.db.execute("SELECT COUNT(*) FROM conversation_state") as cur:
+            assert (await cur.fetchone())[0] == 0  # the flow table holds only flows

@@ -29,6 +29,7 @@ from handlers.context import Ctx
 from handlers.messages import Delivery, Document, Option, Reply
 from handlers.ports import KbChange, Store, VersionConflict
 from handlers.texts import TEXTS, t
+from handlers.vntime import VN_TIME
 from knowledge.loader import phrasing_key
 from knowledge.matcher import SMALLTALK_PREFIX
 from knowledge.model import LANGS, KnowledgeBase
@@ -49,7 +50,6 @@ FLOW = "admin"
 COMMANDS = frozenset({"admin", "reload", "stats"})
 # ops whose text step is "reply": a message to other people, previewed, then delivered
 MESSAGE_OPS = ("reply", "fbreply", "broadcast")
-VN_TIME = dt.timezone(dt.timedelta(hours=7))  # Vietnam: UTC+7 all year, no daylight saving
 ADD_STEPS = ("topic", "phrasings", "answer", "answer_en", "source", "preview")
 # "ad:<what>:..." options that only make sense inside a flow in progress
 FLOW_ONLY = {"topic", "src", "skip", "save"}

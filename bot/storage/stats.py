@@ -6,17 +6,17 @@ import time
 
 from bot.storage.db import Database
 from handlers.ports import Stats
+from handlers.vntime import day_start, utc_offset
 
 
 class StatsStore(Database):
     async def stats(self, now: float | None = None) -> Stats:
         """Questions today / 7 / 30 days, outcomes, top entries, ratings (30 days), open feedback."""
         now = time.time() if now is None else now
-        day_start = now - (now + 7 * 3600) % 86400  # midnight, Vietnam time
         since30 = now - 30 * 86400
         async with self.db.execute(
             "SELECT SUM(asked_at >= ?), SUM(asked_at >= ?), COUNT(*) FROM questions WHERE asked_at >= ?",
-            (day_start, now - 7 * 86400, since30)) as cur:
+            (day_start(now), now - 7 * 86400, since30)) as cur:
             row = await cur.fetchone()
         today, week, month = (int(v or 0) for v in row) if row else (0, 0, 0)
         async with self.db.execute("SELECT outcome, COUNT(*) FROM questions WHERE asked_at >= ?"
@@ -41,11 +41,13 @@ class StatsStore(Database):
     async def daily_outcomes(self, days: int = 30, now: float | None = None) -> list[dict[str, int]]:
         """Questions per Vietnam-time day and outcome, oldest first, ``days`` days ending today."""
         now = time.time() if now is None else now
-        today = int((now + 7 * 3600) // 86400)
+        offset = utc_offset(now)  # Vietnam has kept one offset all year since 1975
+        today = int((now + offset) // 86400)
         out: list[dict[str, int]] = [{} for _ in range(days)]
+        first = (today - days + 1) * 86400 - offset
         async with self.db.execute(
-            "SELECT CAST((asked_at + 25200) / 86400 AS INTEGER) AS day, outcome, COUNT(*) FROM questions"
-            " WHERE asked_at >= ? GROUP BY day, outcome", ((today - days + 1) * 86400 - 25200,)) as cur:
+            "SELECT CAST((asked_at + ?) / 86400 AS INTEGER) AS day, outcome, COUNT(*) FROM questions"
+            " WHERE asked_at >= ? GROUP BY day, outcome", (offset, first)) as cur:
             for day, outcome, n in await cur.fetchall():
                 index = int(day) - (today - days + 1)
                 if 0 <= index < days:

@@ -7,17 +7,16 @@ module here. Handlers see it only through the Protocols in ``handlers.ports``.
 
 from __future__ import annotations
 
-from bot.storage.db import Database, migrate
-from bot.storage.feedback import FeedbackStore, new_ref
+from bot.storage.db import migrate
+from bot.storage.feedback import FeedbackStore
 from bot.storage.kb import KbStore
-from bot.storage.migrations import MIGRATIONS, Migration
-from bot.storage.people import PERSONAL_TABLES, PeopleStore
+from bot.storage.migrations import MIGRATIONS
+from bot.storage.people import PeopleStore
 from bot.storage.questions import QuestionStore
 from bot.storage.stats import StatsStore
 from handlers.ports import Stats, User, VersionConflict
 
-__all__ = ["MIGRATIONS", "PERSONAL_TABLES", "Database", "Migration", "Stats", "Storage", "User",
-           "VersionConflict", "migrate", "new_ref"]
+__all__ = ["MIGRATIONS", "Stats", "Storage", "User", "VersionConflict", "migrate"]
 
 
 class Storage(PeopleStore, QuestionStore, FeedbackStore, KbStore, StatsStore):

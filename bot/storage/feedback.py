@@ -38,13 +38,6 @@ class FeedbackStore(Database):
             finally:
                 await self.db.execute("PRAGMA synchronous=NORMAL")
 
-    async def feedback(self, ref: str | None = None) -> list[dict]:
-        sql, params = "SELECT * FROM feedback", ()
-        if ref is not None:
-            sql, params = sql + " WHERE ref = ?", (ref,)
-        async with self.db.execute(sql + " ORDER BY id", params) as cur:
-            return [dict(row) for row in await cur.fetchall()]
-
     async def feedback_inbox(self, limit: int = 10) -> list[dict]:
         """Feedback not yet replied to or closed, newest first."""
         async with self.db.execute("SELECT * FROM feedback WHERE status IN ('new', 'read')"

@@ -22,10 +22,6 @@ RETAINED_BY = {"questions": "asked_at", "ratings": "rated_at", "feedback": "crea
 
 
 class PeopleStore(Database):
-    async def touch_user(self, channel: str, user_id: str, language: str | None = None) -> User:
-        """Record that the person is here; ``language`` only seeds a new user's preference."""
-        return (await self.arrive(channel, user_id, language))[0]
-
     async def arrive(self, channel: str, user_id: str, language: str | None = None,
                      max_age: float | None = None) -> tuple[User, dict | None]:
         """Records that the person is here and returns them with their conversation state, in one
@@ -70,19 +66,6 @@ class PeopleStore(Database):
     async def set_opted_in(self, channel: str, user_id: str, opted_in: bool) -> None:
         await self._write("UPDATE users SET opted_in = ? WHERE channel = ? AND user_id = ?",
                           (int(opted_in), channel, user_id))
-
-    async def get_state(self, channel: str, user_id: str, max_age: float | None = None) -> dict | None:
-        """The flow in progress, if any; one untouched for ``max_age`` seconds counts as abandoned."""
-        async with self.db.execute(
-            "SELECT state, updated_at FROM conversation_state WHERE channel = ? AND user_id = ?",
-            (channel, user_id)) as cur:
-            row = await cur.fetchone()
-        if row is None:
-            return None
-        if max_age is not None and time.time() - row[1] > max_age:
-            await self.set_state(channel, user_id, None)
-            return None
-        return _load_state(row[0], channel, user_id)
 
     async def set_state(self, channel: str, user_id: str, state: dict | None) -> None:
         """``None`` ends the conversation in progress."""

@@ -37,25 +37,6 @@ class QuestionStore(Database):
             " DO UPDATE SET value = excluded.value, rated_at = excluded.rated_at",
             (channel, user_id, entry_id, question_id, 1 if value > 0 else -1, time.time()))
 
-    async def unanswered(self, status: str = "open", limit: int = 100) -> list[dict]:
-        async with self.db.execute(
-            "SELECT * FROM unanswered WHERE status = ? ORDER BY created_at LIMIT ?", (status, limit)) as cur:
-            return [dict(row) for row in await cur.fetchall()]
-
-    async def questions(self, channel: str | None = None, user_id: str | None = None) -> list[dict]:
-        sql, params = "SELECT * FROM questions", ()
-        if channel is not None and user_id is not None:
-            sql, params = sql + " WHERE channel = ? AND user_id = ?", (channel, user_id)
-        async with self.db.execute(sql + " ORDER BY id", params) as cur:
-            return [dict(row) for row in await cur.fetchall()]
-
-    async def ratings(self, entry_id: str | None = None) -> list[dict]:
-        sql, params = "SELECT * FROM ratings", ()
-        if entry_id is not None:
-            sql, params = sql + " WHERE entry_id = ?", (entry_id,)
-        async with self.db.execute(sql + " ORDER BY id", params) as cur:
-            return [dict(row) for row in await cur.fetchall()]
-
     async def review_items(self, limit: int = 500) -> list[dict]:
         """Open unanswered questions and unreviewed 👎 ratings (the newest ``limit``), oldest first.
         ``ref`` ("u:<id>", "r:<id>") names an item for ``review_mark``; a rating's text is the

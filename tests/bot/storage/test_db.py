@@ -37,7 +37,7 @@ async def test_migrations_run_once_and_appended_ones_apply(tmp_path, monkeypatch
     monkeypatch.setattr(schema, "MIGRATIONS", extended)
     async with Storage(path) as st:
         assert await schema_version(st) == len(MIGRATIONS) + 2
-        await st.touch_user("telegram", "1", "en")
+        await st.arrive("telegram", "1", "en")
         async with st.db.execute("SELECT note FROM users") as cur:
             assert (await cur.fetchone())[0] is None
 

@@ -5,24 +5,25 @@ from __future__ import annotations
 import time
 
 from bot.storage import Storage
+from tests.storage_rows import rows
 
 
 async def test_users_questions_state_and_feedback():
     async with Storage(":memory:") as st:
-        user = await st.touch_user("telegram", "7", "en")
+        user, _ = await st.arrive("telegram", "7", "en")
         assert user.language == "en" and not user.opted_in
-        again = await st.touch_user("telegram", "7", "vi")  # the hint only seeds a new user
+        again, _ = await st.arrive("telegram", "7", "vi")  # the hint only seeds a new user
         assert again.language == "en" and again.last_seen >= user.last_seen
         await st.set_language("telegram", "7", "vi")
         assert (await st.get_user("telegram", "7")).language == "vi"
         qid = await st.log_question("telegram", "7", "giá vàng", "vi", "fallback", None, 3.0, unanswered=True)
-        [queued] = await st.unanswered()
+        [queued] = await rows(st, "unanswered")
         assert queued["question_id"] == qid
         await st.set_state("telegram", "7", {"flow": "feedback", "step": "name", "text": "Ý kiến"})
-        assert (await st.get_state("telegram", "7"))["text"] == "Ý kiến"
-        assert await st.get_state("zalo", "7") is None
+        assert (await st.arrive("telegram", "7"))[1]["text"] == "Ý kiến"
+        assert (await st.arrive("zalo", "7"))[1] is None
         await st.set_state("telegram", "7", None)
-        assert await st.get_state("telegram", "7") is None
+        assert (await st.arrive("telegram", "7"))[1] is None
         refs = {await st.add_feedback("telegram", "7", f"góp ý {i}", "vi") for i in range(20)}
         assert len(refs) == 20 and all(r.startswith("GY-") and len(r) == 9 for r in refs)
 
@@ -30,7 +31,7 @@ async def test_users_questions_state_and_feedback():
 async def test_delete_user_data_and_retention():
     async with Storage(":memory:") as st:
         for uid in ("1", "2"):
-            await st.touch_user("telegram", uid)
+            await st.arrive("telegram", uid)
             await st.log_question("telegram", uid, "q", "vi", "fallback", None, 0, unanswered=True)
             await st.rate("telegram", uid, "e", 1)
             await st.add_feedback("telegram", uid, "t", "vi")
@@ -39,7 +40,7 @@ async def test_delete_user_data_and_retention():
         counts = await st.delete_user_data("telegram", "1")
         assert counts == {"questions": 1, "ratings": 1, "feedback": 1, "unanswered": 1,
                           "conversation_state": 1, "pending_options": 1, "users": 1}
-        assert len(await st.questions()) == 1
+        assert len(await rows(st, "questions")) == 1
         assert await st.purge_older_than(30) == dict.fromkeys(counts, 0)
         await st.db.execute("UPDATE questions SET asked_at = ?", (time.time() - 40 * 86400,))
         assert (await st.purge_older_than(30))["questions"] == 1

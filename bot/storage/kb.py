@@ -12,19 +12,15 @@ import aiosqlite
 from bot.storage.db import Database
 from handlers.ports import KbChange, VersionConflict
 
+INSERT_AUDIT = ("INSERT INTO audit_log (admin, action, target, before, after, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)")
+
 
 class KbStore(Database):
     async def audit(self, admin: str, action: str, target: str | None = None,
-                    before: object = None, after: object = None,
-                    db: aiosqlite.Connection | None = None) -> None:
-        """One audit record; pass ``db`` inside ``transaction()`` so it commits with the change."""
-        params = (admin, action, target, _json_or_none(before), _json_or_none(after), time.time())
-        sql = ("INSERT INTO audit_log (admin, action, target, before, after, created_at)"
-               " VALUES (?, ?, ?, ?, ?, ?)")
-        if db is not None:
-            await db.execute(sql, params)
-        else:
-            await self._write(sql, params)
+                    before: object = None, after: object = None) -> None:
+        """One audit record (``before``/``after`` as JSON), committed at once."""
+        await self._write(INSERT_AUDIT, _audit_row(admin, action, target, before, after))
 
     async def audit_log(self, limit: int = 20, target: str | None = None,
                         audit_id: int | None = None) -> list[dict]:
@@ -83,7 +79,9 @@ class KbStore(Database):
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (change.entry_id, change.version + 1, change.action,
                      json.dumps(change.data, ensure_ascii=False), change.fp, admin, now))
-                await self.audit(admin, change.action, change.entry_id, change.before, change.data, db=db)
+                # in the same transaction: a version is never without its audit record
+                await db.execute(INSERT_AUDIT, _audit_row(admin, change.action, change.entry_id,
+                                                          change.before, change.data))
                 numbers.append(change.version + 1)
         return numbers
 
@@ -92,6 +90,10 @@ def _version_row(row: aiosqlite.Row) -> dict:
     out = dict(row)
     out["data"] = json.loads(out["data"])
     return out
+
+
+def _audit_row(admin: str, action: str, target: str | None, before: object, after: object) -> tuple:
+    return admin, action, target, _json_or_none(before), _json_or_none(after), time.time()
 
 
 def _json_or_none(value: object) -> str | None:

@@ -1,31 +1,41 @@
-"""Users, conversation state, feedback references, deletion on request and retention."""
+"""Users, conversation state, pending numbered options, deletion on request and retention."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from bot.storage import Storage
 from tests.storage_rows import rows
 
 
-async def test_users_questions_state_and_feedback():
+async def test_users_and_conversation_state():
     async with Storage(":memory:") as st:
-        user, _ = await st.arrive("telegram", "7", "en")
-        assert user.language == "en" and not user.opted_in
+        user, state = await st.arrive("telegram", "7", "en")
+        assert (user.language, user.opted_in, state) == ("en", False, None)
         again, _ = await st.arrive("telegram", "7", "vi")  # the hint only seeds a new user
         assert again.language == "en" and again.last_seen >= user.last_seen
         await st.set_language("telegram", "7", "vi")
-        assert (await st.get_user("telegram", "7")).language == "vi"
-        qid = await st.log_question("telegram", "7", "giá vàng", "vi", "fallback", None, 3.0, unanswered=True)
-        [queued] = await rows(st, "unanswered")
-        assert queued["question_id"] == qid
+        await st.set_opted_in("telegram", "7", True)
+        assert await st.get_user("telegram", "7") == dataclasses.replace(
+            again, language="vi", opted_in=True)
+        assert await st.get_user("zalo", "7") is None
         await st.set_state("telegram", "7", {"flow": "feedback", "step": "name", "text": "Ý kiến"})
         assert (await st.arrive("telegram", "7"))[1]["text"] == "Ý kiến"
         assert (await st.arrive("zalo", "7"))[1] is None
         await st.set_state("telegram", "7", None)
         assert (await st.arrive("telegram", "7"))[1] is None
-        refs = {await st.add_feedback("telegram", "7", f"góp ý {i}", "vi") for i in range(20)}
-        assert len(refs) == 20 and all(r.startswith("GY-") and len(r) == 9 for r in refs)
+
+
+async def test_an_abandoned_or_unreadable_state_is_dropped():
+    async with Storage(":memory:") as st:
+        await st.set_state("telegram", "7", {"flow": "feedback"})
+        await st.db.execute("UPDATE conversation_state SET updated_at = updated_at - 120")
+        assert (await st.arrive("telegram", "7", max_age=600))[1] == {"flow": "feedback"}
+        assert (await st.arrive("telegram", "7", max_age=60))[1] is None
+        assert await rows(st, "conversation_state", "channel") == []
+        await st.db.execute("INSERT INTO conversation_state VALUES ('telegram', '8', 'not json', 0)")
+        assert (await st.arrive("telegram", "8"))[1] is None
 
 
 async def test_delete_user_data_and_retention():

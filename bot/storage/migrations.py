@@ -136,7 +136,8 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ) WITHOUT ROWID;
     INSERT INTO pending_options (channel, user_id, actions, updated_at)
         SELECT 'zalo', user_id, json_extract(state, '$.actions'), updated_at FROM conversation_state
-        WHERE channel = 'zalo.options' AND json_valid(state) AND json_type(state, '$.actions') = 'array';
+        WHERE channel = 'zalo.options'
+        AND CASE WHEN json_valid(state) THEN json_type(state, '$.actions') END = 'array';
     DELETE FROM conversation_state WHERE channel = 'zalo.options';
     """),
 ]

@@ -39,6 +39,7 @@ async def deployed_database(path) -> float:
             ("zalo", "z1", flow),
             ("zalo.options", "z1", json.dumps({"actions": ["skip", "cancel"]})),  # the old home
             ("zalo.options", "z2", "not json"),
+            ("zalo.options", "z3", json.dumps({"actions": "menu"})),
         ]:
             await db.execute("INSERT INTO conversation_state VALUES (?, ?, ?, ?)", (channel, user_id, state, now))
     return now
@@ -58,7 +59,7 @@ async def test_opening_upgrades_in_place_and_keeps_everything(tmp_path):
         assert (feedback["ref"], feedback["reply"], feedback["status"]) == ("GY-AAAAAA", "Cảm ơn", "new")
         [version] = await st.kb_latest()
         assert (version["entry_id"], version["data"], version["base"]) == ("e1", {"id": "e1"}, "")
-        # the numbered options moved to their own table; the unreadable one was dropped
+        # the numbered options moved to their own table; the unreadable ones were dropped
         assert await st.pending_options("zalo", "z1", max_age=3600) == ["skip", "cancel"]
         assert [(r["channel"], r["user_id"], json.loads(r["actions"]), r["updated_at"])
                 for r in await rows(st, "pending_options", order="user_id")] == [

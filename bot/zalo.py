@@ -47,7 +47,6 @@ NO_UPDATE = 408  # getUpdates: the long poll ended without an update
 # ok:false codes that retrying cannot fix (a bad request, a rejected token, an unknown method)
 PERMANENT = frozenset({400, 401, 403, 404})
 REJECTED_TOKEN = frozenset({401, 403, 404})
-# conversation_state row (channel column) holding the numbered options of a person's last reply
 NUMBER = re.compile(r"\s*(\d{1,3})\s*[.)]?\s*")
 SEEN_MAX = 5000  # message ids remembered against duplicate deliveries
 ROW_WIDTH = 60  # options sharing a row (👍 👎, Gửi / Hủy) go on one line when this short

@@ -73,11 +73,6 @@ class LiveKB:
                     await self._refresh(storage)
                     self._loaded = True
 
-    async def refresh(self, storage: KbVersions) -> Snapshot:
-        """Rebuilds from the files and the database; call after every saved change."""
-        async with self._lock:
-            return await self._refresh(storage)
-
     async def apply_changes(self, storage: KbVersions, changes: list[KbChange], admin: str) -> list[int]:
         """Saves new versions of entries (all or nothing) and rebuilds; returns their numbers.
 

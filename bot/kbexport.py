@@ -9,10 +9,10 @@ from pathlib import Path
 
 from bot.storage import Storage
 from handlers.livekb import merged_kb
+from knowledge.dump import dump_dicts, entry_yaml
 from knowledge.loader import DEFAULT_DIR, MIN_QUESTIONS, SPECIAL_FILES
 from knowledge.model import LANGS, Entry, KnowledgeBase
 from knowledge.overlay import Note
-from knowledge.writer import dump_dicts, entry_yaml
 
 CHAT_FILE = "chat.yaml"
 

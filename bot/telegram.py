@@ -53,6 +53,7 @@ from handlers.locks import KeyedLocks
 from handlers.messages import Incoming, Option, Reply, split_text, utf16_len
 from handlers.router import Router, parse_command
 from handlers.texts import t
+from handlers.vntime import seconds_until
 
 log = logging.getLogger(__name__)
 
@@ -504,14 +505,12 @@ async def _purge_daily(router: Router, days: int, stop: asyncio.Event) -> None:
             await asyncio.wait_for(stop.wait(), 86400)
 
 
-DIGEST_HOUR = 8  # the daily digest to ADMIN_CHAT_ID, at 08:00 Vietnam time (UTC+7)
+DIGEST_HOUR = 8  # the daily digest to ADMIN_CHAT_ID, at 08:00 Vietnam time
 
 
 def seconds_until_digest(now: float) -> float:
-    """Seconds from ``now`` (epoch) to the next 08:00 in Vietnam (UTC+7, no daylight saving)."""
-    local = (now + 7 * 3600) % 86400
-    wait = (DIGEST_HOUR * 3600 - local) % 86400
-    return wait or 86400.0
+    """Seconds from ``now`` (epoch) to the next 08:00 in Vietnam."""
+    return seconds_until(DIGEST_HOUR, now)
 
 
 async def send_digest(bot: Any, router: Router, chat_id: str) -> None:

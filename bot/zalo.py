@@ -3,7 +3,7 @@
 Zalo's Bot API has no buttons, no callback queries and no message editing, so a reply is rendered
 as text with its options as a numbered list ("Gõ số 1, 2 hoặc 3 để chọn."), and a message that is
 just one of those numbers picks the option. The options of the last reply are kept per person in
-the conversation-state table (under ``OPTIONS_KEY``, beside the flow state the router owns), so a
+their own table (``Storage.pending_options``), beside the flow state the router owns, so a
 number still works after a restart. Everything else (commands, flows, questions, storage) is the
 router's, exactly as on Telegram.
 
@@ -47,8 +47,6 @@ NO_UPDATE = 408  # getUpdates: the long poll ended without an update
 # ok:false codes that retrying cannot fix (a bad request, a rejected token, an unknown method)
 PERMANENT = frozenset({400, 401, 403, 404})
 REJECTED_TOKEN = frozenset({401, 403, 404})
-# conversation_state row (channel column) holding the numbered options of a person's last reply
-OPTIONS_KEY = "zalo.options"
 NUMBER = re.compile(r"\s*(\d{1,3})\s*[.)]?\s*")
 SEEN_MAX = 5000  # message ids remembered against duplicate deliveries
 ROW_WIDTH = 60  # options sharing a row (👍 👎, Gửi / Hủy) go on one line when this short
@@ -325,14 +323,11 @@ class ZaloBot:
     async def pending_options(self, user_id: str) -> list[str]:
         """The actions of the person's last reply's options; none once STATE_TTL has passed."""
         storage = await self.router.storage.open()
-        state = await storage.get_state(OPTIONS_KEY, user_id, max_age=STATE_TTL)
-        actions = state.get("actions") if state else None
-        return [a for a in actions if isinstance(a, str)] if isinstance(actions, list) else []
+        return await storage.pending_options(CHANNEL, user_id, max_age=STATE_TTL)
 
     async def remember_options(self, user_id: str, options: list[Option]) -> None:
         storage = await self.router.storage.open()
-        state = {"actions": [o.action for o in options]} if options else None
-        await storage.set_state(OPTIONS_KEY, user_id, state)
+        await storage.set_pending_options(CHANNEL, user_id, [o.action for o in options])
 
     # -- sending -------------------------------------------------------------------------------
     async def send(self, chat_id: str, reply: Reply) -> bool:

@@ -26,7 +26,6 @@ from knowledge.overlay import (
     problem,
     structural_problems,
 )
-from knowledge.writer import dump_entries
 
 MAX_UPLOAD = 2_000_000  # bytes: the whole knowledge base is well under this
 CSV_FIELDS = ("id", "topic", "questions_vi", "questions_en", "answer_vi", "answer_en", "sources", "as_of",
@@ -51,6 +50,8 @@ def to_csv(entries: list[Entry]) -> bytes:
 
 
 def to_yaml(entries: list[Entry]) -> bytes:
+    from knowledge.dump import dump_entries
+
     return dump_entries(entries).encode("utf-8")
 
 

@@ -11,15 +11,15 @@ import logging
 import re
 import time
 
-from bot.storage import Storage
 from handlers import admin, contacts, feedback, language, privacy, rating
 from handlers.ask import Asker, topic_options
 from handlers.context import Ctx
 from handlers.help import COMMANDS, help_reply, start_reply
 from handlers.livekb import LiveKB, Snapshot
 from handlers.locks import KeyedLocks
-from handlers.menu import menu_reply, topic_reply
+from handlers.menu import main_menu_reply, topic_reply
 from handlers.messages import Incoming, Reply
+from handlers.ports import Store
 from handlers.texts import t
 from knowledge.matcher import Matcher
 from knowledge.model import KnowledgeBase
@@ -48,14 +48,13 @@ def parse_command(text: str) -> tuple[str, str] | None:
 
 
 class Router:
-    def __init__(self, kb: KnowledgeBase, matcher: Matcher, storage: Storage | None = None, *,
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher, storage: Store, *,
                  retention_days: int = 365, admins: frozenset[tuple[str, str]] = frozenset(),
                  knowledge_dir: str | None = None, admin_chat: str = ""):
         # The knowledge base changes while the bot runs (administrators' edits, /reload): always
         # read it through ``self.live``, never keep a reference across awaits.
         self.live = LiveKB(kb, matcher, knowledge_dir)
-        # Without a storage (quick scripts, the old tests) everything lives in memory until exit.
-        self.storage = storage or Storage(":memory:")
+        self.storage = storage
         self.retention_days = retention_days
         self.admins = admins  # (channel, user id) pairs from ADMIN_IDS
         self.admin_chat = admin_chat  # ADMIN_CHAT_ID: a Telegram group told about new questions, feedback
@@ -118,7 +117,7 @@ class Router:
             if flow is None:
                 await ctx.set_state(None)
         if text.lower() in MENU_WORDS:
-            return menu_reply(self.kb, ctx.lang)
+            return main_menu_reply(self.kb, ctx.lang)
         return await self.ask(ctx, text)
 
     async def ask(self, ctx: Ctx, text: str) -> Reply:
@@ -157,7 +156,7 @@ class Router:
         if name in ("help", "trogiup"):
             return help_reply(self.kb, lang)
         if name == "menu":
-            return menu_reply(self.kb, lang)
+            return main_menu_reply(self.kb, lang)
         if name == "lienhe":
             return contacts.contacts_reply(self.kb, lang, business=arg.lower() in ("dn", "doanhnghiep",
                                                                                  "doanh nghiệp", "business"))
@@ -179,6 +178,7 @@ class Router:
 
     # -- options -------------------------------------------------------------------------------
     async def _on_action(self, ctx: Ctx, action: str, state: dict | None) -> Reply:
+        """A pressed option: the flow in progress takes its own; any other ends the flow."""
         kind, _, arg = action.partition(":")
         if state is not None:
             flow_name = state.get("flow", "")
@@ -188,12 +188,13 @@ class Router:
                     return Reply(t("cancelled", ctx.lang), "info", ctx.lang, edit="replace")
                 return await FLOWS[flow_name].on_action(ctx, state, arg)
             await ctx.set_state(None)
-        return await self.on_action(ctx, kind, arg)
+        return await self._on_stateless_action(ctx, kind, arg)
 
-    async def on_action(self, ctx: Ctx, kind: str, arg: str) -> Reply:
+    async def _on_stateless_action(self, ctx: Ctx, kind: str, arg: str) -> Reply:
+        """An option that belongs to no flow in progress: menus, answers, ratings, language..."""
         lang = ctx.lang
         if kind == "menu":
-            reply = menu_reply(self.kb, lang)
+            reply = main_menu_reply(self.kb, lang)
             reply.edit = "replace"
             return reply
         if kind == "topic":

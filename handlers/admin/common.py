@@ -9,9 +9,9 @@ from handlers.admin.codes import Code, encode
 from handlers.context import Ctx
 from handlers.messages import Option, Reply
 from handlers.texts import t
+from handlers.vntime import VN_TIME
 from knowledge.overlay import Note, Problem, entry_to_dict, fingerprint
 
-VN_TIME = dt.timezone(dt.timedelta(hours=7))  # Vietnam: UTC+7 all year, no daylight saving
 MAX_LABEL = 60
 # the note a merge leaves on an entry (knowledge.overlay.Note.kind) -> its text
 NOTE_KEYS = {"superseded": "adm_note_superseded", "orphan": "adm_note_orphan", "invalid": "adm_note_invalid"}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from bot.storage import VersionConflict
 from handlers.admin import drafts, flow
 from handlers.admin.audit import action_name
 from handlers.admin.codes import Code, encode
@@ -33,6 +32,7 @@ from handlers.admin.drafts import EntryChange
 from handlers.admin.flow import State, Step
 from handlers.context import Ctx
 from handlers.messages import Option, Reply
+from handlers.ports import KbChange, VersionConflict
 from handlers.texts import t
 from knowledge.matcher import SMALLTALK_PREFIX
 from knowledge.overlay import check_entry, entry_to_dict, new_entry_id
@@ -209,12 +209,9 @@ async def save(ctx: Ctx, state: EntryChange, _arg: str = "") -> Reply:
             await ctx.set_state(None)
             return Reply(t("adm_cannot_save", lang) + "\n" + problems_text(problems, lang), "info", lang,
                          _entry_or_menu(ctx, eid))
-    latest_fp = file_fp(ctx, eid)
+    change = KbChange(eid, state.op, draft, int(state.base), state.fp, state.orig)
     try:
-        if latest_fp != state.fp:
-            raise VersionConflict(eid, None)
-        number = await ctx.storage.save_kb_version(eid, int(state.base), state.op, draft,
-                                                   latest_fp, ctx.who, before=state.orig)
+        [number] = await ctx.live.apply_changes(ctx.storage, [change], ctx.who)
     except VersionConflict as conflict:
         await ctx.set_state(None)
         # The refused draft goes to the audit log too, so the administrator's work is never lost.
@@ -226,7 +223,6 @@ async def save(ctx: Ctx, state: EntryChange, _arg: str = "") -> Reply:
         text = t("adm_conflict", lang, who=who) + "\n\n" + drafts.describe(ctx.kb, draft, lang)
         return Reply(text, "info", lang, [Option(t("adm_open", lang), encode(Code.VIEW, eid)), back(lang)])
     await ctx.set_state(None)
-    await ctx.live.refresh(ctx.storage)
     if state.queue:
         await ctx.storage.review_mark(state.queue, "handled")
     log.info("knowledge base: %s saved %s version %d", ctx.who, eid, number)

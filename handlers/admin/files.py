@@ -9,12 +9,10 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from bot.storage import VersionConflict
 from handlers import kbfiles
 from handlers.admin import flow
 from handlers.admin.codes import Code, encode
 from handlers.admin.common import (
-    VN_TIME,
     back,
     current_entry,
     file_fp,
@@ -25,7 +23,9 @@ from handlers.admin.common import (
 from handlers.admin.flow import State, Step
 from handlers.context import Ctx
 from handlers.messages import Document, Option, Reply
+from handlers.ports import KbChange, VersionConflict
 from handlers.texts import t
+from handlers.vntime import VN_TIME
 
 log = logging.getLogger(__name__)
 
@@ -119,18 +119,15 @@ async def _apply_import(ctx: Ctx, state: Import, _arg: str) -> Reply:
             if current is None:
                 continue
             data, action = {**current, "hidden": True}, "import_hide"
-        if file_fp(ctx, eid) != state.fps.get(eid, ""):
-            version = -1  # the files were reloaded meanwhile: refuse, as for a concurrent edit
-        changes.append((eid, int(version), action, data, file_fp(ctx, eid), current))
+        changes.append(KbChange(eid, action, data, int(version), state.fps.get(eid, ""), current))
     await ctx.set_state(None)
     try:
-        await ctx.storage.save_kb_batch(changes, ctx.who)
+        await ctx.live.apply_changes(ctx.storage, changes, ctx.who)
     except VersionConflict as conflict:
         return Reply(t("adm_import_conflict", lang, id=conflict.entry_id), "info", lang, [back(lang)])
     summary = {"name": state.name, "added": state.added, "changed": state.changed, "restored": state.restored,
                "hidden": state.hidden}
     await ctx.storage.audit(ctx.who, "import", None, None, summary)
-    await ctx.live.refresh(ctx.storage)
     return Reply(t("adm_import_done", lang, n=str(len(changes))), "info", lang, [back(lang)])
 
 

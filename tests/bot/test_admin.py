@@ -66,7 +66,7 @@ async def test_stats_come_as_text_and_a_photo(adm):
 
 async def test_a_large_broadcast_reports_progress(adm):
     for uid in range(5000, 5060):
-        await adm.storage.touch_user("telegram", str(uid))
+        await adm.storage.arrive("telegram", str(uid))
         await adm.storage.set_opted_in("telegram", str(uid), True)
     await adm.press("ad:bc")
     await adm.say("Thông báo chung.")
@@ -129,9 +129,10 @@ async def test_admin_chat_is_told_about_new_questions_and_feedback(kb, matcher, 
 async def test_daily_digest(adm):
     from bot.telegram import seconds_until_digest, send_digest
 
-    assert seconds_until_digest(0) == 3600  # the epoch is 07:00 in Vietnam
-    assert seconds_until_digest(3600) == 86400  # 08:00 sharp: the next one is tomorrow
-    assert seconds_until_digest(3600 + 60) == 86400 - 60
+    seven = 1_767_225_600  # 01/01/2026 07:00 in Vietnam
+    assert seconds_until_digest(seven) == 3600
+    assert seconds_until_digest(seven + 3600) == 86400  # 08:00 sharp: the next one is tomorrow
+    assert seconds_until_digest(seven + 3600 + 60) == 86400 - 60
     await adm.say("giá vàng hôm nay", user_id=CITIZEN)
     before = len(adm.request.calls)
     await send_digest(adm.app.bot, adm.router, "-100500")

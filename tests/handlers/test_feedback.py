@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.handlers.driver import CITIZEN, ChatDriver, actions, citizen
+from tests.storage_rows import rows
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ async def test_feedback_in_steps_with_name_and_email(chat):
     assert actions(preview) == ["fb:send", "cancel"]
     assert "Bạn chọn \"Gửi\"" in (await chat.say("gửi đi", CITIZEN)).text  # a button, not text
     done = await chat.press("fb:send", CITIZEN)
-    [fb] = await chat.storage.feedback()
+    [fb] = await rows(chat.storage, "feedback")
     assert fb["ref"] in done.text and done.notice == fb["ref"]
     assert (fb["name"], fb["email"], fb["channel"]) == ("Nguyễn Văn A", "a@example.org", "telegram")
     [notice] = done.deliveries  # the administrators' group hears of it, quietly
@@ -47,9 +48,9 @@ async def test_skipped_fields_and_cancel(chat):
     await chat.say("/gopy", citizen(1))
     await chat.say("Sẽ hủy.", citizen(1))
     assert "Đã hủy" in (await chat.press("cancel", citizen(1))).text
-    assert [f["text"] for f in await chat.storage.feedback()] == ["Góp ý ngắn."]
+    assert [f["text"] for f in await rows(chat.storage, "feedback")] == ["Góp ý ngắn."]
     stale = await chat.press("fb:send", citizen(1))  # the button of a cancelled flow sends nothing
-    assert len(await chat.storage.feedback()) == 1 and "Mã góp ý" not in stale.text
+    assert len(await rows(chat.storage, "feedback")) == 1 and "Mã góp ý" not in stale.text
 
 
 async def test_the_administrators_group_hears_of_unanswered_questions_once_in_a_while(chat):

@@ -7,6 +7,7 @@ from handlers.admin.broadcast import Message
 from knowledge.overlay import entry_to_dict, fingerprint
 from tests.handlers.admin.helpers import ASK
 from tests.handlers.driver import ADMIN, CITIZEN, actions
+from tests.storage_rows import rows
 
 
 async def save_raw(chat, state: dict) -> None:
@@ -39,7 +40,7 @@ async def test_a_state_this_version_cannot_read_ends_with_a_notice(chat):
         await save_raw(chat, state)
         reply = await chat.say("xin chào")
         assert "đã kết thúc" in reply.text and "ad:queue" in actions(reply)
-        assert await chat.storage.get_state(ADMIN.channel, ADMIN.user_id, 3600) is None
+        assert await rows(chat.storage, "conversation_state", order="updated_at", user_id=ADMIN.user_id) == []
 
 
 def test_a_state_saves_as_the_conversation_state_it_loads_from():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.handlers.driver import CITIZEN, actions, citizen, deliveries_to
+from tests.storage_rows import rows
 
 
 async def send_feedback(chat, text: str, who=CITIZEN) -> None:
@@ -15,12 +16,12 @@ async def send_feedback(chat, text: str, who=CITIZEN) -> None:
 
 async def test_feedback_inbox_reply_reaches_the_citizen(chat):
     await send_feedback(chat, "Bot nên có thêm thông tin về hội chợ.")
-    [fb] = await chat.storage.feedback()
+    [fb] = await rows(chat.storage, "feedback")
     inbox = await chat.press("ad:fb")
     assert fb["ref"] in inbox.text and f"ad:fbv:{fb['id']}" in actions(inbox)
     view = await chat.press(f"ad:fbv:{fb['id']}")
     assert "hội chợ" in view.text
-    [fb] = await chat.storage.feedback()
+    [fb] = await rows(chat.storage, "feedback")
     assert fb["status"] == "read"
     await chat.press(f"ad:fbr:{fb['id']}")
     preview = await chat.say("Cảm ơn bạn, chúng tôi sẽ bổ sung.")
@@ -29,7 +30,7 @@ async def test_feedback_inbox_reply_reaches_the_citizen(chat):
     [to_citizen] = done.deliveries
     assert deliveries_to(done, CITIZEN) == [to_citizen]
     assert fb["ref"] in to_citizen.text and "Cảm ơn bạn, chúng tôi sẽ bổ sung." in to_citizen.text
-    [fb] = await chat.storage.feedback()
+    [fb] = await rows(chat.storage, "feedback")
     assert fb["status"] == "replied" and fb["reply"] == "Cảm ơn bạn, chúng tôi sẽ bổ sung."
     assert "Không có góp ý" in (await chat.press("ad:fb")).text
     assert any(r["action"] == "feedback_reply" and r["target"] == fb["ref"]
@@ -39,7 +40,7 @@ async def test_feedback_inbox_reply_reaches_the_citizen(chat):
 async def test_closing_feedback_and_a_button_for_feedback_that_is_gone(chat):
     await send_feedback(chat, "Góp ý thứ nhất.")
     await send_feedback(chat, "Góp ý thứ hai.", citizen(1))
-    first, second = sorted(await chat.storage.feedback(), key=lambda f: f["id"])
+    first, second = sorted(await rows(chat.storage, "feedback"), key=lambda f: f["id"])
     menu = await chat.say("/admin")
     assert "ad:fb" in actions(menu) and any("(2)" in o.label for o in menu.options if o.action == "ad:fb")
     closed = await chat.press(f"ad:fbc:{first['id']}")

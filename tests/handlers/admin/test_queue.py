@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.handlers.admin.helpers import ASK, NEW_Q
 from tests.handlers.driver import CITIZEN, ZALO_ADMIN, Person, actions, citizen, deliveries_to, labels
+from tests.storage_rows import rows
 
 
 async def test_review_queue_new_phrasing_answers_the_original_question(chat):
@@ -24,7 +25,7 @@ async def test_review_queue_new_phrasing_answers_the_original_question(chat):
     await chat.press("ad:save")
     answer = await chat.say("quy trinh cap the ABTC cho doanh nhan", citizen(3))
     assert "Câu trả lời có hữu ích không?" in answer.text
-    [row] = await chat.storage.questions("telegram", citizen(3).user_id)
+    [row] = await rows(chat.storage, "questions", channel="telegram", user_id=citizen(3).user_id)
     assert (row["outcome"], row["entry_id"]) == ("answer", eid)
     remaining = await chat.press("ad:queue")
     assert "giá vàng" in remaining.text and "ABTC" not in remaining.text

@@ -1,8 +1,5 @@
-"""The curated entries format, written: the inverse of ``loader`` for entries.
-
-Used by the CLI's export to files (``bot kb export``) and by administrators' YAML export in the
-chat, so both write exactly what the loader reads back.
-"""
+"""Entries written back in the curated files' ``entries:`` format (knowledge/data/entries/README.md),
+for the export command and the administrators' YAML download."""
 
 from __future__ import annotations
 

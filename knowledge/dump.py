@@ -12,8 +12,10 @@ from knowledge.model import LANGS, Entry
 
 def entry_yaml(entry: Entry) -> dict:
     """One entry in the curated file format (see knowledge/data/entries/README.md)."""
-    out: dict = {"id": entry.id, "topic": entry.topic,
-                 "questions": {lang: list(entry.questions.get(lang, ())) for lang in LANGS}}
+    out: dict = {"id": entry.id, "topic": entry.topic}
+    if entry.answers:
+        out["answers"] = list(entry.answers)
+    out["questions"] = {lang: list(entry.questions.get(lang, ())) for lang in LANGS}
     if entry.keywords:
         out["keywords"] = list(entry.keywords)
     out["answer"] = {lang: entry.answer.get(lang, "") for lang in LANGS}
@@ -53,7 +55,10 @@ def _block(text: str, indent: str) -> str:
 
 
 def _entry_text(e: dict) -> str:
-    lines = [f"- id: {_plain(e['id'])}", f"  topic: {_plain(e['topic'])}", "  questions:"]
+    lines = [f"- id: {_plain(e['id'])}", f"  topic: {_plain(e['topic'])}"]
+    if e.get("answers"):
+        lines.append(f"  answers: [{', '.join(_plain(k) for k in e['answers'])}]")
+    lines.append("  questions:")
     for lang, questions in e["questions"].items():
         lines.append(f"    {lang}:" + ("" if questions else " []"))
         lines += [f"    - {_quoted(q)}" for q in questions]

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import pytest
 
 import handlers.admin as admin
 from handlers.admin import codes, flow
 from handlers.admin.codes import ARGS, CALLBACK_LIMIT, FLOW_ONLY, Arg, Code, decode, encode
-from handlers.texts import TEXTS
 from knowledge.overlay import new_entry_id
-
-ADMIN_DIR = Path(admin.__file__).parent
-ROOT = ADMIN_DIR.parents[1]
 
 
 def worst_case(kb) -> dict[Arg, str]:
@@ -81,22 +74,3 @@ def test_every_flow_step_leads_to_a_declared_step():
     for op, declared in flow.FLOWS.items():
         for name, step in declared.steps.items():
             assert step.next in declared.steps, (op, name)
-
-
-def _text_calls(tree: ast.AST) -> list[ast.Call]:
-    return [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-            and n.func.id == "t" and n.args]
-
-
-def test_no_text_key_is_built_at_run_time():
-    mine = [*ADMIN_DIR.glob("*.py"), ADMIN_DIR.parent / "kbfiles.py", ADMIN_DIR.parent / "review.py"]
-    for path in mine:
-        for call in _text_calls(ast.parse(path.read_text(encoding="utf-8"))):
-            assert not isinstance(call.args[0], ast.JoinedStr | ast.BinOp), f"{path.name}:{call.lineno}"
-    literals: set[str] = set()
-    for path in (p for d in ("bot", "handlers", "knowledge") for p in (ROOT / d).rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        literals |= {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
-    # every administrator text is named where it is used, and every name used exists
-    assert {k for k in TEXTS if k.startswith("adm_")} - literals == set()
-    assert {s for s in literals if s.startswith("adm_") and " " not in s} - set(TEXTS) == set()

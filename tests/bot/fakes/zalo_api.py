@@ -1,4 +1,4 @@
-"""A fake Zalo Bot API server over real HTTP on 127.0.0.1, for end-to-end tests of bot/zalo.py.
+"""A fake Zalo Bot API server over real HTTP on 127.0.0.1, for end-to-end tests of bot/channels/zalo.py.
 
 ``POST /bot{token}/{method}`` with JSON, answering ``{"ok": true, "result": …}`` or ``{"ok": false,
 "error_code", "description"}`` as the issue describes: getMe, getUpdates (one update per call, or

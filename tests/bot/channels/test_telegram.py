@@ -10,14 +10,15 @@ import sqlite3
 
 import pytest
 
+from bot.channels.base import TokenFilter
+from bot.channels.telegram import MAX_MESSAGE
 from bot.settings import Settings
 from bot.storage import Storage
-from bot.telegram import MAX_MESSAGE, TokenFilter
 from handlers.flood import FloodGuard
 from handlers.messages import utf16_len
 from handlers.router import Router
 from knowledge.matcher import Matcher
-from tests.bot.telegram_fakes import (
+from tests.bot.fakes.telegram import (
     BOT_ID,
     BOT_USERNAME,
     TOKEN,
@@ -398,7 +399,7 @@ async def test_network_errors_and_429_are_retried(tg):
 
 
 async def test_commands_registered_in_both_languages(tg):
-    await tg.bot.register_commands(tg.app)
+    await tg.channel.register_commands()
     calls = tg.request.sent("setMyCommands")
     assert len(calls) == 3
     by_lang = {c.get("language_code"): c["commands"] for c in calls}

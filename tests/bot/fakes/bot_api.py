@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.bot.telegram_fakes import TOKEN, bot_api_result
+from tests.bot.fakes.telegram import TOKEN, bot_api_result
 
 
 class FakeBotAPI:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import html
 import logging
@@ -27,6 +28,7 @@ from tests.bot.fakes.telegram import (
     callback_data,
     keyboard_of,
     message,
+    to_update,
 )
 
 ASK = "ai chủ trì kế hoạch 119"
@@ -413,3 +415,32 @@ def test_token_filter_redacts():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "POST https://api/bot%s/getMe", (TOKEN,), None)
     TokenFilter(TOKEN).filter(record)
     assert TOKEN not in record.getMessage() and "***" in record.getMessage()
+
+
+async def test_updates_run_concurrently_but_each_persons_in_order(tg, monkeypatch):
+    """Many people at once through the running Application, one person's messages in order even
+    when an earlier one takes longer."""
+    real_handle = tg.router.handle
+    seen: list[tuple[str, str]] = []
+
+    async def slow_first(msg):
+        if msg.text == "0":
+            await asyncio.sleep(0.2)
+        seen.append((msg.user_id, msg.text))
+        return await real_handle(msg)
+
+    monkeypatch.setattr(tg.router, "handle", slow_first)
+    await tg.app.start()
+    try:
+        for i in range(4):
+            await tg.app.update_queue.put(to_update(message(str(i), user_id=1), tg.app.bot))
+        await tg.app.update_queue.put(to_update(message("x", user_id=2), tg.app.bot))
+        for _ in range(100):
+            if len(seen) == 5 and len(tg.request.sent()) == 5:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await tg.app.stop()
+    assert [text for user, text in seen if user == "1"] == ["0", "1", "2", "3"]
+    assert seen[0] == ("2", "x")  # the other person did not wait behind the slow message
+    assert int(tg.request.sent()[0]["chat_id"]) == 2

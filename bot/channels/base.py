@@ -279,7 +279,7 @@ def secret_matches(given: str | None, expected: str) -> bool:
     return bool(expected) and given is not None and hmac.compare_digest(given.encode(), expected.encode())
 
 
-def webhook(name: str, header: str, secret: str, accept: Callable[[Any], web.Response | None]) -> Route:
+def webhook_route(name: str, header: str, secret: str, accept: Callable[[Any], web.Response | None]) -> Route:
     """A webhook route: refuses a missing or wrong secret (403) and a body that is not an update
     (400, when ``accept`` returns None); otherwise answers at once with what ``accept`` returns,
     the update being handled in the background."""

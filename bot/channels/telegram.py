@@ -43,7 +43,7 @@ from bot.channels.base import (
     Pipeline,
     Progress,
     Rejected,
-    webhook,
+    webhook_route,
     with_backoff,
 )
 from bot.channels.telegram_api import RetryingRateLimiter, addressed, keyboard
@@ -122,7 +122,7 @@ class TelegramChannel(Channel):
     def routes(self) -> dict:
         if not self.webhook:
             return {}
-        return {WEBHOOK_PATH: webhook("Telegram", SECRET_HEADER, self.secret, self._accept)}
+        return {WEBHOOK_PATH: webhook_route("Telegram", SECRET_HEADER, self.secret, self._accept)}
 
     def _accept(self, data: Any) -> web.Response | None:
         update = Update.de_json(data, self.app.bot) if isinstance(data, dict) else None

@@ -27,7 +27,7 @@ from bot.channels.base import (
     Pipeline,
     Rejected,
     sleep_or_stop,
-    webhook,
+    webhook_route,
     with_backoff,
 )
 from bot.channels.zalo_api import REJECTED_TOKEN, ZaloAPI, ZaloError, ZaloEvent, parse_update, unwrap
@@ -99,7 +99,7 @@ class ZaloChannel(Channel):
     def routes(self) -> dict:
         if not self.webhook:
             return {}
-        return {WEBHOOK_PATH: webhook("Zalo", SECRET_HEADER, self.secret, self._accept)}
+        return {WEBHOOK_PATH: webhook_route("Zalo", SECRET_HEADER, self.secret, self._accept)}
 
     def _accept(self, body: Any) -> web.Response:
         self.dispatch(body)

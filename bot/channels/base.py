@@ -18,7 +18,8 @@ and, whatever raises on the way, a logged traceback and an apology to the person
 To add a channel, subclass ``Channel``: set ``name``; say how it receives (``run`` for polling or a
 connection, ``routes`` for webhook paths, each calling ``self.pipeline.handle``); how it sends
 (``send_text``, optionally ``send_document``); how it renders a ``Reply`` (``send``). Then add it
-to ``CHANNELS`` in ``bot/runner.py``. A channel never imports another channel: to reach someone
+to ``CHANNELS`` in ``bot/runner.py``, which builds it as ``Cls(pipeline, settings, webhook=…,
+**options)``. A channel never imports another channel: to reach someone
 on another platform it uses ``self.pipeline.outbound``.
 """
 

@@ -397,7 +397,7 @@ async def test_an_administrator_on_zalo_answers_a_citizen_from_the_review_queue(
 
 
 async def test_zalo_administrator_review_queue_edit_and_stats_in_numbered_form(zapi, kb, matcher, tmp_path):
-    """The issue's minimum for administrators on Zalo: the review queue (add as a phrasing, dismiss),
+    """What administrators need on Zalo at the least: the review queue (add as a phrasing, dismiss),
     editing an answer, and /stats as text; all by typing numbers and text."""
     settings = settings_for(zapi, tmp_path, ADMIN_IDS="zalo:zadmin")
     router = Router(kb, matcher, Storage(settings.BOT_DB_PATH), admins=settings.admins)

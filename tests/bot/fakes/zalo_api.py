@@ -1,12 +1,13 @@
-"""A fake Zalo Bot API server over real HTTP on 127.0.0.1, for end-to-end tests of bot/channels/zalo.py.
+"""A fake Zalo Bot API server over real HTTP on 127.0.0.1, for end-to-end tests of
+bot/channels/zalo.py.
 
 ``POST /bot{token}/{method}`` with JSON, answering ``{"ok": true, "result": …}`` or ``{"ok": false,
-"error_code", "description"}`` as the issue describes: getMe, getUpdates (one update per call, or
-error_code 408 after a short wait; refused while a webhook is set), setWebhook (secret 8-256
-characters), deleteWebhook, getWebhookInfo, sendMessage (text 1-2,000 characters), sendChatAction.
-Records every call; a test pushes updates, injects failures and waits for the bot's calls.
+"error_code", "description"}`` as the Zalo Bot API documents them: getMe, getUpdates (one update per
+call, or error_code 408 after a short wait; refused while a webhook is set), setWebhook (secret
+8-256 characters), deleteWebhook, getWebhookInfo, sendMessage (text 1-2,000 characters),
+sendChatAction. Records every call; a test pushes updates, injects failures and waits for the bot's
+calls.
 """
-
 from __future__ import annotations
 
 import asyncio

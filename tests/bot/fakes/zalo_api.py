@@ -8,6 +8,7 @@ call, or error_code 408 after a short wait; refused while a webhook is set), set
 sendChatAction. Records every call; a test pushes updates, injects failures and waits for the bot's
 calls.
 """
+
 from __future__ import annotations
 
 import asyncio

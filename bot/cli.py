@@ -14,6 +14,7 @@ from bot.settings import Settings, SettingsError
 from handlers.ask import Asker
 from knowledge.loader import KnowledgeError, validate_dir
 from knowledge.model import KnowledgeBase
+from knowledge.ranker import RankerError
 
 log = logging.getLogger("bot")
 
@@ -74,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         for problem in exc.problems:
             print(str(problem), file=sys.stderr)
+        return 1
+    except RankerError as exc:
+        print(f"The bot will not start: {exc}", file=sys.stderr)
         return 1
     if args.command == "ask":
         return cmd_ask(Asker(app.kb, app.matcher), args)

@@ -1,7 +1,8 @@
 """Settings from the environment and an optional ``.env`` file (the environment wins).
 
-Every setting is listed, with its default and a comment, in ``.env.example``; a test keeps the
-two in step.
+pydantic-settings reads ``.env`` and turns text into typed values; the checks a type cannot
+express are validators here. Every setting is listed, with its default and a comment, in
+``.env.example``; a test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -9,36 +10,16 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from knowledge.loader import DEFAULT_DIR
 
 
 class SettingsError(ValueError):
-    """A setting has a value the bot cannot use; the message says which and why."""
-
-
-def read_env_file(path: str | os.PathLike[str]) -> dict[str, str]:
-    """Parse KEY=VALUE lines (``export``, quotes and ``#`` comments allowed); missing file = {}."""
-    values: dict[str, str] = {}
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (FileNotFoundError, IsADirectoryError):
-        return values
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.partition("=")
-        key = key.removeprefix("export ").strip()
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        values[key] = value
-    return values
+    """A setting has a value the bot cannot use; the one-line message says which and why."""
 
 
 def parse_admin_ids(raw: str) -> frozenset[tuple[str, str]]:
@@ -61,14 +42,19 @@ def parse_admin_ids(raw: str) -> frozenset[tuple[str, str]]:
     return frozenset(admins)
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
+    """Every setting, typed. ``Settings(...)`` holds what it is given, defaults for the rest;
+    ``Settings.load()`` adds the environment and ``.env``."""
+
+    model_config = SettingsConfigDict(frozen=True, case_sensitive=True, env_ignore_empty=True,
+                                      env_file_encoding="utf-8", extra="ignore")
+
     KNOWLEDGE_DIR: str = str(DEFAULT_DIR)
     # None: the calibrated thresholds in knowledge/calibration.json (see bench/calibrate.py)
     MATCH_ANSWER_THRESHOLD: float | None = None
     MATCH_CLARIFY_THRESHOLD: float | None = None
     LOG_LEVEL: str = "INFO"
-    # Telegram (issue 3): polling when a token is set, webhook with --webhook
+    # Telegram: polling when a token is set, webhook with --webhook
     TELEGRAM_BOT_TOKEN: str = ""
     TELEGRAM_BASE_URL: str = "https://api.telegram.org/bot"
     BOT_DB_PATH: str = "data/bot.sqlite3"
@@ -80,57 +66,118 @@ class Settings:
     FLOOD_WINDOW_SECONDS: float = 60.0
     FLOOD_MUTE_SECONDS: float = 60.0
     DATA_RETENTION_DAYS: int = 365
-    # Administrators (issue 4): Telegram user ids, "zalo:<id>" for Zalo; a group for notifications
+    # Administrators: Telegram user ids, "zalo:<id>" for Zalo; a group for notifications
     ADMIN_IDS: str = ""
     ADMIN_CHAT_ID: str = ""
-    # Zalo (issue 5): polling when ZALO_BOT_TOKEN is set, webhook at /zalo with --webhook
+    # Zalo: polling when ZALO_BOT_TOKEN is set, webhook at /zalo with --webhook
     ZALO_BOT_TOKEN: str = ""
     ZALO_BASE_URL: str = "https://bot-api.zaloplatforms.com"
     ZALO_WEBHOOK_URL: str = ""  # empty: WEBHOOK_URL with /telegram replaced by /zalo
     ZALO_WEBHOOK_SECRET: str = ""
 
-    @property
-    def admins(self) -> frozenset[tuple[str, str]]:
-        """(channel, user id) pairs; validated in ``load``."""
-        return parse_admin_ids(self.ADMIN_IDS)
+    def __init__(self, **values: Any) -> None:
+        # extra="ignore" is for .env, which may hold other programs' variables; a name given in
+        # code must be a setting, so a misspelt one fails instead of being dropped.
+        unknown = sorted(k for k in values if not k.startswith("_") and k not in type(self).model_fields)
+        if unknown:
+            raise TypeError(f"not a setting: {', '.join(unknown)}")
+        super().__init__(**values)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment arrives as keyword arguments from load(), so a test can hand in its own
+        # mapping and a Settings(...) built in code never picks up the machine's variables.
+        return init_settings, dotenv_settings
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, env_file: str | None = ".env") -> Settings:
-        merged: dict[str, str] = read_env_file(env_file) if env_file else {}
-        merged.update(os.environ if env is None else env)
-        kwargs: dict[str, object] = {}
-        for f in fields(cls):
-            raw = merged.get(f.name)
-            if raw is None or raw == "":
-                continue
-            if "float" in str(f.type):
-                try:
-                    kwargs[f.name] = float(raw)
-                except ValueError as exc:
-                    raise SettingsError(f"{f.name} must be a number, got {raw!r}") from exc
-            elif str(f.type) in ("int", "<class 'int'>"):
-                try:
-                    kwargs[f.name] = int(raw)
-                except ValueError as exc:
-                    raise SettingsError(f"{f.name} must be a whole number, got {raw!r}") from exc
-            else:
-                kwargs[f.name] = raw
-        settings = cls(**kwargs)
-        answer, clarify = settings.MATCH_ANSWER_THRESHOLD, settings.MATCH_CLARIFY_THRESHOLD
-        for name, value in (("MATCH_ANSWER_THRESHOLD", answer), ("MATCH_CLARIFY_THRESHOLD", clarify)):
-            if value is not None and not 0 <= value <= 100:
-                raise SettingsError(f"{name} must be between 0 and 100, got {value}")
-        if answer is not None and clarify is not None and clarify > answer:
-            raise SettingsError("MATCH_CLARIFY_THRESHOLD must not be above MATCH_ANSWER_THRESHOLD")
+        """The environment (``os.environ`` unless ``env`` is given) over ``env_file`` over the
+        defaults; an empty value counts as unset. A bad value raises SettingsError."""
+        environment = os.environ if env is None else env
+        given = {name: environment[name] for name in cls.model_fields if environment.get(name)}
         try:
-            settings.admins  # noqa: B018 - validates ADMIN_IDS
-        except ValueError as exc:
-            raise SettingsError(str(exc)) from exc
-        if settings.ADMIN_CHAT_ID and not re.fullmatch(r"-?\d+", settings.ADMIN_CHAT_ID.strip()):
-            raise SettingsError(f"ADMIN_CHAT_ID must be a Telegram chat id (a number), "
-                                f"got {settings.ADMIN_CHAT_ID!r}")
-        if settings.ZALO_WEBHOOK_SECRET and not 8 <= len(settings.ZALO_WEBHOOK_SECRET) <= 256:
-            raise SettingsError("ZALO_WEBHOOK_SECRET must be 8 to 256 characters (Zalo's limit)")
-        if not 0 <= settings.WEBHOOK_PORT <= 65535:
-            raise SettingsError(f"WEBHOOK_PORT must be a port number, got {settings.WEBHOOK_PORT}")
-        return settings
+            return cls(_env_file=env_file, **given)
+        except ValidationError as exc:
+            raise SettingsError(_one_line(exc)) from None
+
+    @property
+    def admins(self) -> frozenset[tuple[str, str]]:
+        """(channel, user id) pairs; ADMIN_IDS was checked when the settings were made."""
+        return parse_admin_ids(self.ADMIN_IDS)
+
+    @field_validator("MATCH_ANSWER_THRESHOLD", "MATCH_CLARIFY_THRESHOLD")
+    @classmethod
+    def _percent(cls, value: float | None) -> float | None:
+        if value is not None and not 0 <= value <= 100:
+            raise ValueError("must be between 0 and 100")
+        return value
+
+    @field_validator("WEBHOOK_PORT")
+    @classmethod
+    def _port(cls, value: int) -> int:
+        if not 0 <= value <= 65535:
+            raise ValueError("must be a port number")
+        return value
+
+    @field_validator("ADMIN_IDS")
+    @classmethod
+    def _admin_ids(cls, value: str) -> str:
+        parse_admin_ids(value)
+        return value
+
+    @field_validator("ADMIN_CHAT_ID")
+    @classmethod
+    def _chat_id(cls, value: str) -> str:
+        if value and not re.fullmatch(r"-?\d+", value.strip()):
+            raise ValueError("must be a Telegram chat id (a number)")
+        return value
+
+    @field_validator("ZALO_WEBHOOK_SECRET")
+    @classmethod
+    def _zalo_secret(cls, value: str) -> str:
+        if value and not 8 <= len(value) <= 256:
+            raise ValueError("must be 8 to 256 characters (Zalo's limit)")
+        return value
+
+    @model_validator(mode="after")
+    def _thresholds_in_order(self) -> Settings:
+        answer, clarify = self.MATCH_ANSWER_THRESHOLD, self.MATCH_CLARIFY_THRESHOLD
+        if answer is not None and clarify is not None and clarify > answer:
+            raise ValueError("MATCH_CLARIFY_THRESHOLD must not be above MATCH_ANSWER_THRESHOLD")
+        return self
+
+
+# pydantic's error types -> the wording the CLI has always printed
+_WORDING = {"float_parsing": "must be a number", "float_type": "must be a number",
+            "int_parsing": "must be a whole number", "int_from_float": "must be a whole number",
+            "int_type": "must be a whole number", "string_type": "must be text"}
+_SECRETS = {"TELEGRAM_BOT_TOKEN", "WEBHOOK_SECRET", "ZALO_BOT_TOKEN", "ZALO_WEBHOOK_SECRET"}
+
+
+def _one_line(exc: ValidationError) -> str:
+    """'NAME must ..., got VALUE' for each problem, on one line, for the CLI to print as it is."""
+    parts = []
+    for error in exc.errors(include_url=False):
+        name = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "value_error":
+            text = str(error["ctx"]["error"])
+        else:
+            text = _WORDING.get(error["type"], error["msg"])
+        if not name or text.startswith(name):  # the message names its setting already
+            parts.append(text)
+        elif name in _SECRETS:  # never echo a token into a terminal or a log
+            parts.append(f"{name} {text}")
+        else:
+            parts.append(f"{name} {text}, got {_shown(error['input'])}")
+    return " ".join("; ".join(parts).split())  # one line even if a value holds a line break
+
+
+def _shown(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else str(value)

@@ -9,6 +9,12 @@ from knowledge.model import CONTACT_DETAIL_FIELDS, Entry, KnowledgeBase
 
 MAX_REPLY_CHARS = 4096
 MAX_RELATED = 3
+# what a question asks for that no source holds -> how the reply names it (handlers/texts.py)
+NOT_HELD_TEXTS = {
+    "person": "nh_person", "budget": "nh_budget", "staff": "nh_staff", "hours": "nh_hours",
+    "procedure": "nh_procedure", "results": "nh_results", "figures": "nh_figures", "incentives": "nh_incentives",
+    "schedule": "nh_schedule", "year": "nh_year",
+}
 
 
 def topic_lines(kb: KnowledgeBase, lang: str) -> str:
@@ -43,7 +49,15 @@ class Asker:
         result = self.matcher.match(text, default_lang)
         lang = result.lang
         if result.status == "answer":
-            return self.entry_reply(result.candidates[0].entry_id, lang, score=result.confidence)
+            reply = self.entry_reply(result.candidates[0].entry_id, lang, score=result.confidence)
+            also = self.kb.entries.get(result.also.entry_id) if result.also else None
+            if also is not None and also.id != reply.entry_id:
+                # a second question in the same message: offered first among the follow-ups
+                note = t("also_asked", lang, question=also.title(lang))
+                reply.text = fit(f"{reply.text}\n\n{note}")
+                reply.options = [Option(also.title(lang), f"entry:{also.id}"),
+                                 *[o for o in reply.options if o.action != f"entry:{also.id}"]][:MAX_RELATED + 1]
+            return reply
         if result.status == "smalltalk":
             return self._smalltalk(result, lang)
         if result.status == "clarify":
@@ -105,7 +119,26 @@ class Asker:
             suggestions=[Suggestion(e.id, e.title(lang)) for e in picks],
         )
 
+    def _not_held(self, result: MatchResult, lang: str) -> Reply:
+        """It names what the bot knows but asks for what no source holds: say so plainly, offer
+        what the bot does know about it, and say where to ask."""
+        what = ", ".join(t(NOT_HELD_TEXTS[k], lang) for k in sorted(result.not_held) if k in NOT_HELD_TEXTS)
+        picks = [self.kb.entries[c.entry_id] for c in result.candidates if c.entry_id in self.kb.entries][:3]
+        contacts = [self.kb.contacts.get(e.contact) for e in picks if e.contact]
+        where = next((c.name[lang] for c in contacts if c is not None), t("not_held_where", lang))
+        lines = [t("not_held", lang, what=what or t("nh_figures", lang), where=where)]
+        if picks:
+            lines.append(t("not_held_related", lang))
+            lines += [f"{i}. {entry.title(lang)}" for i, entry in enumerate(picks, 1)]
+        return Reply(
+            text=fit("\n".join(lines)), status="fallback", lang=lang,
+            options=[Option(e.title(lang), f"entry:{e.id}") for e in picks] or topic_options(self.kb, lang),
+            score=result.confidence, suggestions=[Suggestion(e.id, e.title(lang)) for e in picks],
+        )
+
     def _fallback(self, result: MatchResult, lang: str) -> Reply:
+        if result.reason == "not-held":
+            return self._not_held(result, lang)
         if result.reason == "empty":
             return Reply(t("empty", lang), "fallback", lang, topic_options(self.kb, lang))
         key = "unknown_document" if result.reason == "unknown-document" else "fallback"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import struct
 import zlib
 
-# outcome -> colour, bottom of the bar first; the legend in texts.py uses the same order and squares
+# outcome -> colour, bottom of the bar first; the legend in texts.yaml uses the same order and squares
 COLOURS: dict[str, tuple[int, int, int]] = {
     "answer": (46, 160, 67),      # green
     "clarify": (240, 180, 0),     # amber

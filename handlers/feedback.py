@@ -31,7 +31,7 @@ def _prompt(step: str, lang: str, state: dict) -> Reply:
     if step in ("name", "email"):
         options = [Option(t("skip", lang), "fb:skip", row="fb"),
                    Option(t("cancel", lang), "cancel", row="fb")]
-        return Reply(t(f"fb_{step}", lang), "info", lang, options)
+        return Reply(t("fb_name" if step == "name" else "fb_email", lang), "info", lang, options)
     none = t("fb_none", lang)
     text = t("fb_preview", lang, text=state["text"], name=state.get("name") or none,
              email=state.get("email") or none)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from bot.storage import Storage
 from handlers.ask import Asker
-from knowledge.loader import Problem, validate_dir
+from knowledge.loader import FileProblem, validate_dir
 from knowledge.matcher import Matcher
 from knowledge.model import KnowledgeBase
 from knowledge.overlay import Note, Version, merge
@@ -93,7 +93,7 @@ class LiveKB:
         self.snap = Snapshot(kb, matcher, Asker(kb, matcher), tuple(notes))
         return self.snap
 
-    async def reload(self, storage: Storage) -> list[Problem]:
+    async def reload(self, storage: Storage) -> list[FileProblem]:
         """Re-reads the curated files. On any problem the running knowledge base stays as it is and
         every problem (file:line: message) is returned; otherwise the new files become the baseline."""
         kb, problems = await asyncio.to_thread(validate_dir, self.knowledge_dir)

@@ -8,7 +8,8 @@ from handlers.texts import t
 from knowledge.model import KnowledgeBase
 
 
-def menu_reply(kb: KnowledgeBase, lang: str) -> Reply:
+def main_menu_reply(kb: KnowledgeBase, lang: str) -> Reply:
+    """The topics to browse: what /menu and the "menu" option show."""
     return Reply(t("menu", lang), "menu", lang, topic_options(kb, lang))
 
 

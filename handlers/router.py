@@ -18,7 +18,7 @@ from handlers.context import Ctx
 from handlers.help import COMMANDS, help_reply, start_reply
 from handlers.livekb import LiveKB, Snapshot
 from handlers.locks import KeyedLocks
-from handlers.menu import menu_reply, topic_reply
+from handlers.menu import main_menu_reply, topic_reply
 from handlers.messages import Incoming, Reply
 from handlers.texts import t
 from knowledge.matcher import Matcher
@@ -118,7 +118,7 @@ class Router:
             if flow is None:
                 await ctx.set_state(None)
         if text.lower() in MENU_WORDS:
-            return menu_reply(self.kb, ctx.lang)
+            return main_menu_reply(self.kb, ctx.lang)
         return await self.ask(ctx, text)
 
     async def ask(self, ctx: Ctx, text: str) -> Reply:
@@ -157,7 +157,7 @@ class Router:
         if name in ("help", "trogiup"):
             return help_reply(self.kb, lang)
         if name == "menu":
-            return menu_reply(self.kb, lang)
+            return main_menu_reply(self.kb, lang)
         if name == "lienhe":
             return contacts.contacts_reply(self.kb, lang, business=arg.lower() in ("dn", "doanhnghiep",
                                                                                  "doanh nghiệp", "business"))
@@ -179,6 +179,7 @@ class Router:
 
     # -- options -------------------------------------------------------------------------------
     async def _on_action(self, ctx: Ctx, action: str, state: dict | None) -> Reply:
+        """A pressed option: the flow in progress takes its own; any other ends the flow."""
         kind, _, arg = action.partition(":")
         if state is not None:
             flow_name = state.get("flow", "")
@@ -188,12 +189,13 @@ class Router:
                     return Reply(t("cancelled", ctx.lang), "info", ctx.lang, edit="replace")
                 return await FLOWS[flow_name].on_action(ctx, state, arg)
             await ctx.set_state(None)
-        return await self.on_action(ctx, kind, arg)
+        return await self._on_stateless_action(ctx, kind, arg)
 
-    async def on_action(self, ctx: Ctx, kind: str, arg: str) -> Reply:
+    async def _on_stateless_action(self, ctx: Ctx, kind: str, arg: str) -> Reply:
+        """An option that belongs to no flow in progress: menus, answers, ratings, language..."""
         lang = ctx.lang
         if kind == "menu":
-            reply = menu_reply(self.kb, lang)
+            reply = main_menu_reply(self.kb, lang)
             reply.edit = "replace"
             return reply
         if kind == "topic":

@@ -18,9 +18,9 @@ question. Scores are 0-100; settings decide where "answer" and "clarify" start.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import itertools
-import json
 import math
 import operator
 import re
@@ -28,79 +28,34 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
-from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from knowledge import segment
+from knowledge.docrefs import DOC_FIRST, doc_refs, known_ref
+from knowledge.features import PairFeatures
+from knowledge.legacy import Calibration
 from knowledge.model import KnowledgeBase, gc_paused
 from knowledge.normalize import Lexicon, Token, detect_language, fold, is_syllable, raw_tokens, telex_residue
+from knowledge.qtype import QuestionKinds
+from knowledge.ranker import Ranker, load_ranker
 
 SMALLTALK_PREFIX = "smalltalk:"
 _WORD_RE = re.compile(r"[^\W_]+")
-CALIBRATION_PATH = Path(__file__).resolve().parent / "calibration.json"
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
 STOP_FACTOR = 0.15
 TYPO_CUTOFF = 78.0
 MAX_CANDIDATES = 80
 MAX_QUERY_TOKENS = 40
 MIN_CONTENT_WEIGHT = 2.0
 SMALLTALK_THRESHOLD = 45.0
+SMALLTALK_SURE = 80.0  # a pattern this close is small talk even with a question word ("bạn là ai")
 ACCENT_MISMATCH = 0.45
-
-# A reference to a document by type and number ("kế hoạch 200", "chỉ thị 05", "NQ 21").
-_DOC_TYPES = {
-    ("ke", "hoach"): "kh", ("chi", "thi"): "ct", ("nghi", "quyet"): "nq", ("quyet", "dinh"): "qd",
-    ("nghi", "dinh"): "nd", ("thong", "tu"): "tt", ("cong", "van"): "cv", ("plan",): "kh",
-    ("directive",): "ct", ("resolution",): "nq", ("decision",): "qd", ("decree",): "nd",
-}
-_DOC_SKIP = {"so", "no", "number", "hanh", "dong"}
-_ISSUERS = [
-    (("hoi", "dong", "nhan", "dan"), "hdnd"), (("uy", "ban", "nhan", "dan"), "ubnd"), (("tinh", "uy"), "tu"),
-    (("chinh", "phu"), "cp"), (("trung", "uong"), "tw"), (("ban", "bi", "thu"), "tw"),
-    (("bo", "chinh", "tri"), "tw"), (("thu", "tuong"), "ttg"),
-]
-# what may stand between a number and its issuer: the document type of its code, "của", "số"
-_ISSUER_SKIP = {"ke", "hoach", "nghi", "quyet", "chi", "thi", "dinh", "cua", "so", "kh", "nq", "ct", "qd"}
-_DURATIONS = {"nam", "thang", "ngay", "tuan", "year", "years", "month", "months"}
-
-
-
-def feature_vector(entries: list[Candidate], related: frozenset[tuple[str, str]] = frozenset()
-                   ) -> list[float]:
-    """What the confidence model reads: the top entry's match features and its lead on the next
-    candidate that is not a close relative of it (two related entries both answer the question)."""
-    top = entries[0]
-    rival = next((c for c in entries[1:] if (top.entry_id, c.entry_id) not in related), None)
-    lead = top.features[0] - (rival.features[0] if rival else 0.0)
-    return [*top.features, lead]
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """Logistic model fitted by bench/calibrate.py: features -> chance (0-100) the answer is right."""
-
-    weights: tuple[float, ...] = ()
-    answer_threshold: float = 62.0
-    clarify_threshold: float = 45.0
-
-    @classmethod
-    def load(cls, path: Path = CALIBRATION_PATH) -> Calibration:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(tuple(float(w) for w in data["weights"]), float(data["answer_threshold"]),
-                       float(data["clarify_threshold"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            return cls()  # uncalibrated: the ranking score stands in for confidence
-
-    def confidence(self, entries: list[Candidate], related: frozenset[tuple[str, str]] = frozenset()
-                   ) -> float:
-        x = feature_vector(entries, related)
-        if len(self.weights) != len(x) + 1:
-            return entries[0].score
-        z = self.weights[0] + sum(w * v for w, v in zip(self.weights[1:], x, strict=True))
-        return round(100.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), 1)
-
+TOP_K = 8  # candidates the learned model re-ranks
+MIN_RANK = 10.0  # ranking score below which an entry is no candidate
+SHORT_QUESTION = 6  # words: so short it may leave its subject to the context
 
 def lexicon_from(language: dict) -> Lexicon:
     syn = language.get("synonyms.yaml") or {}
@@ -116,53 +71,6 @@ def lexicon_from(language: dict) -> Lexicon:
         stop_vi=[str(w) for w in stop.get("vi") or []],
         stop_en=[str(w) for w in stop.get("en") or []],
     )
-
-
-_DOC_FIRST = {key[0] for key in _DOC_TYPES}
-# first word -> the document types whose name starts with it, in _DOC_TYPES order
-_DOC_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-for _key, _kind in _DOC_TYPES.items():
-    _DOC_BY_FIRST.setdefault(_key[0], []).append((_key, _kind))
-
-
-def doc_refs(folds: list[str]) -> set[tuple[str, str, str]]:
-    """Document references in a token list, as (type, number, issuer) with leading zeros dropped;
-    issuer is "" when the question does not say ("kế hoạch 128" but "128/KH-UBND")."""
-    refs = set()
-    for i in range(len(folds)):
-        if folds[i] not in _DOC_FIRST:
-            continue
-        for key, kind in _DOC_BY_FIRST[folds[i]]:
-            if tuple(folds[i : i + len(key)]) != key:
-                continue
-            j = i + len(key)
-            while j < len(folds) and folds[j] in _DOC_SKIP:
-                j += 1
-            # "kế hoạch 5 năm" is a five-year plan, not plan number 5.
-            duration = j + 1 < len(folds) and folds[j + 1] in _DURATIONS
-            if j < len(folds) and folds[j].isdigit() and not duration:
-                refs.add((kind, folds[j].lstrip("0") or "0", _issuer(folds, j + 1)))
-    return refs
-
-
-def _issuer(folds: list[str], start: int) -> str:
-    """Who issued a document, from its code or the words right after its number ("21/NQ-CP",
-    "128-KH/TU", "21 của HĐND tỉnh"); "" when nothing says."""
-    i = start
-    while i < len(folds) and (folds[i] in _ISSUER_SKIP):
-        i += 1
-    for words, issuer in _ISSUERS:
-        if tuple(folds[i : i + len(words)]) == words:
-            return issuer
-    return ""
-
-
-def known_ref(ref: tuple[str, str, str], known: set[tuple[str, str, str]]) -> bool:
-    """Known when the knowledge base names that document; an issuer the question gives must be
-    one it names for it ("Nghị quyết 21 của HĐND tỉnh" is not Resolution 21/NQ-CP)."""
-    kind, number, issuer = ref
-    issuers = {i for k, n, i in known if k == kind and n == number}
-    return bool(issuers) and (not issuer or issuer in issuers or issuers == {""})
 
 
 # The index keeps each phrasing's facts in parallel lists, one item per phrasing (few objects,
@@ -200,8 +108,11 @@ class Candidate:
     score: float
     phrasing: str
     # (rank score, question coverage, pair coverage, phrasing coverage, rapidfuzz, entry coverage,
-    #  log matched content weight, unknown share, known-pair share): what calibration reads
+    #  log matched content weight, unknown share, known-pair share): what the models read
     features: tuple[float, ...] = ()
+    index: int = -1  # the phrasing's number in the index
+    # the learned model's chance (0-100) that this entry answers the question
+    chance: float = 0.0
 
 
 @dataclass
@@ -210,8 +121,12 @@ class MatchResult:
     lang: str
     candidates: list[Candidate] = field(default_factory=list)
     reason: str = ""
-    # calibrated chance (0-100) that the top candidate is the right answer
+    # chance (0-100) that the top candidate is the right answer
     confidence: float = 0.0
+    # what the question asks for that no entry holds (reason "not-held"): budget, person, ...
+    not_held: frozenset[str] = frozenset()
+    # a second question in the same message, answered by another entry: offered as an option
+    also: Candidate | None = None
 
     @property
     def best(self) -> Candidate | None:
@@ -226,29 +141,59 @@ class _QTok:
     acc: str | None
 
 
+@dataclass
+class Query:
+    """A question as the matcher reads it: weighted words, their order, and what it asks for."""
+
+    qtoks: list[_QTok]
+    sequence: list[str]
+    total: float
+    unknown_share: float
+    types: frozenset[str]
+    not_held: frozenset[str]
+
+
 class Matcher:
-    """Precomputed index over one knowledge base. Immutable once built; rebuild to reload."""
+    """Precomputed index over one knowledge base. Immutable once built; rebuild to reload.
+
+    ``ranker`` is the learned confidence model (loaded from the committed file by default);
+    ``legacy=True`` gives the previous matcher, with the logistic calibration, for comparison."""
 
     def __init__(self, kb: KnowledgeBase, answer_threshold: float | None = None,
-                 clarify_threshold: float | None = None, calibration: Calibration | None = None):
+                 clarify_threshold: float | None = None, calibration: Calibration | None = None,
+                 ranker: Ranker | None = None, legacy: bool = False):
         with gc_paused():
-            self._init(kb, answer_threshold, clarify_threshold, calibration)
+            self._init(kb, answer_threshold, clarify_threshold, calibration, ranker, legacy)
 
     def _init(self, kb: KnowledgeBase, answer_threshold: float | None, clarify_threshold: float | None,
-              calibration: Calibration | None) -> None:
+              calibration: Calibration | None, ranker: Ranker | None, legacy: bool) -> None:
         self.kb = kb
         self.calibration = calibration or Calibration.load()
-        self.answer_threshold = (self.calibration.answer_threshold if answer_threshold is None
-                                 else answer_threshold)
-        self.clarify_threshold = (self.calibration.clarify_threshold if clarify_threshold is None
-                                  else clarify_threshold)
+        self.ranker = None if legacy else (ranker or load_ranker())
+        source = self.ranker or self.calibration
+        self.answer_threshold = source.answer_threshold if answer_threshold is None else answer_threshold
+        self.clarify_threshold = source.clarify_threshold if clarify_threshold is None else clarify_threshold
         self.lexicon = lexicon_from(kb.language)
+        self.kinds = QuestionKinds.from_data(kb.language.get("question_types.yaml"))
         docs: dict[str, list[str]] = {}
-        for entry in kb.entries.values():
+        # Hidden entries stay in the index, so that their questions are recognised and refused
+        # instead of going to the nearest neighbour.
+        self.hidden = frozenset(kb.hidden) - frozenset(kb.entries)
+        indexed = [*kb.entries.values(), *(kb.hidden[h] for h in sorted(self.hidden))]
+        for entry in indexed:
             docs[entry.id] = [*entry.all_questions(), *entry.keywords]
         for talk in kb.smalltalk.values():
             docs[SMALLTALK_PREFIX + talk.id] = list(talk.patterns)
+        self.related = frozenset(
+            pair for e in indexed for r in e.related for pair in ((e.id, r), (r, e.id))
+        )
         self._build(docs)
+        # line by line: normalisation reads at most a question's length at a time
+        said = {e.id: frozenset(t.fold for text in e.answer.values() for line in text.splitlines()
+                                for t in self.lexicon.normalize(line)) for e in indexed}
+        self.features = PairFeatures(self, self._phrasing_folds, {e.id: frozenset(e.answers) for e in indexed},
+                                     said)
+        del self._phrasing_folds
         def words(lang: str) -> set[str]:
             # Words never span white space, so each distinct white-space-separated piece once will do.
             pieces: set[str] = set()
@@ -260,17 +205,19 @@ class Matcher:
         self._en_words = frozenset(words("en") | self.lexicon.stop_en)
         self._vi_words = frozenset(words("vi") - self.lexicon.stop_en)
         places = (kb.language.get("synonyms.yaml") or {}).get("other_places") or []
-        self.other_places = [
-            key for key in {tuple(t.fold for t in raw_tokens(str(p))) for p in places}
-            if key and not self._phrasings_mention(key)
-        ]
+        place_keys = {tuple(t.fold for t in raw_tokens(str(p))) for p in places} - {()}
+        self.other_places = [key for key in place_keys if not self._phrasings_mention(key)]
+        # A place the knowledge base names ("VCCI Thanh Hóa – Ninh Bình") is still another place
+        # when the question calls it a province or city ("kế hoạch của tỉnh Ninh Bình").
+        self.named_places = [(prefix, *key) for key in place_keys if key not in self.other_places
+                             for prefix in ("tinh", "pho")]
         self.home = [("thanh", "hoa"), ("xu", "thanh")]
-        self.related = frozenset(
-            pair for e in kb.entries.values() for r in e.related for pair in ((e.id, r), (r, e.id))
-        )
+        self.years = {f for f in self.weights if _YEAR_RE.fullmatch(f)}
         for entry in kb.entries.values():
             for text in entry.answer.values():
+                folds = [t.fold for t in raw_tokens(text)]
                 self.known_refs |= doc_refs([t.fold for t in self.lexicon.normalize(text)])
+                self.years.update(f for f in folds if _YEAR_RE.fullmatch(f))
 
     # -- index -----------------------------------------------------------------------------
     def _build(self, docs: dict[str, list[str]]) -> None:
@@ -323,7 +270,7 @@ class Matcher:
         numbers = list(range(len(folds_of)))
         for idx, folds in zip(numbers, folds_of, strict=True):
             accs = accs_of[idx]
-            if not _DOC_FIRST.isdisjoint(folds):
+            if not DOC_FIRST.isdisjoint(folds):
                 # Phrasings show which numbers people use; only answers say who issued what.
                 self.known_refs |= {(kind, number, "") for kind, number, _ in doc_refs(folds)}
             if accs != folds:  # written with accents
@@ -342,6 +289,11 @@ class Matcher:
             for f in distinct:
                 postings[f].append(idx)
         self.postings: dict[str, tuple[int, ...]] = {f: tuple(ids) for f, ids in postings.items()}
+        # each entry's phrasings (folded words), in index order, for the pair features
+        self._phrasing_folds: dict[str, list[list[str]]] = defaultdict(list)
+        for doc, folds in zip(owners, folds_of, strict=True):
+            if not doc.startswith(SMALLTALK_PREFIX):
+                self._phrasing_folds[doc].append(folds)
         self.pairs = frozenset(pairs)
         # The accented forms each folded word takes in phrasings written with accents (as keys).
         forms: dict[str, list[str]] = defaultdict(list)
@@ -453,10 +405,24 @@ class Matcher:
         return self._rank(self.lexicon.normalize(text), limit)
 
     def _rank(self, tokens: list[Token], limit: int = 5) -> list[Candidate]:
+        query = self.read(tokens, [])
+        return self._rank_query(query, limit) if query is not None else []
+
+    def read(self, tokens: list[Token], raw_folds: list[str]) -> Query | None:
+        """The question as the index reads it; None when it has no words at all."""
         qtoks, ordered = self._query_tokens(tokens)
         if not qtoks:
-            return []
+            return None
         q_total = sum(q.weight for q in qtoks) or 1.0
+        unknown = sum(q.weight * (1.0 - q.credit) for q in qtoks
+                      if q.credit < 1.0 and not (q.credit == 0.0 and self.lexicon.is_stop(q.fold)))
+        not_held = self.kinds.not_held_of(raw_folds)
+        if any(_YEAR_RE.fullmatch(f) and f not in self.years for f in raw_folds):
+            not_held |= {"year"}  # a year the knowledge base never mentions: nothing to say about it
+        return Query(qtoks, ordered, q_total, unknown / q_total, self.kinds.types_of(raw_folds), not_held)
+
+    def _rank_query(self, query: Query, limit: int = 5) -> list[Candidate]:
+        qtoks, ordered, q_total = query.qtoks, query.sequence, query.total
         weights = self.weights
         by_fold = {q.fold: q for q in qtoks}
         q_bigrams = {b for b in itertools.pairwise(ordered) if b[0] != b[1]}
@@ -465,9 +431,7 @@ class Matcher:
         b_total = sum(bigram_w.values())
         bigram_keys = [(self._pair_key(a, b), w) for (a, b), w in bigram_w.items()]
         q_content = " ".join(f for f in ordered if not self.lexicon.is_stop(f)) or " ".join(ordered)
-        unknown = sum(q.weight * (1.0 - q.credit) for q in qtoks
-                      if q.credit < 1.0 and not (q.credit == 0.0 and self.lexicon.is_stop(q.fold)))
-        unknown_share = unknown / q_total
+        unknown_share = query.unknown_share
         # How much of the question's word pairs the knowledge base uses anywhere: questions about
         # other things are made of pairs it never says ("giám đốc", "mua nhà").
         pairs = self.pairs
@@ -514,7 +478,7 @@ class Matcher:
                 final *= min(1.0, content / MIN_CONTENT_WEIGHT)
             features = (final, *parts, ce, math.log1p(content), unknown_share, pair_share)
             ranked.append(Candidate(doc, round(min(100.0, 100.0 * final), 1), self.phrasings[idx],
-                                    features))
+                                    features, idx))
         ranked.sort(key=lambda c: (-c.score, c.entry_id))
         return ranked[:limit]
 
@@ -545,26 +509,117 @@ class Matcher:
         )
 
     def match(self, text: str, default_lang: str = "vi") -> MatchResult:
+        """What to do with a message: answer, clarify, small talk or fall back, in its language.
+        A long message is answered from the question(s) in it (knowledge/segment.py)."""
         lang = self.language(text, default_lang)
+        parts = segment.questions(text)
+        if not parts:
+            return self._match_one(text, lang)
+        results = [self._match_one(part, lang) for part in parts]
+        answered = [r for r in results if r.status == "answer"]
+        if answered:
+            first = answered[0]
+            second = next((r for r in answered[1:] if r.candidates[0].entry_id != first.candidates[0].entry_id),
+                          None)
+            first.also = second.candidates[0] if second else None
+            return first
+        whole = self._match_one(text, lang)
+        if whole.status == "answer":
+            return whole
+        # a question the bot must refuse for what it asks is refused as such
+        refused = next((r for r in results if r.reason in ("not-held", "unknown-document", "other-place",
+                                                              "hidden")), None)
+        # What the context says ("I used to do paperwork there") is not what the question asks for.
+        others = [whole] if whole.reason != "not-held" else []
+        return refused or max([*results, *others], key=lambda r: r.confidence)
+
+    def examine(self, text: str) -> tuple[Query | None, list[Candidate], Candidate | None, str]:
+        """The question read, its entry candidates (best ranking first), the best small-talk
+        candidate, and the reason to refuse whatever the scores ("" if none)."""
         tokens = self.lexicon.normalize(text)
         if not tokens:
-            return MatchResult("fallback", lang, reason="empty")
+            return None, [], None, "empty"
+        raw = [t.fold for t in raw_tokens(text)]
+        query = self.read(tokens, raw)
+        ranked = self._rank_query(query, TOP_K + 4) if query is not None else []
+        talk = next((c for c in ranked if c.entry_id.startswith(SMALLTALK_PREFIX)), None)
+        # A candidate sharing only common words ("Thanh Hóa", "tỉnh") scores 0: no evidence at all.
+        entries = [c for c in ranked if not c.entry_id.startswith(SMALLTALK_PREFIX) and c.score >= MIN_RANK][:TOP_K]
         refs = doc_refs([t.fold for t in tokens])
-        unknown_refs = {ref for ref in refs if not known_ref(ref, self.known_refs)}
-        ranked = self._rank(tokens)
-        if unknown_refs:
-            return MatchResult("fallback", lang, ranked, reason="unknown-document")
-        folds = [t.fold for t in raw_tokens(text)]
-        if self._mentions(folds, self.other_places) and not self._mentions(folds, self.home):
-            return MatchResult("fallback", lang, ranked, reason="other-place")
-        if not ranked:
-            return MatchResult("fallback", lang, reason="no-match")
+        if any(not known_ref(ref, self.known_refs) for ref in refs):
+            return query, entries, talk, "unknown-document"
+        if (self._mentions(raw, self.other_places) or self._mentions(raw, self.named_places)) and not (
+                self._mentions(raw, self.home)):
+            return query, entries, talk, "other-place"
+        if not ranked or query is None:
+            return query, entries, talk, "no-match"
+        return query, entries, talk, ""
+
+    def pair_rows(self, query: Query, entries: list[Candidate], talk: Candidate | None) -> Any:
+        return self.features.rows(query, entries, talk.score if talk else 0.0)
+
+    def _match_one(self, text: str, lang: str) -> MatchResult:
+        result = self._decide(text, lang)
+        if result.status == "fallback" and result.reason == "low-score" and self.kinds.context:
+            # A short question with no subject of its own ("sở nào lo việc này?") is about the plan:
+            # asked again with the plan named, it is answered only if that is then clear.
+            raw = [t.fold for t in raw_tokens(text)]
+            if len(raw) <= SHORT_QUESTION and self.kinds.types_of(raw):
+                again = self._decide(f"{text} {self.kinds.context}", lang)
+                if again.status == "answer":
+                    return again
+        return result
+
+    def _decide(self, text: str, lang: str) -> MatchResult:
+        query, entries, talk, reason = self.examine(text)
+        if reason:
+            return MatchResult("fallback", lang, self._visible(entries), reason=reason)
+        assert query is not None
+        ranked = [talk, *entries] if talk is not None and (not entries or talk.score >= entries[0].score) \
+            else [*entries, *([talk] if talk else [])]
+        if self.ranker is None:
+            return self._legacy_decide(ranked, entries, lang)
+        if entries:
+            chances = self.ranker.predict(self.pair_rows(query, entries, talk))
+            entries = [dataclasses.replace(c, chance=round(100.0 * float(p), 1)) for c, p in zip(entries, chances,
+                                                                                                  strict=True)]
+            entries.sort(key=lambda c: (-c.chance, -c.score, c.entry_id))
+        top = entries[0] if entries else None
+        confidence = top.chance if top else 0.0
+        # Small talk only when the message is small talk: a short question about "this" with a
+        # question word is a question about the plan.
+        if talk is not None and talk.score >= SMALLTALK_THRESHOLD and confidence < self.answer_threshold and (
+                not query.types or talk.score >= SMALLTALK_SURE or top is None):
+            return MatchResult("smalltalk", lang, [talk, *entries], confidence=talk.score)
+        if top is None:
+            return MatchResult("fallback", lang, reason="low-score")
+        if top.entry_id in self.hidden:
+            return MatchResult("fallback", lang, self._visible(entries), reason="hidden", confidence=confidence)
+        if query.not_held and not query.not_held <= self.features.facts[top.entry_id].declared:
+            # It names what the bot knows but asks for what no entry holds: say so, never answer
+            # with the general entry.
+            return MatchResult("fallback", lang, self._visible(entries)[:3], reason="not-held",
+                               confidence=confidence, not_held=query.not_held)
+        visible = self._visible(entries)
+        if confidence >= self.answer_threshold:
+            return MatchResult("answer", lang, visible, confidence=confidence)
+        if visible and confidence >= self.clarify_threshold:
+            return MatchResult("clarify", lang, visible[:3], confidence=confidence)
+        return MatchResult("fallback", lang, visible, reason="low-score", confidence=confidence)
+
+    def _visible(self, candidates: list[Candidate]) -> list[Candidate]:
+        return [c for c in candidates if c.entry_id not in self.hidden and not c.entry_id.startswith(SMALLTALK_PREFIX)]
+
+    def _legacy_decide(self, ranked: list[Candidate], entries: list[Candidate], lang: str) -> MatchResult:
+        """The previous matcher's decision (logistic calibration), kept for comparison."""
         top = ranked[0]
         if top.entry_id.startswith(SMALLTALK_PREFIX):
             if top.score >= SMALLTALK_THRESHOLD:
                 return MatchResult("smalltalk", lang, ranked, confidence=top.score)
             return MatchResult("fallback", lang, ranked, reason="low-score")
-        entries = [c for c in ranked if not c.entry_id.startswith(SMALLTALK_PREFIX)]
+        entries = self._visible(entries)
+        if not entries:
+            return MatchResult("fallback", lang, reason="no-match")
         confidence = self.calibration.confidence(entries, self.related)
         if confidence >= self.answer_threshold:
             return MatchResult("answer", lang, entries, confidence=confidence)

@@ -75,6 +75,8 @@ class Entry:
     contact: str | None = None
     # where it was defined, for messages: "path:line"
     origin: str = ""
+    # kinds of question it answers beyond what its phrasings show (see question_types.yaml)
+    answers: tuple[str, ...] = ()
 
     def title(self, lang: str) -> str:
         """The question that stands for this entry in menus and suggestions."""
@@ -101,6 +103,9 @@ class KnowledgeBase:
     contacts: dict[str, Contact]
     smalltalk: dict[str, SmallTalk]
     language: dict = field(default_factory=dict)
+    # entries an administrator hid: still recognised, so their questions get "I don't know"
+    # instead of the nearest neighbouring entry
+    hidden: dict[str, Entry] = field(default_factory=dict)
 
     def topics_in_order(self) -> list[Topic]:
         return sorted(self.topics.values(), key=lambda t: (t.order, t.id))

@@ -125,6 +125,7 @@ def problem(key: str, **params: object) -> Problem:
 def merge(baseline: KnowledgeBase, latest: Iterable[Version]) -> tuple[KnowledgeBase, list[Note]]:
     """The knowledge base people are answered from: the files with the chat versions applied."""
     entries = dict(baseline.entries)
+    hidden: dict[str, Entry] = {}
     notes: list[Note] = []
     for version in sorted(latest, key=lambda v: v.entry_id):
         file_entry = baseline.entries.get(version.entry_id)
@@ -132,8 +133,8 @@ def merge(baseline: KnowledgeBase, latest: Iterable[Version]) -> tuple[Knowledge
         if file_entry is not None and version.base != current:
             if fingerprint(version.data) != current:
                 notes.append(Note(version.entry_id, "superseded", version.version))
-            elif version.hidden:
-                entries.pop(version.entry_id, None)  # same content, still hidden
+            elif version.hidden and version.entry_id in entries:
+                hidden[version.entry_id] = entries.pop(version.entry_id)  # same content, still hidden
             continue
         if file_entry is None and version.base:
             notes.append(Note(version.entry_id, "orphan", version.version))
@@ -142,6 +143,9 @@ def merge(baseline: KnowledgeBase, latest: Iterable[Version]) -> tuple[Knowledge
         except (KeyError, TypeError, ValueError) as exc:
             notes.append(Note(version.entry_id, "invalid", version.version, str(exc)))
             continue
+        if file_entry is not None and file_entry.answers:
+            # the file's question kinds stay with the entry: they are not edited in the chat
+            entry = dataclasses.replace(entry, answers=file_entry.answers)
         broken = structural_problems(baseline, entry)
         if broken:
             notes.append(Note(version.entry_id, "invalid", version.version,
@@ -149,9 +153,10 @@ def merge(baseline: KnowledgeBase, latest: Iterable[Version]) -> tuple[Knowledge
             continue
         if version.hidden:
             entries.pop(version.entry_id, None)
+            hidden[version.entry_id] = entry
         else:
             entries[version.entry_id] = entry
-    return dataclasses.replace(baseline, entries=entries), notes
+    return dataclasses.replace(baseline, entries=entries, hidden=hidden), notes
 
 
 def structural_problems(kb: KnowledgeBase, entry: Entry) -> list[Problem]:

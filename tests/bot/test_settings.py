@@ -1,26 +1,51 @@
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import pytest
 
-from bot.settings import Settings, SettingsError, read_env_file
+from bot.settings import Settings, SettingsError
 from tests.conftest import ROOT
 
 
 def test_env_file_parsing(tmp_path):
     path = tmp_path / ".env"
-    path.write_text('# comment\nexport A=1\nB="two words"\nC=x # note\n\nbroken line\n', encoding="utf-8")
-    assert read_env_file(path) == {"A": "1", "B": "two words", "C": "x"}
-    assert read_env_file(tmp_path / "missing") == {}
+    path.write_text('# comment\nexport LOG_LEVEL=DEBUG\nTELEGRAM_BOT_TOKEN="two words"\nWEBHOOK_URL=x # note\n\n'
+                    "NOT_A_SETTING=1\nMATCH_ANSWER_THRESHOLD=\nWEBHOOK_PORT=9000\nFLOOD_WINDOW_SECONDS=2.5\n",
+                    encoding="utf-8")
+    settings = Settings.load(env={}, env_file=str(path))
+    assert (settings.LOG_LEVEL, settings.TELEGRAM_BOT_TOKEN, settings.WEBHOOK_URL) == ("DEBUG", "two words", "x")
+    assert settings.MATCH_ANSWER_THRESHOLD is None  # empty = unset
+    assert settings.WEBHOOK_PORT == 9000 and settings.FLOOD_WINDOW_SECONDS == 2.5
+    assert Settings.load(env={}, env_file=str(tmp_path / "missing")) == Settings()
 
 
 def test_environment_overrides_file(tmp_path):
     path = tmp_path / ".env"
-    path.write_text("MATCH_ANSWER_THRESHOLD=70\nLOG_LEVEL=DEBUG\n", encoding="utf-8")
-    settings = Settings.load(env={"MATCH_ANSWER_THRESHOLD": "80"}, env_file=str(path))
+    path.write_text("MATCH_ANSWER_THRESHOLD=70\nLOG_LEVEL=DEBUG\nBOT_DB_PATH=file.db\n", encoding="utf-8")
+    settings = Settings.load(env={"MATCH_ANSWER_THRESHOLD": "80", "BOT_DB_PATH": ""}, env_file=str(path))
     assert settings.MATCH_ANSWER_THRESHOLD == 80.0 and settings.LOG_LEVEL == "DEBUG"
+    assert settings.BOT_DB_PATH == "file.db"  # an empty variable does not blank the file's value
+
+
+def test_load_reads_the_process_environment_and_settings_built_in_code_do_not(monkeypatch, tmp_path):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "from-env")
+    monkeypatch.setenv("DATA_RETENTION_DAYS", "30")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("ADMIN_IDS=5\n", encoding="utf-8")
+    loaded = Settings.load()
+    assert (loaded.TELEGRAM_BOT_TOKEN, loaded.DATA_RETENTION_DAYS, loaded.admins) == ("from-env", 30, {("telegram", "5")})
+    built = Settings(WEBHOOK_PORT=1)
+    assert (built.TELEGRAM_BOT_TOKEN, built.DATA_RETENTION_DAYS, built.ADMIN_IDS) == ("", 365, "")
+    with pytest.raises(TypeError, match="not a setting: WEBHOOK_PROT"):
+        Settings(WEBHOOK_PROT=1)
+
+
+def test_defaults():
+    settings = Settings.load(env={}, env_file=None)
+    assert settings.MATCH_ANSWER_THRESHOLD is None and settings.WEBHOOK_PORT == 8080
+    assert settings.FLOOD_MAX_MESSAGES == 20 and settings.FLOOD_WINDOW_SECONDS == 60.0
+    assert settings.BOT_DB_PATH == "data/bot.sqlite3" and settings.admins == frozenset()
 
 
 def test_invalid_values_are_refused():
@@ -33,7 +58,26 @@ def test_invalid_values_are_refused():
     assert Settings.load(env={}, env_file=None).MATCH_ANSWER_THRESHOLD is None
 
 
+@pytest.mark.parametrize(("env", "message"), [
+    ({"MATCH_ANSWER_THRESHOLD": "abc"}, "MATCH_ANSWER_THRESHOLD must be a number, got 'abc'"),
+    ({"MATCH_CLARIFY_THRESHOLD": "-1"}, "MATCH_CLARIFY_THRESHOLD must be between 0 and 100, got '-1'"),
+    ({"MATCH_ANSWER_THRESHOLD": "30", "MATCH_CLARIFY_THRESHOLD": "50"},
+     "MATCH_CLARIFY_THRESHOLD must not be above MATCH_ANSWER_THRESHOLD"),
+    ({"WEBHOOK_PORT": "http"}, "WEBHOOK_PORT must be a whole number, got 'http'"),
+    ({"WEBHOOK_PORT": "70000"}, "WEBHOOK_PORT must be a port number, got '70000'"),
+    ({"FLOOD_MAX_MESSAGES": "x", "FLOOD_MUTE_SECONDS": "y"},
+     "FLOOD_MAX_MESSAGES must be a whole number, got 'x'; FLOOD_MUTE_SECONDS must be a number, got 'y'"),
+    ({"ADMIN_IDS": "1,@boss"}, "ADMIN_IDS: '@boss' must be a numeric Telegram user id (not a @username)"),
+    ({"ADMIN_CHAT_ID": "admins"}, "ADMIN_CHAT_ID must be a Telegram chat id (a number), got 'admins'"),
+    ({"ZALO_WEBHOOK_SECRET": "sh\nort"}, "ZALO_WEBHOOK_SECRET must be 8 to 256 characters (Zalo's limit)"),
+])
+def test_a_bad_value_is_one_line_naming_the_setting(env, message):
+    with pytest.raises(SettingsError) as caught:
+        Settings.load(env=env, env_file=None)
+    assert str(caught.value) == message  # no secret is echoed, and it stays on one line
+
+
 def test_every_setting_is_documented_in_env_example():
     text = (ROOT / ".env.example").read_text(encoding="utf-8")
     documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", text, flags=re.M))
-    assert {f.name for f in dataclasses.fields(Settings)} <= documented
+    assert set(Settings.model_fields) == documented  # and nothing documented that is not a setting

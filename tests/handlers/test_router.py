@@ -9,7 +9,7 @@ from bot.storage import Storage
 from handlers.flood import FloodGuard
 from handlers.help import start_reply
 from handlers.locks import KeyedLocks
-from handlers.menu import menu_reply, topic_reply
+from handlers.menu import main_menu_reply, topic_reply
 from handlers.messages import Incoming, Reply, split_text, utf16_len
 from handlers.rating import with_rating
 from handlers.router import Router, parse_command
@@ -54,7 +54,7 @@ async def test_keyed_locks_serialise_one_key_only():
 
 
 def test_every_callback_fits_in_64_bytes(kb, asker):
-    replies = [menu_reply(kb, "vi"), start_reply(kb, "en")]
+    replies = [main_menu_reply(kb, "vi"), start_reply(kb, "en")]
     replies += [topic_reply(kb, t, lang) for t in kb.topics for lang in ("vi", "en")]
     for entry_id in kb.entries:
         reply = asker.entry_reply(entry_id, "vi")

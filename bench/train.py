@@ -1,0 +1,47 @@
+"""`make train`: fit the learned confidence model and write knowledge/ranker.pkl.
+
+Deterministic (fixed folds and seeds): the same knowledge base and question files give the same
+model. Stops with ``path:line: message`` when a question file is malformed.
+
+    .venv/bin/python bench/train.py            # fit, report, write the model
+    .venv/bin/python bench/train.py --check    # fit and report only
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from knowledge.loader import DEFAULT_DIR, KnowledgeError, load_dir  # noqa: E402
+from knowledge.ranker import RANKER_PATH  # noqa: E402
+from knowledge.training import TrainingDataError, load_cases, train  # noqa: E402
+
+TRAINING_FILES = (ROOT / "bench" / "train.yaml", ROOT.parent / "shared" / "eval" / "practice.yaml")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true", help="fit and report, do not write the model")
+    ap.add_argument("--out", type=Path, default=RANKER_PATH)
+    ap.add_argument("files", nargs="*", type=Path, default=list(TRAINING_FILES))
+    args = ap.parse_args(argv)
+    try:
+        kb = load_dir(DEFAULT_DIR)
+        cases = [c for path in args.files for c in load_cases(path)]
+    except (TrainingDataError, KnowledgeError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    ranker, _ = train(kb, cases)
+    print(f"answer threshold {ranker.answer_threshold}, clarify threshold {ranker.clarify_threshold}")
+    if not args.check:
+        ranker.to_file(args.out)
+        print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

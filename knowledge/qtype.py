@@ -1,0 +1,106 @@
+"""What a question asks for: its type (who, when, which document, ...) and whether it asks for
+something no source holds (a budget, a person's name, opening hours).
+
+Read from the raw words, not the normalised ones: the normaliser turns English into Vietnamese
+terms and drops padding, while "who" and "bao nhiêu" are exactly what this needs. The phrases are
+knowledge-base data (``question_types.yaml``), so officials can extend them without code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+GAP = "*"
+MAX_GAP = 12
+QUESTION_TYPES = ("who", "when", "document", "quantity", "why", "how", "role", "contact", "list")
+NOT_HELD_KINDS = ("person", "budget", "staff", "hours", "procedure", "results", "figures", "incentives",
+                  "schedule", "year")
+
+
+def _phrases(raw: Iterable[object]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(str(p).lower().split()) for p in raw if str(p).strip())
+
+
+def _find(folds: list[str], phrase: tuple[str, ...], start: int = 0) -> int:
+    """Index just past the first occurrence of ``phrase`` at or after ``start``; -1 if none. A gap
+    ("*") stands for up to MAX_GAP words."""
+    if not phrase:
+        return start
+    if phrase[0] == GAP:
+        rest = phrase[1:]
+        for skip in range(MAX_GAP + 1):
+            if start + skip > len(folds):
+                break
+            end = _match_at(folds, rest, start + skip)
+            if end >= 0:
+                return end
+        return -1
+    for i in range(start, len(folds) - len(phrase) + 1):
+        end = _match_at(folds, phrase, i)
+        if end >= 0:
+            return end
+    return -1
+
+
+def _match_at(folds: list[str], phrase: tuple[str, ...], i: int) -> int:
+    for j, word in enumerate(phrase):
+        if word == GAP:
+            return _find(folds, phrase[j:], i)
+        if i >= len(folds) or folds[i] != word:
+            return -1
+        i += 1
+    return i
+
+
+@dataclass(frozen=True)
+class QuestionKinds:
+    """The phrase tables of ``question_types.yaml``, ready to read questions with."""
+
+    types: Mapping[str, tuple[tuple[str, ...], ...]]
+    not_held: Mapping[str, tuple[tuple[str, ...], ...]]
+    context: str = ""
+
+    @classmethod
+    def from_data(cls, data: Mapping | None) -> QuestionKinds:
+        data = data or {}
+        types = data.get("types") or {}
+        not_held = data.get("not_held") or {}
+        return cls({k: _phrases(v or ()) for k, v in types.items()},
+                   {k: _phrases(v or ()) for k, v in not_held.items()}, str(data.get("context") or ""))
+
+    @staticmethod
+    def _hits(folds: list[str], table: Mapping[str, tuple[tuple[str, ...], ...]]) -> frozenset[str]:
+        present = set(folds)
+        return frozenset(
+            kind for kind, phrases in table.items()
+            if any(p[0] in present and _find(folds, p) >= 0 for p in phrases)
+        )
+
+    def types_of(self, folds: list[str]) -> frozenset[str]:
+        return self._hits(folds, self.types)
+
+    def not_held_of(self, folds: list[str]) -> frozenset[str]:
+        return self._hits(folds, self.not_held)
+
+
+def check(data: object) -> list[tuple[str, str]]:
+    """Problems in a ``question_types.yaml`` mapping, as (key, message)."""
+    if not isinstance(data, Mapping):
+        return [("", "question_types.yaml must be a mapping with 'types' and 'not_held'")]
+    problems = []
+    if not isinstance(data.get("context", ""), str):
+        problems.append(("context", "'context' must be a short text"))
+    for section, known in (("types", QUESTION_TYPES), ("not_held", NOT_HELD_KINDS)):
+        table = data.get(section)
+        if not isinstance(table, Mapping):
+            problems.append((section, f"'{section}' must be a mapping of kind -> list of phrases"))
+            continue
+        for kind, phrases in table.items():
+            if kind not in known:
+                problems.append((f"{section}.{kind}", f"unknown kind '{kind}' (known: {', '.join(known)})"))
+            if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
+                problems.append((f"{section}.{kind}", "must be a list of non-empty phrases"))
+            elif any(p.split()[0] == GAP for p in phrases):
+                problems.append((f"{section}.{kind}", "a phrase must not start with '*'"))
+    return problems

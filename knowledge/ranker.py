@@ -1,0 +1,64 @@
+"""The learned confidence: a gradient-boosted model over (question, candidate) pair features.
+
+``make train`` fits it (knowledge/training.py) and writes ``knowledge/ranker.pkl``; the bot loads it
+at start. The file records the hash of the feature code it was fitted with, so a model that no
+longer fits the features is refused with one clear line instead of giving quiet nonsense.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sklearn
+
+from knowledge.features import FEATURE_HASH, FEATURE_NAMES
+
+RANKER_PATH = Path(__file__).resolve().parent / "ranker.pkl"
+
+
+class RankerError(Exception):
+    """The model file is missing, unreadable or was fitted on other features."""
+
+
+@dataclass(frozen=True)
+class Ranker:
+    model: Any
+    answer_threshold: float  # 0-100: confidence from which the bot answers
+    clarify_threshold: float  # 0-100: from which it offers choices
+    info: dict
+
+    def predict(self, rows: np.ndarray) -> np.ndarray:
+        """Chance (0-1) that each candidate answers the question."""
+        if not len(rows):
+            return np.zeros(0)
+        return self.model.predict_proba(rows)[:, 1]
+
+    def to_file(self, path: Path = RANKER_PATH) -> None:
+        data = {"model": self.model, "answer_threshold": self.answer_threshold,
+                "clarify_threshold": self.clarify_threshold, "info": self.info,
+                "feature_hash": FEATURE_HASH, "feature_names": FEATURE_NAMES, "sklearn": sklearn.__version__}
+        path.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+@lru_cache(maxsize=4)
+def load_ranker(path: Path = RANKER_PATH) -> Ranker:
+    """The committed model; RankerError (one line, for people) when it cannot be used."""
+    hint = "run `make train` to rebuild it"
+    try:
+        data = pickle.loads(Path(path).read_bytes())
+    except FileNotFoundError:
+        raise RankerError(f"{path}: the answer-confidence model is missing; {hint}") from None
+    except Exception as exc:  # a truncated or foreign file: say so, never a traceback
+        raise RankerError(f"{path}: the answer-confidence model cannot be read ({exc}); {hint}") from None
+    if not isinstance(data, dict) or data.get("feature_hash") != FEATURE_HASH:
+        raise RankerError(f"{path}: the answer-confidence model was fitted on other features; {hint}")
+    if str(data.get("sklearn")).split(".")[:2] != sklearn.__version__.split(".")[:2]:
+        raise RankerError(f"{path}: the model was saved with scikit-learn {data.get('sklearn')}, "
+                          f"this is {sklearn.__version__}; {hint}")
+    return Ranker(data["model"], float(data["answer_threshold"]), float(data["clarify_threshold"]),
+                  dict(data.get("info") or {}))

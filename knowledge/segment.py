@@ -1,0 +1,91 @@
+"""Find the question in a long message.
+
+People write "Em là sinh viên…, em đang làm tiểu luận…, cho em hỏi …?" or put two questions in one
+message. Matched whole, the self-introduction and the padding outweigh the question. The message
+is cut into sentences; those that introduce the writer or only thank are set aside; the ones that
+ask (a question mark, a question word, "cho hỏi", "muốn biết") are the questions, in order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.normalize import fold
+
+SHORT_WORDS = 22  # a message this short is one question, whatever its punctuation
+MAX_QUESTIONS = 3
+_SENTENCE_RE = re.compile(r"(?<=[.?!;…])\s+|\n+|(?<=\?)(?=\S)")
+_WORD_RE = re.compile(r"[^\W_]+")
+# How a sentence that only introduces the writer or the situation starts (folded).
+_INTRO_STARTS = (
+    "toi la", "em la", "minh la", "chau la", "con la", "chung toi la", "chung em la", "toi dang", "em dang",
+    "minh dang", "toi mo", "toi song", "em song", "minh song", "toi co", "nha toi", "gia dinh toi", "hoi truoc",
+    "truoc day", "toi vua", "em vua", "minh vua", "toi lam", "em lam", "minh lam", "toi hien", "em hien",
+    "hien toi", "hien em", "i am", "i m", "im a", "i work", "i live", "i run", "my name", "we are", "our company",
+    "i have", "i recently", "i was", "thay huong dan", "co giao", "anh em", "con trai", "con gai",
+)
+_THANKS = ("cam on", "xin cam on", "thank", "thanks", "tran trong", "mong duoc", "rat mong", "mong nhan")
+# Words and phrases that make a sentence a question (folded).
+_ASKS = (
+    "cho hoi", "xin hoi", "muon hoi", "muon biet", "can biet", "cho biet", "xin cho biet", "hoi la", "giai dap",
+    "nao", "gi", "ai", "bao nhieu", "bao gio", "khi nao", "the nao", "ra sao", "sao", "khong", "chua", "may",
+    "what", "which", "who", "when", "why", "how", "where", "is there", "are there", "do i", "does", "can i",
+    "could you", "please tell", "i would like to know", "i want to know", "wondering",
+)
+_LEAD_INS = re.compile(
+    r"^(?:(?:vậy|vay|thế|the|nên|nen|vì thế|vi the|do đó|do do)\s+)?"
+    r"(?:(?:cho|xin)\s+(?:em|tôi|toi|mình|minh|cháu|chau|con)?\s*(?:xin\s+)?(?:hỏi|hoi|được hỏi|duoc hoi)|"
+    r"(?:em|tôi|toi|mình|minh|cháu|chau)\s+(?:muốn|muon|cần|can)\s+(?:hỏi|hoi|biết|biet)|"
+    r"xin\s+(?:cho\s+)?(?:biết|biet|hỏi|hoi)|i would like to know|i want to know|could you tell me|"
+    r"can you tell me|please tell me)\s*(?:là|la|:|,)?\s*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    folded: str
+
+    def starts(self, prefixes: tuple[str, ...]) -> bool:
+        return any(self.folded == p or self.folded.startswith(p + " ") for p in prefixes)
+
+    @property
+    def asks(self) -> bool:
+        if self.text.rstrip().endswith("?"):
+            return True
+        padded = f" {self.folded} "
+        return any(f" {a} " in padded for a in _ASKS)
+
+
+def sentences(text: str) -> list[Sentence]:
+    out = []
+    for piece in _SENTENCE_RE.split(text):
+        piece = piece.strip(" \t,.;")
+        if piece and _WORD_RE.search(piece):
+            out.append(Sentence(piece, " ".join(_WORD_RE.findall(fold(piece).lower()))))
+    return out
+
+
+def strip_lead_in(text: str) -> str:
+    """"cho em hỏi là kế hoạch…" -> "kế hoạch…"; the text itself when nothing is left."""
+    rest = _LEAD_INS.sub("", text, count=1).strip()
+    return rest or text
+
+
+def questions(text: str) -> list[str]:
+    """The questions of a long message, in order, each with lead-ins stripped; [] for a message
+    short enough to be matched whole."""
+    if len(_WORD_RE.findall(text)) <= SHORT_WORDS:
+        return []
+    parts = sentences(text)
+    if len(parts) < 2:
+        return []
+    asking = [s for s in parts if s.asks and not s.starts(_THANKS)]
+    # A sentence that introduces the writer is context even when it contains "không" or "gì",
+    # unless it ends with a question mark.
+    found = [s for s in asking if not s.starts(_INTRO_STARTS) or s.text.rstrip().endswith("?")]
+    if not found:
+        found = [s for s in parts if not s.starts(_INTRO_STARTS) and not s.starts(_THANKS)][-1:]
+    return [strip_lead_in(s.text) for s in found[:MAX_QUESTIONS]]

@@ -1,0 +1,293 @@
+"""Fit the learned confidence (``make train``): data, model, thresholds.
+
+Training rows are (question, candidate entry) pairs labelled "this entry answers this question":
+- leave-out phrasings: each entry's phrasings in five folds, each fold asked of the knowledge base
+  without it (its own entry is the right answer);
+- leave-entry-out: the entries in five folds, their phrasings asked of the knowledge base without
+  them (realistic near misses: every candidate is wrong);
+- question sets written for training (bench/train.yaml, ../shared/eval/practice.yaml), labelled by
+  the judge's rule against each candidate entry's text.
+The thresholds are chosen on cross-validated predictions for the written questions, which the
+model that made them never saw, so that out-of-scope refusal stays at TARGET_OOS or more.
+
+Why HistGradientBoostingClassifier: scikit-learn is already here for the character n-gram TF-IDF,
+so the model costs no new dependency; it is deterministic with a fixed seed, needs no feature
+scaling, and handles the few thousand rows in seconds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+from knowledge import segment
+from knowledge.matcher import Matcher
+from knowledge.model import Entry, KnowledgeBase
+from knowledge.normalize import fold
+from knowledge.ranker import Ranker
+
+FOLDS = 5
+TARGET_OOS = 0.96
+REAL_WEIGHT = 3.0
+SEED = 0
+
+
+class TrainingDataError(Exception):
+    """A question file that cannot be used, as ``path:line: message``."""
+
+
+@dataclass(frozen=True)
+class Case:
+    q: str
+    oos: bool
+    expect: tuple[tuple[str, ...], ...]
+    style: str
+    origin: str
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return " ".join(text.lower().split())
+
+
+def judge(case: Case, text: str) -> bool:
+    """The shared judge's rule: every expected group has an alternative in the answer text."""
+    folded = _fold(text)
+    return all(any(_fold(alt) in folded for alt in group) for group in case.expect)
+
+
+def load_cases(path: Path) -> list[Case]:
+    """Cases of a question file; TrainingDataError(path:line: message) for anything malformed."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except OSError as exc:
+        raise TrainingDataError(f"{path}:1: cannot read ({exc.strerror})") from None
+    except yaml.MarkedYAMLError as exc:
+        line = (exc.problem_mark or exc.context_mark).line + 1 if (exc.problem_mark or exc.context_mark) else 1
+        raise TrainingDataError(f"{path}:{line}: not valid YAML ({exc.problem})") from None
+    data = yaml.safe_load(text)
+    cases_node = None
+    if isinstance(node, yaml.MappingNode):
+        cases_node = next((v for k, v in node.value if k.value == "cases"), None)
+    if not isinstance(data, dict) or not isinstance(data.get("cases"), list) or cases_node is None:
+        raise TrainingDataError(f"{path}:1: expected a mapping with a 'cases' list")
+    out = []
+    for item, item_node in zip(data["cases"], cases_node.value, strict=True):
+        where = f"{path}:{item_node.start_mark.line + 1}"
+        if not isinstance(item, dict) or not isinstance(item.get("q"), str) or not item["q"].strip():
+            raise TrainingDataError(f"{where}: a case needs a non-empty 'q'")
+        oos = bool(item.get("oos"))
+        expect = item.get("expect") or []
+        if not oos and (not isinstance(expect, list) or not expect
+                        or not all(isinstance(g, list) and g and all(isinstance(a, str) for a in g)
+                                   for g in expect)):
+            raise TrainingDataError(f"{where}: an in-scope case needs 'expect', a list of lists of strings")
+        out.append(Case(item["q"], oos, tuple(tuple(g) for g in expect) if not oos else (),
+                        str(item.get("style", "?")), where))
+    return out
+
+
+def _stable(text: str) -> int:
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
+
+
+def _without_phrasings(kb: KnowledgeBase, fold: int) -> tuple[KnowledgeBase, list[tuple[str, str]]]:
+    """The knowledge base with one fold of every entry's phrasings taken out, and those phrasings."""
+    entries, held = {}, []
+    for entry in kb.entries.values():
+        questions = {}
+        for lang, qs in entry.questions.items():
+            keep = [q for q in qs if _stable(q) % FOLDS != fold]
+            held += [(q, entry.id) for q in qs if _stable(q) % FOLDS == fold and keep]
+            questions[lang] = tuple(keep) if keep else qs
+        entries[entry.id] = dataclasses.replace(entry, questions=questions)
+    return dataclasses.replace(kb, entries=entries), held
+
+
+def _without_entries(kb: KnowledgeBase, fold: int) -> tuple[KnowledgeBase, list[tuple[str, Entry]]]:
+    gone = {e for e in kb.entries if _stable(e) % FOLDS == fold}
+    held = [(q, kb.entries[e]) for e in sorted(gone) for i, q in enumerate(kb.entries[e].all_questions())
+            if i % 2 == 0]
+    return dataclasses.replace(kb, entries={k: v for k, v in kb.entries.items() if k not in gone}), held
+
+
+@dataclass
+class Rows:
+    x: list[np.ndarray] = dataclasses.field(default_factory=list)
+    y: list[np.ndarray] = dataclasses.field(default_factory=list)
+    w: list[np.ndarray] = dataclasses.field(default_factory=list)
+    group: list[np.ndarray] = dataclasses.field(default_factory=list)
+
+    def add(self, x: np.ndarray, y: Iterable[int], weight: float, group: int) -> None:
+        y = np.asarray(list(y), dtype=np.int8)
+        self.x.append(x)
+        self.y.append(y)
+        self.w.append(np.full(len(y), weight))
+        self.group.append(np.full(len(y), group))
+
+    def arrays(self, keep: Callable[[np.ndarray], np.ndarray] | None = None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        x, y, w, g = (np.concatenate(a) for a in (self.x, self.y, self.w, self.group))
+        if keep is not None:
+            mask = keep(g)
+            x, y, w = x[mask], y[mask], w[mask]
+        return x, y, w
+
+
+def _texts(question: str) -> list[str]:
+    """What the matcher scores for a message: its questions when it is long, and the whole."""
+    parts = segment.questions(question)
+    return [*parts, question] if parts else [question]
+
+
+# Subjects far from the plan, to make near misses out of real phrasings: "Mặt trận Tổ quốc có
+# nhiệm vụ gì trong bầu cử" is not answered by the entry on the Front's duties under the plan.
+OTHER_SUBJECTS = (
+    "bầu cử", "thời tiết", "bóng đá", "học phí", "bảo hiểm y tế", "giao thông", "đất đai", "xổ số", "tuyển sinh",
+    "nhà ở xã hội", "tiền lương", "lương hưu", "giá điện", "nước sạch", "rác thải", "dịch bệnh", "tiêm chủng",
+    "sân bay", "chứng khoán", "lãi suất", "giá vàng", "nghĩa vụ quân sự", "căn cước", "bằng lái xe",
+    "bệnh viện", "thể thao", "âm nhạc", "lũ lụt", "tôn giáo", "báo chí", "election", "weather", "football",
+    "tuition", "insurance", "traffic", "lottery", "housing", "salary", "pension", "electricity", "hospital",
+    "police", "military service", "driving licence", "vaccination", "religion", "newspapers",
+)
+
+
+def _displaced(m: Matcher, q: str, owner: str, n: int) -> str | None:
+    """The phrasing with its most telling word replaced by a subject the knowledge base never
+    mentions: a realistic question that its entry does not answer."""
+    words = q.split()
+    vocab = m.doc_tokens.get(owner, {})
+    scored = [(m.weights.get(fold(w).lower().strip("?.,!"), 0.0), i) for i, w in enumerate(words)
+              if fold(w).lower().strip("?.,!") in vocab]
+    if not scored:
+        return None
+    _, at = max(scored)
+    subjects = [s for s in OTHER_SUBJECTS if not any(fold(w) in m.weights for w in s.split())]
+    if not subjects:
+        return None
+    words[at] = subjects[n % len(subjects)]
+    return " ".join(words)
+
+
+def synthetic_rows(kb: KnowledgeBase) -> Rows:
+    rows = Rows()
+    for fold_no in range(FOLDS):
+        sub, held = _without_phrasings(kb, fold_no)
+        m = Matcher(sub, legacy=True)
+        for n, (q, owner) in enumerate(held):
+            query, entries, talk, reason = m.examine(q)
+            if reason or not entries:
+                continue
+            rows.add(m.pair_rows(query, entries, talk), (c.entry_id == owner for c in entries), 1.0, -1)
+            other = _displaced(m, q, owner, n) if n % 2 == 0 else None
+            if other is not None:
+                query, entries, talk, reason = m.examine(other)
+                if not reason and entries:
+                    rows.add(m.pair_rows(query, entries, talk), (0 for _ in entries), 1.0, -1)
+        sub, gone = _without_entries(kb, fold_no)
+        m = Matcher(sub, legacy=True)
+        for q, owner in gone:
+            query, entries, talk, reason = m.examine(q)
+            entries = [c for c in entries if c.entry_id not in owner.related]
+            if reason or not entries:
+                continue
+            rows.add(m.pair_rows(query, entries, talk), (0 for _ in entries), 1.0, -1)
+    return rows
+
+
+def case_rows(m: Matcher, cases: list[Case], rows: Rows, first_group: int = 0) -> None:
+    """Rows for written questions; each case is its own group (for cross-validation)."""
+    for n, case in enumerate(cases):
+        lang = m.language(case.q)
+        for text in _texts(case.q):
+            query, entries, talk, reason = m.examine(text)
+            if reason or not entries:
+                continue
+            labels = (0 if case.oos else int(judge(case, _answer(m.kb, c.entry_id, lang))) for c in entries)
+            rows.add(m.pair_rows(query, entries, talk), labels, REAL_WEIGHT, first_group + n)
+
+
+def _answer(kb: KnowledgeBase, entry_id: str, lang: str) -> str:
+    entry = kb.entries[entry_id]
+    return entry.answer.get(lang) or entry.answer["vi"]
+
+
+def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> HistGradientBoostingClassifier:
+    model = HistGradientBoostingClassifier(
+        max_iter=250, learning_rate=0.06, max_leaf_nodes=15, min_samples_leaf=20, l2_regularization=1.0,
+        early_stopping=False, random_state=SEED)
+    return model.fit(x, y, sample_weight=w)
+
+
+def outcomes(m: Matcher, cases: list[Case]) -> list[tuple[Case, float, bool]]:
+    """Per case: the confidence the bot would answer with (0 when it would not answer at any
+    threshold) and whether that answer is right."""
+    saved = m.answer_threshold, m.clarify_threshold
+    m.answer_threshold = m.clarify_threshold = 0.0
+    out = []
+    try:
+        for case in cases:
+            r = m.match(case.q)
+            if r.status != "answer":
+                out.append((case, 0.0, case.oos))
+                continue
+            right = not case.oos and judge(case, _answer(m.kb, r.candidates[0].entry_id, r.lang))
+            out.append((case, r.confidence, right))
+    finally:
+        m.answer_threshold, m.clarify_threshold = saved
+    return out
+
+
+def rates(results: list[tuple[Case, float, bool]], threshold: float) -> tuple[float, float]:
+    """(in-scope right, out-of-scope refused) when answering from ``threshold``."""
+    ins = [right and conf >= threshold for case, conf, right in results if not case.oos]
+    oos = [conf < threshold or conf == 0.0 for case, conf, _ in results if case.oos]
+    return sum(ins) / max(len(ins), 1), sum(oos) / max(len(oos), 1)
+
+
+def choose_threshold(results: list[tuple[Case, float, bool]], target: float = TARGET_OOS) -> float:
+    """The lowest answer threshold that keeps out-of-scope refusal at ``target``: lower thresholds
+    answer more people, so the lowest allowed one answers the most."""
+    for t in np.arange(20.0, 99.5, 0.5):
+        if rates(results, float(t))[1] >= target:
+            return float(t)
+    return 99.5
+
+
+def train(kb: KnowledgeBase, written: list[Case], log: Callable[[str], None] = print
+          ) -> tuple[Ranker, list[tuple[Case, float, bool]]]:
+    """The model fitted on everything, with thresholds from cross-validated predictions; and those
+    cross-validated outcomes (for reporting)."""
+    base = Matcher(kb, legacy=True)
+    synth = synthetic_rows(kb)
+    log(f"synthetic rows: {sum(len(y) for y in synth.y)}")
+    real = Rows()
+    case_rows(base, written, real)
+    log(f"written-question rows: {sum(len(y) for y in real.y)} from {len(written)} cases")
+    sx, sy, sw = synth.arrays()
+    cv: list[tuple[Case, float, bool]] = []
+    for fold in range(FOLDS):
+        keep = np.array([n % FOLDS != fold for n in range(len(written))])
+        rx, ry, rw = real.arrays(lambda g, keep=keep: keep[g])
+        model = fit(np.vstack([sx, rx]), np.concatenate([sy, ry]), np.concatenate([sw, rw]))
+        m = Matcher(kb, ranker=Ranker(model, 0.0, 0.0, {}))
+        cv += outcomes(m, [c for n, c in enumerate(written) if n % FOLDS == fold])
+    threshold = choose_threshold(cv)
+    ins, oos = rates(cv, threshold)
+    log(f"cross-validated on written questions: answer from {threshold:.1f}: in-scope right {ins:.1%}, "
+        f"out-of-scope refused {oos:.1%}")
+    rx, ry, rw = real.arrays()
+    model = fit(np.vstack([sx, rx]), np.concatenate([sy, ry]), np.concatenate([sw, rw]))
+    info = {"cases": len(written), "rows": int(len(sy) + len(ry)), "cv_inscope": round(ins, 4),
+            "cv_oos": round(oos, 4)}
+    return Ranker(model, threshold, round(threshold * 0.6, 1), info), cv

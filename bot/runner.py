@@ -29,11 +29,12 @@ from bot.settings import Settings
 from bot.webserver import WebServer
 from handlers.flood import FloodGuard
 from handlers.router import Router
+from handlers.vntime import seconds_until
 
 log = logging.getLogger(__name__)
 
 CHANNELS: dict[str, type[Channel]] = {c.name: c for c in (TelegramChannel, ZaloChannel, ConsoleChannel)}
-DIGEST_HOUR = 8  # the daily digest to ADMIN_CHAT_ID, at 08:00 Vietnam time (UTC+7)
+DIGEST_HOUR = 8  # the daily digest to ADMIN_CHAT_ID, at 08:00 Vietnam time
 DIGEST_CHANNEL = "telegram"  # ADMIN_CHAT_ID is a Telegram chat
 
 
@@ -155,10 +156,8 @@ async def purge_daily(router: Router, days: int, stop: asyncio.Event) -> None:
 
 
 def seconds_until_digest(now: float) -> float:
-    """Seconds from ``now`` (epoch) to the next 08:00 in Vietnam (UTC+7, no daylight saving)."""
-    local = (now + 7 * 3600) % 86400
-    wait = (DIGEST_HOUR * 3600 - local) % 86400
-    return wait or 86400.0
+    """Seconds from ``now`` (epoch) to the next 08:00 in Vietnam."""
+    return seconds_until(DIGEST_HOUR, now)
 
 
 async def send_digest(outbound: Outbound, router: Router, chat_id: str) -> bool:

@@ -24,11 +24,12 @@ import datetime as dt
 import json
 import logging
 
-from bot.storage import Storage, VersionConflict
 from handlers import chart, kbfiles, review
 from handlers.context import Ctx
 from handlers.messages import Delivery, Document, Option, Reply
+from handlers.ports import KbChange, Store, VersionConflict
 from handlers.texts import TEXTS, t
+from handlers.vntime import VN_TIME
 from knowledge.loader import phrasing_key
 from knowledge.matcher import SMALLTALK_PREFIX
 from knowledge.model import LANGS, KnowledgeBase
@@ -49,7 +50,6 @@ FLOW = "admin"
 COMMANDS = frozenset({"admin", "reload", "stats"})
 # ops whose text step is "reply": a message to other people, previewed, then delivered
 MESSAGE_OPS = ("reply", "fbreply", "broadcast")
-VN_TIME = dt.timezone(dt.timedelta(hours=7))  # Vietnam: UTC+7 all year, no daylight saving
 ADD_STEPS = ("topic", "phrasings", "answer", "answer_en", "source", "preview")
 # "ad:<what>:..." options that only make sense inside a flow in progress
 FLOW_ONLY = {"topic", "src", "skip", "save"}
@@ -501,12 +501,10 @@ async def _save(ctx: Ctx, state: dict) -> Reply:
             await ctx.set_state(None)
             return Reply(t("adm_cannot_save", lang) + "\n" + problems_text(problems, lang), "info", lang,
                          _entry_or_menu(ctx, eid))
-    latest_fp = _file_fp(ctx, eid)
+    change = KbChange(eid, state["op"], draft, int(state.get("base", 0)), state.get("fp", ""),
+                      state.get("orig"))
     try:
-        if latest_fp != state.get("fp", ""):
-            raise VersionConflict(eid, None)
-        number = await ctx.storage.save_kb_version(eid, int(state.get("base", 0)), state["op"], draft,
-                                                   latest_fp, ctx.who, before=state.get("orig"))
+        [number] = await ctx.live.apply_changes(ctx.storage, [change], ctx.who)
     except VersionConflict as conflict:
         await ctx.set_state(None)
         # The refused draft goes to the audit log too, so the administrator's work is never lost.
@@ -518,7 +516,6 @@ async def _save(ctx: Ctx, state: dict) -> Reply:
         text = t("adm_conflict", lang, who=who) + "\n\n" + describe(ctx.kb, draft, lang)
         return Reply(text, "info", lang, [Option(t("adm_open", lang), f"ad:v:{eid}"), back(lang)])
     await ctx.set_state(None)
-    await ctx.live.refresh(ctx.storage)
     if state.get("queue"):
         await ctx.storage.review_mark(state["queue"], "handled")
     log.info("knowledge base: %s saved %s version %d", ctx.who, eid, number)
@@ -874,7 +871,7 @@ async def stats_reply(ctx: Ctx) -> Reply:
     return Reply(text, "info", ctx.lang, [back(ctx.lang)], documents=[picture] if picture else [])
 
 
-async def stats_chart(storage: Storage) -> Document | None:
+async def stats_chart(storage: Store) -> Document | None:
     """None when nobody asked anything in 30 days (an empty chart says nothing)."""
     days = await storage.daily_outcomes(30)
     if not any(days):
@@ -882,33 +879,33 @@ async def stats_chart(storage: Storage) -> Document | None:
     return Document("stats-30-days.png", chart.daily_chart(days), photo=True)
 
 
-async def digest_text(storage: Storage, kb: KnowledgeBase, lang: str = "vi") -> str:
+async def digest_text(storage: Store, kb: KnowledgeBase, lang: str = "vi") -> str:
     """The daily digest for the administrators' group (ADMIN_CHAT_ID)."""
     return t("adm_digest", lang) + "\n\n" + await stats_text(storage, kb, lang)
 
 
-async def stats_text(storage: Storage, kb: KnowledgeBase, lang: str) -> str:
+async def stats_text(storage: Store, kb: KnowledgeBase, lang: str) -> str:
     st = await storage.stats()
-    total = sum(st["outcomes"].values()) or 1
+    total = sum(st.outcomes.values()) or 1
 
     def share(outcome: str) -> str:
-        return f"{100 * st['outcomes'].get(outcome, 0) / total:.0f}%"
+        return f"{100 * st.outcomes.get(outcome, 0) / total:.0f}%"
 
-    lines = [t("adm_stats_head", lang, today=str(st["today"]), week=str(st["week"]), month=str(st["month"])),
+    lines = [t("adm_stats_head", lang, today=str(st.today), week=str(st.week), month=str(st.month)),
              t("adm_stats_outcomes", lang, answer=share("answer"), clarify=share("clarify"),
                fallback=share("fallback"), smalltalk=share("smalltalk"))]
-    if st["top_entries"]:
+    if st.top_entries:
         lines.append(t("adm_stats_top", lang))
-        for eid, n in st["top_entries"]:
+        for eid, n in st.top_entries:
             entry = kb.entries.get(eid or "")
             lines.append(f"• {entry.title(lang) if entry else eid} ({n})")
     groups = [g for g in review.group_items(await storage.review_items()) if g.kind == "unanswered"][:5]
     if groups:
         lines.append(t("adm_stats_unanswered", lang))
         lines += [f"• {g.text} (×{g.count})" for g in groups]
-    lines.append(t("adm_stats_ratings", lang, up=str(st["up"]), down=str(st["down"])))
-    lines.append(t("adm_stats_other", lang, feedback=str(st["feedback_new"]),
-                   subscribers=str(st["subscribers"])))
+    lines.append(t("adm_stats_ratings", lang, up=str(st.up), down=str(st.down)))
+    lines.append(t("adm_stats_other", lang, feedback=str(st.feedback_new),
+                   subscribers=str(st.subscribers)))
     return "\n".join(lines)
 
 
@@ -996,15 +993,12 @@ async def _apply_import(ctx: Ctx, state: dict) -> Reply:
             if current is None:
                 continue
             data, action = {**current, "hidden": True}, "import_hide"
-        if _file_fp(ctx, eid) != state["fps"].get(eid, ""):
-            version = -1  # the files were reloaded meanwhile: refuse, as for a concurrent edit
-        changes.append((eid, int(version), action, data, _file_fp(ctx, eid), current))
+        changes.append(KbChange(eid, action, data, int(version), state["fps"].get(eid, ""), current))
     await ctx.set_state(None)
     try:
-        await ctx.storage.save_kb_batch(changes, ctx.who)
+        await ctx.live.apply_changes(ctx.storage, changes, ctx.who)
     except VersionConflict as conflict:
         return Reply(t("adm_import_conflict", lang, id=conflict.entry_id), "info", lang, [back(lang)])
     summary = {k: state[k] for k in ("name", "added", "changed", "restored", "hidden")}
     await ctx.storage.audit(ctx.who, "import", None, None, summary)
-    await ctx.live.refresh(ctx.storage)
     return Reply(t("adm_import_done", lang, n=str(len(changes))), "info", lang, [back(lang)])

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.storage import Storage, User
-from handlers.messages import Incoming
+from handlers.messages import Delivery, Incoming
+from handlers.ports import Store, User
 from knowledge.model import KnowledgeBase
 
 
@@ -16,9 +16,9 @@ class Ctx:
     user: User
     lang: str
     kb: KnowledgeBase
-    storage: Storage
+    storage: Store
     retention_days: int
-    # Administrators (issue 4): whether this person is one, and the live knowledge base they edit.
+    # Administrators: whether this person is one, and the live knowledge base they edit.
     admin: bool = False
     live: Any = None
     # Notifications for the administrators' Telegram group (ADMIN_CHAT_ID); the router attaches
@@ -28,8 +28,6 @@ class Ctx:
 
     def notify_admins(self, text: str) -> None:
         if self.admin_chat:
-            from handlers.messages import Delivery
-
             self.outbox.append(Delivery("telegram", self.admin_chat, text, quiet=True))
 
     @property

@@ -50,7 +50,7 @@ def to_csv(entries: list[Entry]) -> bytes:
 
 
 def to_yaml(entries: list[Entry]) -> bytes:
-    from bot.kbexport import dump_entries
+    from knowledge.dump import dump_entries
 
     return dump_entries(entries).encode("utf-8")
 

@@ -13,12 +13,12 @@ import logging
 import os
 from dataclasses import dataclass, field
 
-from bot.storage import Storage
 from handlers.ask import Asker
+from handlers.ports import KbChange, KbVersions, VersionConflict
 from knowledge.loader import FileProblem, validate_dir
 from knowledge.matcher import Matcher
 from knowledge.model import KnowledgeBase
-from knowledge.overlay import Note, Version, merge
+from knowledge.overlay import Note, Version, fingerprint, merge
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def versions_from_rows(rows: list[dict]) -> list[Version]:
                     r["created_at"]) for r in rows]
 
 
-async def merged_kb(baseline: KnowledgeBase, storage: Storage) -> tuple[KnowledgeBase, list[Note]]:
+async def merged_kb(baseline: KnowledgeBase, storage: KbVersions) -> tuple[KnowledgeBase, list[Note]]:
     """The files with the stored chat versions applied (``storage`` must be open)."""
     return merge(baseline, versions_from_rows(await storage.kb_latest()))
 
@@ -65,7 +65,7 @@ class LiveKB:
     def asker(self) -> Asker:
         return self.snap.asker
 
-    async def ensure_loaded(self, storage: Storage) -> None:
+    async def ensure_loaded(self, storage: KbVersions) -> None:
         """Applies the stored chat versions once, before the first message is answered."""
         if not self._loaded:
             async with self._lock:
@@ -73,12 +73,22 @@ class LiveKB:
                     await self._refresh(storage)
                     self._loaded = True
 
-    async def refresh(self, storage: Storage) -> Snapshot:
-        """Rebuilds from the files and the database; call after every saved change."""
-        async with self._lock:
-            return await self._refresh(storage)
+    async def apply_changes(self, storage: KbVersions, changes: list[KbChange], admin: str) -> list[int]:
+        """Saves new versions of entries (all or nothing) and rebuilds; returns their numbers.
 
-    async def _refresh(self, storage: Storage) -> Snapshot:
+        The one optimistic-locking rule: a change is refused with ``VersionConflict`` when someone
+        saved a chat version of its entry since it was started (storage checks ``version``) or
+        the curated files were reloaded with a different form of the entry (``fp``, checked
+        here, against the baseline that the save and rebuild then happen over)."""
+        async with self._lock:
+            for change in changes:
+                if fingerprint(self.baseline.entries.get(change.entry_id)) != change.fp:
+                    raise VersionConflict(change.entry_id, None)
+            numbers = await storage.save_kb_changes(changes, admin)
+            await self._refresh(storage)
+        return numbers
+
+    async def _refresh(self, storage: KbVersions) -> Snapshot:
         rows = await storage.kb_latest()
         kb, notes = merge(self.baseline, versions_from_rows(rows))
         for note in notes:
@@ -93,7 +103,7 @@ class LiveKB:
         self.snap = Snapshot(kb, matcher, Asker(kb, matcher), tuple(notes))
         return self.snap
 
-    async def reload(self, storage: Storage) -> list[FileProblem]:
+    async def reload(self, storage: KbVersions) -> list[FileProblem]:
         """Re-reads the curated files. On any problem the running knowledge base stays as it is and
         every problem (file:line: message) is returned; otherwise the new files become the baseline."""
         kb, problems = await asyncio.to_thread(validate_dir, self.knowledge_dir)

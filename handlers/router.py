@@ -11,7 +11,6 @@ import logging
 import re
 import time
 
-from bot.storage import Storage
 from handlers import admin, contacts, feedback, language, privacy, rating
 from handlers.ask import Asker, topic_options
 from handlers.context import Ctx
@@ -20,6 +19,7 @@ from handlers.livekb import LiveKB, Snapshot
 from handlers.locks import KeyedLocks
 from handlers.menu import main_menu_reply, topic_reply
 from handlers.messages import Incoming, Reply
+from handlers.ports import Store
 from handlers.texts import t
 from knowledge.matcher import Matcher
 from knowledge.model import KnowledgeBase
@@ -48,14 +48,13 @@ def parse_command(text: str) -> tuple[str, str] | None:
 
 
 class Router:
-    def __init__(self, kb: KnowledgeBase, matcher: Matcher, storage: Storage | None = None, *,
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher, storage: Store, *,
                  retention_days: int = 365, admins: frozenset[tuple[str, str]] = frozenset(),
                  knowledge_dir: str | None = None, admin_chat: str = ""):
         # The knowledge base changes while the bot runs (administrators' edits, /reload): always
         # read it through ``self.live``, never keep a reference across awaits.
         self.live = LiveKB(kb, matcher, knowledge_dir)
-        # Without a storage (quick scripts, the old tests) everything lives in memory until exit.
-        self.storage = storage or Storage(":memory:")
+        self.storage = storage
         self.retention_days = retention_days
         self.admins = admins  # (channel, user id) pairs from ADMIN_IDS
         self.admin_chat = admin_chat  # ADMIN_CHAT_ID: a Telegram group told about new questions, feedback

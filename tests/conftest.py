@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.storage import Storage
 from handlers.ask import Asker
 from handlers.router import Router
 from knowledge.loader import DEFAULT_DIR, load_dir
@@ -33,7 +34,7 @@ def asker(kb: KnowledgeBase, matcher: Matcher) -> Asker:
 
 @pytest.fixture
 def router(kb: KnowledgeBase, matcher: Matcher) -> Router:
-    return Router(kb, matcher)
+    return Router(kb, matcher, Storage(":memory:"))
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@ polling or at ``/zalo``.
 
 Zalo's Bot API has no buttons, no callback queries and no message editing, so a reply is rendered
 as text with its options numbered (bot/channels/numbered.py), and a message that is just one of
-those numbers picks the option. The options of the last reply are kept per person in the
-conversation-state table (under ``OPTIONS_KEY``, beside the flow state the router owns), so a
-number still works after a restart. Zalo sends no files: an export is pointed to Telegram.
+those numbers picks the option. The options of the last reply are kept per person in their own
+table (``Storage.pending_options``), beside the flow state the router owns, so a number still
+works after a restart. Zalo sends no files: an export is pointed to Telegram.
 """
 
 from __future__ import annotations
@@ -40,8 +40,6 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE = 2000  # sendMessage accepts 1-2,000 characters
 WEBHOOK_PATH = "/zalo"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
-# conversation_state row (channel column) holding the numbered options of a person's last reply
-OPTIONS_KEY = "zalo.options"
 
 
 def render(reply: Reply) -> str:
@@ -203,14 +201,11 @@ class ZaloChannel(Channel):
     async def pending_options(self, user_id: str) -> list[str]:
         """The actions of the person's last reply's options; none once STATE_TTL has passed."""
         storage = await self.pipeline.router.storage.open()
-        state = await storage.get_state(OPTIONS_KEY, user_id, max_age=STATE_TTL)
-        actions = state.get("actions") if state else None
-        return [a for a in actions if isinstance(a, str)] if isinstance(actions, list) else []
+        return await storage.pending_options(self.name, user_id, max_age=STATE_TTL)
 
     async def remember_options(self, user_id: str, options: list[Option]) -> None:
         storage = await self.pipeline.router.storage.open()
-        state = {"actions": [o.action for o in options]} if options else None
-        await storage.set_state(OPTIONS_KEY, user_id, state)
+        await storage.set_pending_options(self.name, user_id, [o.action for o in options])
 
     # -- sending ---------------------------------------------------------------------------------
     async def send(self, event: Inbound, reply: Reply) -> None:

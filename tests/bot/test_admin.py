@@ -10,6 +10,7 @@ import pytest
 from bot.settings import Settings, SettingsError, parse_admin_ids
 from tests.bot.admin_harness import ADMIN, ADMIN2, CITIZEN, AdminHarness, text_of
 from tests.bot.fakes.telegram import callback, callback_data, keyboard_of, message
+from tests.storage_rows import rows
 
 
 @pytest.fixture
@@ -217,7 +218,7 @@ async def test_review_queue_new_phrasing_answers_the_original_question(adm):
     await adm.press("ad:save")
     answer = await adm.say("quy trinh cap the ABTC cho doanh nhan", user_id=CITIZEN + 3)
     assert "Câu trả lời có hữu ích không?" in text_of(answer)
-    [row] = [q for q in await adm.storage.questions("telegram", str(CITIZEN + 3))]
+    [row] = [q for q in await rows(adm.storage, "questions", channel="telegram", user_id=str(CITIZEN + 3))]
     assert (row["outcome"], row["entry_id"]) == ("answer", eid)
     remaining = await adm.press("ad:queue")
     assert "giá vàng" in text_of(remaining) and "ABTC" not in text_of(remaining)
@@ -309,7 +310,7 @@ async def test_feedback_inbox_reply_reaches_the_citizen(adm):
     await adm.press("fb:skip", user_id=CITIZEN)
     await adm.press("fb:skip", user_id=CITIZEN)
     await adm.press("fb:send", user_id=CITIZEN)
-    [fb] = await adm.storage.feedback()
+    [fb] = await rows(adm.storage, "feedback")
     inbox = await adm.press("ad:fb")
     assert fb["ref"] in text_of(inbox)
     view = await adm.press(f"ad:fbv:{fb['id']}")
@@ -320,7 +321,7 @@ async def test_feedback_inbox_reply_reaches_the_citizen(adm):
     to_citizen = [p for n, p in calls if n == "sendMessage" and p["chat_id"] == CITIZEN]
     assert len(to_citizen) == 1 and fb["ref"] in text_of(to_citizen[0])
     assert "Cảm ơn bạn, chúng tôi sẽ bổ sung." in text_of(to_citizen[0])
-    [fb] = await adm.storage.feedback()
+    [fb] = await rows(adm.storage, "feedback")
     assert fb["status"] == "replied" and fb["reply"] == "Cảm ơn bạn, chúng tôi sẽ bổ sung."
     assert "Không có góp ý" in text_of(await adm.press("ad:fb"))
 
@@ -363,7 +364,7 @@ async def test_broadcast_reaches_opted_in_users_only(adm):
 
 async def test_a_large_broadcast_reports_progress(adm):
     for uid in range(5000, 5060):
-        await adm.storage.touch_user("telegram", str(uid))
+        await adm.storage.arrive("telegram", str(uid))
         await adm.storage.set_opted_in("telegram", str(uid), True)
     await adm.press("ad:bc")
     await adm.say("Thông báo chung.")
@@ -463,9 +464,10 @@ async def test_admin_chat_is_told_about_new_questions_and_feedback(kb, matcher, 
 async def test_daily_digest(adm):
     from bot.runner import seconds_until_digest, send_digest
 
-    assert seconds_until_digest(0) == 3600  # the epoch is 07:00 in Vietnam
-    assert seconds_until_digest(3600) == 86400  # 08:00 sharp: the next one is tomorrow
-    assert seconds_until_digest(3600 + 60) == 86400 - 60
+    seven = 1_767_225_600  # 01/01/2026 07:00 in Vietnam
+    assert seconds_until_digest(seven) == 3600
+    assert seconds_until_digest(seven + 3600) == 86400  # 08:00 sharp: the next one is tomorrow
+    assert seconds_until_digest(seven + 3600 + 60) == 86400 - 60
     await adm.say("giá vàng hôm nay", user_id=CITIZEN)
     before = len(adm.request.calls)
     assert await send_digest(adm.outbound, adm.router, "-100500")

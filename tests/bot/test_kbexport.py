@@ -8,6 +8,7 @@ import yaml
 
 from bot.cli import export_entries
 from bot.storage import Storage
+from handlers.ports import KbChange
 from knowledge.loader import DEFAULT_DIR, validate_dir
 from knowledge.overlay import entry_to_dict, fingerprint
 from tests.bot.test_cli import run
@@ -19,7 +20,8 @@ async def chat_edit(kb, db_path) -> None:
     data = entry_to_dict(kb.entries[EID])
     data["answer"]["vi"] = "Bản sửa từ chat.\n\nĐoạn thứ hai."
     async with Storage(db_path) as storage:
-        await storage.save_kb_version(EID, 0, "edit", data, fingerprint(kb.entries[EID]), "telegram:1")
+        await storage.save_kb_changes([KbChange(EID, "edit", data, 0, fingerprint(kb.entries[EID]))],
+                                      "telegram:1")
 
 
 async def test_json_export_without_a_database_is_the_curated_base(kb, tmp_path):
@@ -78,7 +80,7 @@ def test_yaml_export_of_the_curated_files_reproduces_them(kb, tmp_path):
     odd = {"id": "x", "topic": "plan", "questions": {"vi": ["a \"b\" c: d"], "en": []},
            "answer": {"vi": " leading space\tand tab", "en": "line one\n\nline two"},
            "sources": ["article-119"], "as_of": "2026-01-01", "keywords": [], "related": [], "contact": None}
-    from bot.kbexport import _dump
+    from knowledge.dump import dump_dicts as _dump
 
     loaded = yaml.safe_load(_dump([odd]))["entries"][0]
     assert loaded["questions"]["vi"] == ["a \"b\" c: d"]

@@ -30,6 +30,7 @@ from tests.bot.fakes.telegram import (
     message,
     to_update,
 )
+from tests.storage_rows import rows
 
 ASK = "ai chủ trì kế hoạch 119"
 
@@ -110,7 +111,7 @@ async def test_free_text_answer_is_logged_with_rating_buttons(tg):
     up, down = callback_data(reply)[:2]
     assert re.fullmatch(r"rate:resp-so-ngoai-vu:up:\d+", up) and down.startswith("rate:resp-so-ngoai-vu:down")
     assert len(callback_data(reply)) <= 5  # 👍 👎 and up to three related questions
-    [row] = await tg.storage.questions("telegram", "42")
+    [row] = await rows(tg.storage, "questions", channel="telegram", user_id="42")
     assert (row["text"], row["outcome"], row["entry_id"]) == (ASK, "answer", "resp-so-ngoai-vu")
     assert str(row["id"]) == up.rsplit(":", 1)[1]
 
@@ -119,10 +120,10 @@ async def test_fallback_goes_to_the_unanswered_queue(tg, kb):
     [reply] = await tg.say("giá vàng hôm nay")
     assert "Ủy ban nhân dân xã, phường" in html.unescape(reply["text"])
     assert set(callback_data(reply)) == {f"topic:{t}" for t in kb.topics}
-    [queued] = await tg.storage.unanswered()
+    [queued] = await rows(tg.storage, "unanswered", status="open")
     assert queued["text"] == "giá vàng hôm nay" and queued["user_id"] == "42"
     [small] = await tg.say("Xin chào")
-    assert len(await tg.storage.unanswered()) == 1  # small talk is not "unanswered"
+    assert len(await rows(tg.storage, "unanswered", status="open")) == 1  # small talk is not "unanswered"
     assert small["text"]
 
 
@@ -173,10 +174,10 @@ async def test_rating_is_stored_and_acknowledged(tg):
     assert edited["message_id"] == answer["message_id"]
     assert html.unescape(edited["text"]).endswith("✅ Cảm ơn bạn đã đánh giá!")
     assert not any(a.startswith("rate:") for a in callback_data(edited))
-    [rating] = await tg.storage.ratings("resp-so-ngoai-vu")
+    [rating] = await rows(tg.storage, "ratings", entry_id="resp-so-ngoai-vu")
     assert rating["value"] == 1 and rating["question_id"] == int(up.rsplit(":", 1)[1])
     await tg.press(callback_data(answer)[1], text="x")
-    [rating] = await tg.storage.ratings("resp-so-ngoai-vu")
+    [rating] = await rows(tg.storage, "ratings", entry_id="resp-so-ngoai-vu")
     assert rating["value"] == -1  # a second vote replaces the first
 
 
@@ -202,7 +203,7 @@ async def test_feedback_flow_commits_before_confirming(tg):
     done = first(calls, "sendMessage")
     ref = re.search(r"GY-[0-9A-Z]{6}", done["text"]).group(0)
     assert seen_at_confirmation == [1]
-    [row] = await tg.storage.feedback(ref)
+    [row] = await rows(tg.storage, "feedback", ref=ref)
     assert (row["name"], row["email"]) == ("Nguyễn Văn A", "a@example.org")
     assert row["text"].startswith("Nên có thêm")
     # the flow is over: the next text is a question again
@@ -223,7 +224,7 @@ async def test_feedback_flow_survives_a_restart(kb, matcher, tmp_path):
         await second_run.press("fb:skip")
         done = first(await second_run.press("fb:send"), "sendMessage")
         assert "GY-" in done["text"]
-        [row] = await second_run.storage.feedback()
+        [row] = await rows(second_run.storage, "feedback")
         assert row["name"] == "Trần B" and row["email"] is None
     finally:
         await second_run.stop()
@@ -234,7 +235,7 @@ async def test_an_abandoned_flow_expires(tg):
     await tg.storage.db.execute("UPDATE conversation_state SET updated_at = updated_at - 7 * 3600")
     [answer] = await tg.say(ASK)
     assert "Sở Ngoại vụ" in html.unescape(answer["text"])
-    assert await tg.storage.get_state("telegram", "42") is None
+    assert await rows(tg.storage, "conversation_state", "channel", user_id="42") == []
 
 
 async def test_cancel_and_commands_end_a_flow(tg):
@@ -246,7 +247,7 @@ async def test_cancel_and_commands_end_a_flow(tg):
     assert callback_data(menu)[0].startswith("topic:")
     [answer] = await tg.say(ASK)  # ...so this is a question again
     assert "Sở Ngoại vụ" in html.unescape(answer["text"])
-    assert await tg.storage.feedback() == []
+    assert await rows(tg.storage, "feedback") == []
 
 
 async def test_language_switch(tg, kb):
@@ -321,9 +322,9 @@ async def test_data_deletion_with_confirmation(tg):
     await tg.press("fb:skip")
     await tg.press("fb:send")
     await tg.say("Xin chào", user_id=99)  # someone else
-    assert await tg.storage.feedback()
+    assert await rows(tg.storage, "feedback")
     stale = await tg.press("del:yes")  # not asked yet: nothing happens
-    assert await tg.storage.questions("telegram", "42")
+    assert await rows(tg.storage, "questions", channel="telegram", user_id="42")
     assert "không còn hiệu lực" in html.unescape(first(stale, "sendMessage")["text"])
     [confirm] = await tg.say("/xoadulieu")
     assert callback_data(confirm) == ["del:yes", "del:no"]
@@ -340,7 +341,7 @@ async def test_deletion_can_be_declined(tg):
     await tg.say("/xoadulieu")
     calls = await tg.press("del:no")
     assert "giữ nguyên" in next(p for n, p in calls if n in ("editMessageText", "sendMessage"))["text"]
-    assert len(await tg.storage.questions("telegram", "42")) == 1
+    assert len(await rows(tg.storage, "questions", channel="telegram", user_id="42")) == 1
 
 
 async def test_privacy_contacts_help_and_unknown_command(tg, kb):

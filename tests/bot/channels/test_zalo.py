@@ -16,7 +16,6 @@ from bot.channels.base import Inbound, Pipeline
 from bot.channels.numbered import number_hint
 from bot.channels.zalo import (
     MAX_MESSAGE,
-    OPTIONS_KEY,
     SECRET_HEADER,
     ZaloChannel,
     render,
@@ -163,7 +162,7 @@ def test_files_are_pointed_to_telegram_and_the_stats_chart_left_out():
 
 
 async def test_polling_goes_on_after_an_unexpected_error(kb, matcher, caplog):
-    bot = channel_for(Router(kb, matcher), Settings(ZALO_BOT_TOKEN="x"))
+    bot = channel_for(Router(kb, matcher, Storage(":memory:")), Settings(ZALO_BOT_TOKEN="x"))
     stop = asyncio.Event()
     calls: list[str] = []
 
@@ -241,10 +240,8 @@ async def test_feedback_language_and_data_deletion_in_numbered_form(zapi, kb, ma
     finally:
         assert await bot.close() == 0
     with sqlite3.connect(settings.BOT_DB_PATH) as db:
-        for table in ("feedback", "users", "questions"):
+        for table in ("feedback", "users", "questions", "conversation_state", "pending_options"):
             assert db.execute(f"SELECT COUNT(*) FROM {table} WHERE channel = 'zalo'").fetchone()[0] == 0
-        assert db.execute("SELECT COUNT(*) FROM conversation_state WHERE channel = ?",
-                          (OPTIONS_KEY,)).fetchone()[0] == 0
 
 
 async def test_non_text_events_get_the_polite_notice(zapi, kb, matcher, tmp_path):

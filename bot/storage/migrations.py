@@ -1,0 +1,144 @@
+"""The schema, as an ordered list of migrations: each runs once, in its own transaction.
+
+Append only: a deployed database has already run the earlier ones, and ``migrate`` applies only
+those after its recorded version. Editing an old one would leave deployed databases behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import aiosqlite
+
+Migration = str | Callable[[aiosqlite.Connection], Awaitable[None]]
+
+MIGRATIONS: list[tuple[str, Migration]] = [
+    ("initial", """
+    CREATE TABLE users (
+        channel     TEXT NOT NULL,
+        user_id     TEXT NOT NULL,
+        language    TEXT NOT NULL DEFAULT 'vi',
+        first_seen  REAL NOT NULL,
+        last_seen   REAL NOT NULL,
+        opted_in    INTEGER NOT NULL DEFAULT 0,   -- announcements (/dangky), off unless asked for
+        PRIMARY KEY (channel, user_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE questions (
+        id        INTEGER PRIMARY KEY,
+        channel   TEXT NOT NULL,
+        user_id   TEXT NOT NULL,
+        text      TEXT NOT NULL,
+        lang      TEXT NOT NULL,
+        outcome   TEXT NOT NULL,                  -- answer | clarify | fallback | smalltalk
+        entry_id  TEXT,
+        score     REAL NOT NULL DEFAULT 0,
+        asked_at  REAL NOT NULL
+    );
+    CREATE INDEX questions_user ON questions (channel, user_id);
+    CREATE INDEX questions_time ON questions (asked_at);
+
+    CREATE TABLE ratings (
+        id          INTEGER PRIMARY KEY,
+        channel     TEXT NOT NULL,
+        user_id     TEXT NOT NULL,
+        entry_id    TEXT NOT NULL,
+        question_id INTEGER NOT NULL DEFAULT 0,   -- 0: the answer was opened from a menu
+        value       INTEGER NOT NULL,             -- +1 helpful, -1 not helpful
+        rated_at    REAL NOT NULL,
+        UNIQUE (channel, user_id, entry_id, question_id)
+    );
+    CREATE INDEX ratings_entry ON ratings (entry_id);
+
+    CREATE TABLE feedback (
+        id          INTEGER PRIMARY KEY,
+        ref         TEXT NOT NULL UNIQUE,
+        channel     TEXT NOT NULL,
+        user_id     TEXT NOT NULL,
+        text        TEXT NOT NULL,
+        name        TEXT,
+        email       TEXT,
+        lang        TEXT NOT NULL,
+        status      TEXT NOT NULL DEFAULT 'new',
+        created_at  REAL NOT NULL
+    );
+    CREATE INDEX feedback_user ON feedback (channel, user_id);
+
+    CREATE TABLE unanswered (
+        id          INTEGER PRIMARY KEY,
+        question_id INTEGER,
+        channel     TEXT NOT NULL,
+        user_id     TEXT NOT NULL,
+        text        TEXT NOT NULL,
+        lang        TEXT NOT NULL,
+        status      TEXT NOT NULL DEFAULT 'open', -- open | handled | dismissed
+        created_at  REAL NOT NULL
+    );
+    CREATE INDEX unanswered_status ON unanswered (status, created_at);
+    CREATE INDEX unanswered_user ON unanswered (channel, user_id);
+
+    CREATE TABLE conversation_state (
+        channel     TEXT NOT NULL,
+        user_id     TEXT NOT NULL,
+        state       TEXT NOT NULL,                -- JSON
+        updated_at  REAL NOT NULL,
+        PRIMARY KEY (channel, user_id)
+    ) WITHOUT ROWID;
+    """),
+    # Every administrator action, with what it changed (JSON before / after).
+    ("audit_log", """
+    CREATE TABLE audit_log (
+        id          INTEGER PRIMARY KEY,
+        admin       TEXT NOT NULL,                -- channel:user_id
+        action      TEXT NOT NULL,
+        target      TEXT,                         -- e.g. the entry id
+        before      TEXT,                         -- JSON or NULL
+        after       TEXT,                         -- JSON or NULL
+        created_at  REAL NOT NULL
+    );
+    CREATE INDEX audit_time ON audit_log (created_at);
+    """),
+    # Knowledge-base changes made from the chat, one row per version of an entry
+    # (see knowledge/overlay.py for how they combine with the YAML files).
+    ("kb_versions", """
+    CREATE TABLE kb_versions (
+        id          INTEGER PRIMARY KEY,
+        entry_id    TEXT NOT NULL,
+        version     INTEGER NOT NULL,             -- 1, 2, ... per entry; 0 is the YAML file
+        action      TEXT NOT NULL,                -- add | edit | hide | restore | rollback | ...
+        data        TEXT NOT NULL,                -- JSON: the whole entry after the change
+        base        TEXT NOT NULL DEFAULT '',     -- fingerprint of the file's entry it was made over
+        admin       TEXT NOT NULL,
+        created_at  REAL NOT NULL,
+        UNIQUE (entry_id, version)                -- two saves over the same version: one fails
+    );
+    """),
+    # 👎 ratings join the review queue until an administrator has dealt with them.
+    ("ratings_reviewed", """
+    ALTER TABLE ratings ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX ratings_review ON ratings (value, reviewed);
+    """),
+    # Administrators reply to feedback from the chat (status: new | read | replied | closed).
+    ("feedback_reply", """
+    ALTER TABLE feedback ADD COLUMN reply TEXT;
+    ALTER TABLE feedback ADD COLUMN replied_at REAL;
+    """),
+    # The numbered options of a person's last reply, on channels without buttons (Zalo): "2"
+    # picks the second action. They were kept in conversation_state under the made-up channel
+    # "zalo.options"; they move here, so that table holds only flows.
+    ("pending_options", """
+    CREATE TABLE pending_options (
+        channel     TEXT NOT NULL,
+        user_id     TEXT NOT NULL,
+        actions     TEXT NOT NULL,                -- JSON list of the options' actions, in order
+        updated_at  REAL NOT NULL,
+        PRIMARY KEY (channel, user_id)
+    ) WITHOUT ROWID;
+    INSERT INTO pending_options (channel, user_id, actions, updated_at)
+        SELECT 'zalo', user_id, json_extract(state, '$.actions'), updated_at FROM conversation_state
+        WHERE channel = 'zalo.options'
+        AND CASE WHEN json_valid(state) THEN json_type(state, '$.actions') END = 'array';
+    DELETE FROM conversation_state WHERE channel = 'zalo.options';
+    """),
+]
+

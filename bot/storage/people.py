@@ -1,0 +1,134 @@
+"""The people who write to the bot: their settings, the conversation in progress, and deleting
+what is stored about them (on request and by retention)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Sequence
+
+from bot.storage.db import Database
+from handlers.ports import User
+
+log = logging.getLogger(__name__)
+
+# Tables holding one person's data, for deletion and retention; each has channel and user_id.
+PERSONAL_TABLES = ("questions", "ratings", "feedback", "unanswered", "conversation_state", "pending_options")
+# The column retention compares with its cutoff, per table.
+RETAINED_BY = {"questions": "asked_at", "ratings": "rated_at", "feedback": "created_at",
+               "unanswered": "created_at", "conversation_state": "updated_at",
+               "pending_options": "updated_at", "users": "last_seen"}
+
+
+class PeopleStore(Database):
+    async def arrive(self, channel: str, user_id: str, language: str | None = None,
+                     max_age: float | None = None) -> tuple[User, dict | None]:
+        """Records that the person is here and returns them with their conversation state, in one
+        statement: every message needs both, and one round trip to the database thread instead of
+        two is what the hot path is made of. ``language`` only seeds a new user's preference; a
+        state untouched for ``max_age`` seconds counts as abandoned."""
+        now = time.time()
+        async with self._lock, self.db.execute(
+            "INSERT INTO users (channel, user_id, language, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (channel, user_id) DO UPDATE SET last_seen = excluded.last_seen"
+            " RETURNING channel, user_id, language, first_seen, last_seen, opted_in,"
+            " (SELECT state FROM conversation_state s"
+            "  WHERE s.channel = users.channel AND s.user_id = users.user_id),"
+            " (SELECT updated_at FROM conversation_state s"
+            "  WHERE s.channel = users.channel AND s.user_id = users.user_id)",
+            (channel, user_id, language if language in ("vi", "en") else "vi", now, now),
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        user = User(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
+        if row[6] is None:
+            return user, None
+        if max_age is not None and now - row[7] > max_age:
+            await self.set_state(channel, user_id, None)
+            return user, None
+        return user, _load_state(row[6], channel, user_id)
+
+    async def get_user(self, channel: str, user_id: str) -> User | None:
+        async with self.db.execute(
+            "SELECT channel, user_id, language, first_seen, last_seen, opted_in FROM users"
+            " WHERE channel = ? AND user_id = ?", (channel, user_id)) as cur:
+            row = await cur.fetchone()
+        return User(row[0], row[1], row[2], row[3], row[4], bool(row[5])) if row else None
+
+    async def set_language(self, channel: str, user_id: str, language: str) -> None:
+        now = time.time()
+        await self._write(
+            "INSERT INTO users (channel, user_id, language, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (channel, user_id) DO UPDATE SET language = excluded.language",
+            (channel, user_id, language, now, now))
+
+    async def set_opted_in(self, channel: str, user_id: str, opted_in: bool) -> None:
+        await self._write("UPDATE users SET opted_in = ? WHERE channel = ? AND user_id = ?",
+                          (int(opted_in), channel, user_id))
+
+    async def set_state(self, channel: str, user_id: str, state: dict | None) -> None:
+        """``None`` ends the conversation in progress."""
+        if state is None:
+            await self._write("DELETE FROM conversation_state WHERE channel = ? AND user_id = ?",
+                              (channel, user_id))
+            return
+        await self._write(
+            "INSERT INTO conversation_state (channel, user_id, state, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (channel, user_id)"
+            " DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+            (channel, user_id, json.dumps(state, ensure_ascii=False), time.time()))
+
+    async def pending_options(self, channel: str, user_id: str, max_age: float) -> list[str]:
+        """The actions of the numbered options in the person's last reply, in order; none once
+        they are ``max_age`` seconds old (an old number means nothing to the person any more)."""
+        async with self.db.execute(
+            "SELECT actions FROM pending_options WHERE channel = ? AND user_id = ? AND updated_at >= ?",
+            (channel, user_id, time.time() - max_age)) as cur:
+            row = await cur.fetchone()
+        try:
+            actions = json.loads(row[0]) if row else []
+        except ValueError:
+            return []
+        return [a for a in actions if isinstance(a, str)] if isinstance(actions, list) else []
+
+    async def set_pending_options(self, channel: str, user_id: str, actions: Sequence[str]) -> None:
+        """Replaces the person's numbered options; no actions forgets them."""
+        if not actions:
+            await self._write("DELETE FROM pending_options WHERE channel = ? AND user_id = ?",
+                              (channel, user_id))
+            return
+        await self._write(
+            "INSERT INTO pending_options (channel, user_id, actions, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (channel, user_id)"
+            " DO UPDATE SET actions = excluded.actions, updated_at = excluded.updated_at",
+            (channel, user_id, json.dumps(list(actions), ensure_ascii=False), time.time()))
+
+    async def delete_user_data(self, channel: str, user_id: str) -> dict[str, int]:
+        """Everything stored about one person on one channel, in one transaction; returns counts."""
+        counts: dict[str, int] = {}
+        async with self.transaction() as db:
+            for table in (*PERSONAL_TABLES, "users"):
+                cur = await db.execute(f"DELETE FROM {table} WHERE channel = ? AND user_id = ?",
+                                       (channel, user_id))
+                counts[table] = cur.rowcount
+        return counts
+
+    async def purge_older_than(self, days: float) -> dict[str, int]:
+        """Retention: drops records older than ``days`` and people not seen for that long."""
+        cutoff = time.time() - days * 86400
+        counts: dict[str, int] = {}
+        async with self.transaction() as db:
+            for table, column in RETAINED_BY.items():
+                cur = await db.execute(f"DELETE FROM {table} WHERE {column} < ?", (cutoff,))
+                counts[table] = cur.rowcount
+        return counts
+
+
+def _load_state(raw: str, channel: str, user_id: str) -> dict | None:
+    try:
+        state = json.loads(raw)
+    except ValueError:
+        log.warning("unreadable conversation state for %s:%s dropped", channel, user_id)
+        return None
+    return state if isinstance(state, dict) else None

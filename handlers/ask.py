@@ -12,7 +12,8 @@ MAX_RELATED = 3
 # what a question asks for that no source holds -> how the reply names it (handlers/texts.py)
 NOT_HELD_TEXTS = {
     "person": "nh_person", "budget": "nh_budget", "staff": "nh_staff", "hours": "nh_hours",
-    "procedure": "nh_procedure", "results": "nh_results", "figures": "nh_figures", "incentives": "nh_incentives",
+    "procedure": "nh_procedure", "results": "nh_results", "figures": "nh_figures",
+    "incentives": "nh_incentives",
     "schedule": "nh_schedule", "year": "nh_year",
 }
 
@@ -55,8 +56,9 @@ class Asker:
                 # a second question in the same message: offered first among the follow-ups
                 note = t("also_asked", lang, question=also.title(lang))
                 reply.text = fit(f"{reply.text}\n\n{note}")
-                reply.options = [Option(also.title(lang), f"entry:{also.id}"),
-                                 *[o for o in reply.options if o.action != f"entry:{also.id}"]][:MAX_RELATED + 1]
+                first = Option(also.title(lang), f"entry:{also.id}")
+                rest = [o for o in reply.options if o.action != first.action]
+                reply.options = [first, *rest][:MAX_RELATED + 1]
             return reply
         if result.status == "smalltalk":
             return self._smalltalk(result, lang)

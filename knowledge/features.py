@@ -118,7 +118,8 @@ class PairFeatures:
         for i, c in enumerate(candidates):
             facts = self.facts[c.entry_id]
             vocab = m.doc_tokens[c.entry_id]
-            others = [o for j, o in enumerate(candidates) if j != i and (c.entry_id, o.entry_id) not in related]
+            others = [o for j, o in enumerate(candidates)
+                      if j != i and (c.entry_id, o.entry_id) not in related]
             rival = max((o.features[0] for o in others), default=0.0)
             rival_char = max((chars[j] for j, o in enumerate(candidates)
                               if j != i and (c.entry_id, o.entry_id) not in related), default=0.0)

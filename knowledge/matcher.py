@@ -191,8 +191,8 @@ class Matcher:
         # line by line: normalisation reads at most a question's length at a time
         said = {e.id: frozenset(t.fold for text in e.answer.values() for line in text.splitlines()
                                 for t in self.lexicon.normalize(line)) for e in indexed}
-        self.features = PairFeatures(self, self._phrasing_folds, {e.id: frozenset(e.answers) for e in indexed},
-                                     said)
+        declared = {e.id: frozenset(e.answers) for e in indexed}
+        self.features = PairFeatures(self, self._phrasing_folds, declared, said)
         del self._phrasing_folds
         def words(lang: str) -> set[str]:
             # Words never span white space, so each distinct white-space-separated piece once will do.
@@ -230,7 +230,9 @@ class Matcher:
         df: Counter[str] = Counter()
         self.doc_tokens: dict[str, dict[str, None]] = {}  # the words of each entry (as dict keys)
         for doc, texts in docs.items():
-            union: set[str] = set()
+            # dicts, not sets: the same knowledge base must give the same index in every process
+            # (typo repair breaks ties by vocabulary order; set order changes with the hash seed)
+            union: dict[str, None] = {}
             for text in texts:
                 toks = normalize(text)
                 if not toks:
@@ -240,9 +242,9 @@ class Matcher:
                 texts_of.append(text)
                 folds_of.append(folds)
                 accs_of.append(list(map(_ACC_OF, toks)))
-                union.update(folds)
-            df.update(union)
-            self.doc_tokens[doc] = dict.fromkeys(union)
+                union.update(dict.fromkeys(folds))
+            df.update(union.keys())
+            self.doc_tokens[doc] = union
         n = max(len(docs), 1)
         self._idf_max = math.log(1 + n / 0.5)
         self.weights = {tok: self._weight(tok, math.log(1 + n / d)) for tok, d in df.items()}
@@ -283,7 +285,7 @@ class Matcher:
             pairs.update(bigrams)
             words.update(zip(bigrams, nones, strict=False))
             add_words(words)
-            distinct = frozenset(folds)
+            distinct = dict.fromkeys(folds)
             add_total(sum(map(weight_of, distinct)) or 1.0)
             add_content(" ".join(itertools.filterfalse(is_stop, folds)) or " ".join(folds))
             for f in distinct:
@@ -425,7 +427,7 @@ class Matcher:
         qtoks, ordered, q_total = query.qtoks, query.sequence, query.total
         weights = self.weights
         by_fold = {q.fold: q for q in qtoks}
-        q_bigrams = {b for b in itertools.pairwise(ordered) if b[0] != b[1]}
+        q_bigrams = dict.fromkeys(b for b in itertools.pairwise(ordered) if b[0] != b[1])
         bigram_w = {b: by_fold[b[0]].weight + by_fold[b[1]].weight for b in q_bigrams
                     if b[0] in by_fold and b[1] in by_fold}
         b_total = sum(bigram_w.values())
@@ -519,8 +521,8 @@ class Matcher:
         answered = [r for r in results if r.status == "answer"]
         if answered:
             first = answered[0]
-            second = next((r for r in answered[1:] if r.candidates[0].entry_id != first.candidates[0].entry_id),
-                          None)
+            first_id = first.candidates[0].entry_id
+            second = next((r for r in answered[1:] if r.candidates[0].entry_id != first_id), None)
             first.also = second.candidates[0] if second else None
             return first
         whole = self._match_one(text, lang)
@@ -544,7 +546,8 @@ class Matcher:
         ranked = self._rank_query(query, TOP_K + 4) if query is not None else []
         talk = next((c for c in ranked if c.entry_id.startswith(SMALLTALK_PREFIX)), None)
         # A candidate sharing only common words ("Thanh Hóa", "tỉnh") scores 0: no evidence at all.
-        entries = [c for c in ranked if not c.entry_id.startswith(SMALLTALK_PREFIX) and c.score >= MIN_RANK][:TOP_K]
+        entries = [c for c in ranked
+                   if not c.entry_id.startswith(SMALLTALK_PREFIX) and c.score >= MIN_RANK][:TOP_K]
         refs = doc_refs([t.fold for t in tokens])
         if any(not known_ref(ref, self.known_refs) for ref in refs):
             return query, entries, talk, "unknown-document"
@@ -581,8 +584,8 @@ class Matcher:
             return self._legacy_decide(ranked, entries, lang)
         if entries:
             chances = self.ranker.predict(self.pair_rows(query, entries, talk))
-            entries = [dataclasses.replace(c, chance=round(100.0 * float(p), 1)) for c, p in zip(entries, chances,
-                                                                                                  strict=True)]
+            entries = [dataclasses.replace(c, chance=round(100.0 * float(p), 1))
+                       for c, p in zip(entries, chances, strict=True)]
             entries.sort(key=lambda c: (-c.chance, -c.score, c.entry_id))
         top = entries[0] if entries else None
         confidence = top.chance if top else 0.0
@@ -591,24 +594,30 @@ class Matcher:
         if talk is not None and talk.score >= SMALLTALK_THRESHOLD and confidence < self.answer_threshold and (
                 not query.types or talk.score >= SMALLTALK_SURE or top is None):
             return MatchResult("smalltalk", lang, [talk, *entries], confidence=talk.score)
-        if top is None:
-            return MatchResult("fallback", lang, reason="low-score")
-        if top.entry_id in self.hidden:
-            return MatchResult("fallback", lang, self._visible(entries), reason="hidden", confidence=confidence)
-        if query.not_held and not query.not_held <= self.features.facts[top.entry_id].declared:
+        if top is not None and top.entry_id in self.hidden:
+            return MatchResult("fallback", lang, self._visible(entries), reason="hidden",
+                               confidence=confidence)
+        held = self.features.facts[top.entry_id].declared if top is not None else frozenset()
+        if query.not_held and not query.not_held <= held:
             # It names what the bot knows but asks for what no entry holds: say so, never answer
             # with the general entry.
             return MatchResult("fallback", lang, self._visible(entries)[:3], reason="not-held",
                                confidence=confidence, not_held=query.not_held)
         visible = self._visible(entries)
+        if top is None:
+            return MatchResult("fallback", lang, reason="low-score")
         if confidence >= self.answer_threshold:
             return MatchResult("answer", lang, visible, confidence=confidence)
         if visible and confidence >= self.clarify_threshold:
             return MatchResult("clarify", lang, visible[:3], confidence=confidence)
+        if query.not_held:  # unsure, and it asks for what the sources do not hold: say which
+            return MatchResult("fallback", lang, visible[:3], reason="not-held", confidence=confidence,
+                               not_held=query.not_held)
         return MatchResult("fallback", lang, visible, reason="low-score", confidence=confidence)
 
     def _visible(self, candidates: list[Candidate]) -> list[Candidate]:
-        return [c for c in candidates if c.entry_id not in self.hidden and not c.entry_id.startswith(SMALLTALK_PREFIX)]
+        return [c for c in candidates
+                if c.entry_id not in self.hidden and not c.entry_id.startswith(SMALLTALK_PREFIX)]
 
     def _legacy_decide(self, ranked: list[Candidate], entries: list[Candidate], lang: str) -> MatchResult:
         """The previous matcher's decision (logistic calibration), kept for comparison."""

@@ -20,21 +20,23 @@ _WORD_RE = re.compile(r"[^\W_]+")
 # How a sentence that only introduces the writer or the situation starts (folded).
 _INTRO_STARTS = (
     "toi la", "em la", "minh la", "chau la", "con la", "chung toi la", "chung em la", "toi dang", "em dang",
-    "minh dang", "toi mo", "toi song", "em song", "minh song", "toi co", "nha toi", "gia dinh toi", "hoi truoc",
-    "truoc day", "toi vua", "em vua", "minh vua", "toi lam", "em lam", "minh lam", "toi hien", "em hien",
-    "hien toi", "hien em", "i am", "i m", "im a", "i work", "i live", "i run", "my name", "we are", "our company",
-    "i have", "i recently", "i was", "thay huong dan", "co giao", "anh em", "con trai", "con gai",
+    "minh dang", "toi mo", "toi song", "em song", "minh song", "toi co", "nha toi", "gia dinh toi",
+    "hoi truoc", "truoc day", "toi vua", "em vua", "minh vua", "toi lam", "em lam", "minh lam", "toi hien",
+    "em hien", "hien toi", "hien em", "i am", "i m", "im a", "i work", "i live", "i run", "my name",
+    "we are", "our company", "i have", "i recently", "i was", "thay huong dan", "co giao", "anh em",
+    "con trai", "con gai",
 )
 _THANKS = ("cam on", "xin cam on", "thank", "thanks", "tran trong", "mong duoc", "rat mong", "mong nhan")
 # Words and phrases that make a sentence a question (folded).
 _ASKS = (
-    "cho hoi", "xin hoi", "muon hoi", "muon biet", "can biet", "cho biet", "xin cho biet", "hoi la", "giai dap",
+    "cho hoi", "xin hoi", "muon hoi", "muon biet", "can biet", "cho biet", "xin cho biet", "hoi la",
+    "giai dap",
     "nao", "gi", "ai", "bao nhieu", "bao gio", "khi nao", "the nao", "ra sao", "sao", "khong", "chua", "may",
     "what", "which", "who", "when", "why", "how", "where", "is there", "are there", "do i", "does", "can i",
     "could you", "please tell", "i would like to know", "i want to know", "wondering",
 )
 _LEAD_INS = re.compile(
-    r"^(?:(?:vậy|vay|thế|the|nên|nen|vì thế|vi the|do đó|do do)\s+)?"
+    r"^(?:(?:và|va|còn|con|vậy|vay|thế|the|nên|nen|vì thế|vi the|do đó|do do|and|also)\s+)?"
     r"(?:(?:cho|xin)\s+(?:em|tôi|toi|mình|minh|cháu|chau|con)?\s*(?:xin\s+)?(?:hỏi|hoi|được hỏi|duoc hoi)|"
     r"(?:em|tôi|toi|mình|minh|cháu|chau)\s+(?:muốn|muon|cần|can)\s+(?:hỏi|hoi|biết|biet)|"
     r"xin\s+(?:cho\s+)?(?:biết|biet|hỏi|hoi)|i would like to know|i want to know|could you tell me|"
@@ -77,11 +79,11 @@ def strip_lead_in(text: str) -> str:
 def questions(text: str) -> list[str]:
     """The questions of a long message, in order, each with lead-ins stripped; [] for a message
     short enough to be matched whole."""
-    if len(_WORD_RE.findall(text)) <= SHORT_WORDS:
-        return []
     parts = sentences(text)
     if len(parts) < 2:
         return []
+    if len(_WORD_RE.findall(text)) <= SHORT_WORDS and sum(p.text.endswith("?") for p in parts) < 2:
+        return []  # short and at most one question: matched whole
     asking = [s for s in parts if s.asks and not s.starts(_THANKS)]
     # A sentence that introduces the writer is context even when it contains "không" or "gì",
     # unless it ends with a question mark.

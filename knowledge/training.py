@@ -73,7 +73,9 @@ def load_cases(path: Path) -> list[Case]:
     except OSError as exc:
         raise TrainingDataError(f"{path}:1: cannot read ({exc.strerror})") from None
     except yaml.MarkedYAMLError as exc:
-        line = (exc.problem_mark or exc.context_mark).line + 1 if (exc.problem_mark or exc.context_mark) else 1
+        # where the broken construct starts, which is where people look ("while parsing ... at line 3")
+        mark = exc.context_mark or exc.problem_mark
+        line = mark.line + 1 if mark else 1
         raise TrainingDataError(f"{path}:{line}: not valid YAML ({exc.problem})") from None
     data = yaml.safe_load(text)
     cases_node = None
@@ -153,7 +155,8 @@ def _texts(question: str) -> list[str]:
 # Subjects far from the plan, to make near misses out of real phrasings: "Mặt trận Tổ quốc có
 # nhiệm vụ gì trong bầu cử" is not answered by the entry on the Front's duties under the plan.
 OTHER_SUBJECTS = (
-    "bầu cử", "thời tiết", "bóng đá", "học phí", "bảo hiểm y tế", "giao thông", "đất đai", "xổ số", "tuyển sinh",
+    "bầu cử", "thời tiết", "bóng đá", "học phí", "bảo hiểm y tế", "giao thông", "đất đai", "xổ số",
+    "tuyển sinh",
     "nhà ở xã hội", "tiền lương", "lương hưu", "giá điện", "nước sạch", "rác thải", "dịch bệnh", "tiêm chủng",
     "sân bay", "chứng khoán", "lãi suất", "giá vàng", "nghĩa vụ quân sự", "căn cước", "bằng lái xe",
     "bệnh viện", "thể thao", "âm nhạc", "lũ lụt", "tôn giáo", "báo chí", "election", "weather", "football",
@@ -276,12 +279,12 @@ def train(kb: KnowledgeBase, written: list[Case], log: Callable[[str], None] = p
     log(f"written-question rows: {sum(len(y) for y in real.y)} from {len(written)} cases")
     sx, sy, sw = synth.arrays()
     cv: list[tuple[Case, float, bool]] = []
-    for fold in range(FOLDS):
-        keep = np.array([n % FOLDS != fold for n in range(len(written))])
+    for part in range(FOLDS):
+        keep = np.array([n % FOLDS != part for n in range(len(written))])
         rx, ry, rw = real.arrays(lambda g, keep=keep: keep[g])
         model = fit(np.vstack([sx, rx]), np.concatenate([sy, ry]), np.concatenate([sw, rw]))
         m = Matcher(kb, ranker=Ranker(model, 0.0, 0.0, {}))
-        cv += outcomes(m, [c for n, c in enumerate(written) if n % FOLDS == fold])
+        cv += outcomes(m, [c for n, c in enumerate(written) if n % FOLDS == part])
     threshold = choose_threshold(cv)
     ins, oos = rates(cv, threshold)
     log(f"cross-validated on written questions: answer from {threshold:.1f}: in-scope right {ins:.1%}, "

@@ -165,6 +165,25 @@ OTHER_SUBJECTS = (
 )
 
 
+# Things people ask about a body or document the bot knows that no source holds: each, put to an
+# entry's own names (its keywords), makes a near miss that its entry does not answer.
+ASKED_OF = (
+    "{} có bao nhiêu phòng ban", "{} tuyển dụng những vị trí nào", "mức lương ở {} khoảng bao nhiêu",
+    "{} có trụ sở mới ở đâu", "ai đang đứng đầu {}", "{} được khen thưởng những gì",
+    "{} có quỹ học bổng không",
+    "lịch làm việc tuần này của {}", "{} có cho thuê hội trường không", "người dân đánh giá {} thế nào",
+    "{} đã chi bao nhiêu tiền năm ngoái", "{} có bao nhiêu xe công", "{} có văn phòng ở Hà Nội không",
+    "hạn chót nộp hồ sơ cho {} là ngày nào", "{} đã ký bao nhiêu hợp đồng năm nay",
+    "does {} offer internships", "who is the spokesperson of {}", "how big was the budget of {} last year",
+    "when does {} open on weekends", "how many projects has {} completed",
+)
+
+
+def asked_of(entry: Entry, n: int) -> list[str]:
+    names = [k for k in entry.keywords if len(k.split()) >= 2][:2]
+    return [ASKED_OF[(n + i * 7) % len(ASKED_OF)].format(name) for i, name in enumerate(names)]
+
+
 def _displaced(m: Matcher, q: str, owner: str, n: int) -> str | None:
     """The phrasing with its most telling word replaced by a subject the knowledge base never
     mentions: a realistic question that its entry does not answer."""
@@ -195,6 +214,13 @@ def synthetic_rows(kb: KnowledgeBase) -> Rows:
             other = _displaced(m, q, owner, n) if n % 2 == 0 else None
             if other is not None:
                 query, entries, talk, reason = m.examine(other)
+                if not reason and entries:
+                    rows.add(m.pair_rows(query, entries, talk), (0 for _ in entries), 1.0, -1)
+        for n, entry in enumerate(sorted(sub.entries.values(), key=lambda e: e.id)):
+            if _stable(entry.id) % FOLDS != fold_no:
+                continue
+            for q in asked_of(entry, n):
+                query, entries, talk, reason = m.examine(q)
                 if not reason and entries:
                     rows.add(m.pair_rows(query, entries, talk), (0 for _ in entries), 1.0, -1)
         sub, gone = _without_entries(kb, fold_no)

@@ -514,6 +514,8 @@ class Matcher:
         """What to do with a message: answer, clarify, small talk or fall back, in its language.
         A long message is answered from the question(s) in it (knowledge/segment.py)."""
         lang = self.language(text, default_lang)
+        if self.ranker is None:  # the previous matcher: the message as a whole, nothing more
+            return self._decide(text, lang)
         parts = segment.questions(text)
         if not parts:
             return self._match_one(text, lang)
@@ -621,6 +623,8 @@ class Matcher:
 
     def _legacy_decide(self, ranked: list[Candidate], entries: list[Candidate], lang: str) -> MatchResult:
         """The previous matcher's decision (logistic calibration), kept for comparison."""
+        if not ranked:
+            return MatchResult("fallback", lang, reason="no-match")
         top = ranked[0]
         if top.entry_id.startswith(SMALLTALK_PREFIX):
             if top.score >= SMALLTALK_THRESHOLD:

@@ -15,10 +15,14 @@ from typing import Any
 
 import numpy as np
 import sklearn
+from threadpoolctl import threadpool_limits
 
 from knowledge.features import FEATURE_HASH, FEATURE_NAMES
 
 RANKER_PATH = Path(__file__).resolve().parent / "ranker.pkl"
+# One thread: a prediction is 8 rows, far too small to share out, and OpenMP threads waiting for
+# each other on a busy machine stalled single questions for seconds.
+threadpool_limits(limits=1, user_api="openmp")
 
 
 class RankerError(Exception):

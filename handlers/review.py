@@ -1,4 +1,4 @@
-"""The review queue (issue 4): questions the bot could not answer and answers rated 👎, similar ones
+"""The review queue: questions the bot could not answer and answers rated 👎, similar ones
 grouped with a count, so administrators see first what many people ask.
 
 An item's ``ref`` ("u:<unanswered id>", "r:<rating id>") is what the buttons carry; a group is

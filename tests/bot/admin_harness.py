@@ -1,4 +1,4 @@
-"""An in-process Telegram bot with administrators, for the admin tests (see channels/test_telegram.Harness)."""
+"""An in-process Telegram bot with administrators, for the Telegram-specific admin tests."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ CITIZEN = 42
 
 
 class AdminHarness(AppHarness):
-    """One bot on one database; ``restart()`` builds a new Application and router on the same file."""
+    """One bot with administrators on one database file."""
 
     def __init__(self, kb, matcher, db_path, knowledge_dir=None, **settings):
         self.kb, self.matcher, self.db_path, self.knowledge_dir = kb, matcher, db_path, knowledge_dir
@@ -27,11 +27,6 @@ class AdminHarness(AppHarness):
                         admins=self.settings.admins, knowledge_dir=self.knowledge_dir,
                         admin_chat=self.settings.ADMIN_CHAT_ID)
         self._wire(router, self.settings)
-
-    async def restart(self) -> AdminHarness:
-        await self.stop()
-        self._build()
-        return await self.start()
 
     async def feed(self, data: dict) -> list[tuple[str, dict]]:
         calls = await self._process(data)

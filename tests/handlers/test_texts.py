@@ -132,7 +132,6 @@ def test_no_text_keys_built_at_run_time_outside_admin():
     assert [key for key in unnamed_keys() if not key.startswith("adm_")] == []
 
 
-@pytest.mark.xfail(strict=False, reason="admin keys still built at run time")
 def test_no_text_keys_built_at_run_time_in_admin():
     assert [hit for hit in built_keys() if _is_admin(hit[0])] == []
     assert unnamed_keys() == []

@@ -1,8 +1,9 @@
 """`make bench` (Telegram part): the whole Telegram pipeline in-process, storage on.
 
 Updates go through python-telegram-bot's Application exactly as in production (update → handler
-→ router → matcher → SQLite → Bot API call); only the HTTP layer is a fake that answers at once,
-so the figures measure this bot, not the network. Targets: ≥ 500 updates/s, p99 ≤ 20 ms, and a
+→ pipeline → router → matcher → SQLite → Bot API call); only the HTTP layer is a fake that answers
+at once (the tests' own, tests/bot/fakes/telegram.py), so the figures measure this bot, not the
+network. Targets: ≥ 500 updates/s, p99 ≤ 20 ms, and a
 burst of 1,000 distinct users within one second all answered, none dropped.
 
     python bench/bench_telegram.py [--updates N] [--skip-limited]
@@ -12,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
-import json
 import logging
 import sys
 import tempfile
@@ -24,17 +23,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from telegram import Update  # noqa: E402
-from telegram.request import BaseRequest  # noqa: E402
 
+from bot.channels.base import Pipeline  # noqa: E402
+from bot.channels.telegram import RetryingRateLimiter, TelegramChannel  # noqa: E402
+from bot.runner import flood_guard  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.storage import Storage  # noqa: E402
-from bot.telegram import RetryingRateLimiter, TelegramBot  # noqa: E402
 from handlers.router import Router  # noqa: E402
 from knowledge.loader import DEFAULT_DIR, load_dir  # noqa: E402
 from knowledge.matcher import Matcher  # noqa: E402
+from tests.bot.fakes.telegram import TOKEN, FakeRequest, callback, message  # noqa: E402
 
-TOKEN = "1000:bench"
-BOT = {"id": 1000, "is_bot": True, "first_name": "bench", "username": "bench_bot"}
 QUESTIONS = [
     "ai chủ trì kế hoạch 119", "Kế hoạch 119 ban hành ngày nào?", "giá vàng hôm nay", "Xin chào",
     "kieu bao dong gop gi cho tinh", "doanh nghiệp được hỗ trợ gì", "Who is in charge of Plan 119?",
@@ -42,67 +41,38 @@ QUESTIONS = [
 ]
 
 
-class InstantRequest(BaseRequest):
-    """Answers every Bot API call at once; counts messages per chat."""
+class Answers:
+    """What the tests' fake Bot API answered, per chat: how many messages, and when the first."""
 
-    def __init__(self) -> None:
+    def __init__(self, request: FakeRequest):
         self.sent: dict[int, int] = {}
         self.first_sent_at: dict[int, float] = {}
-        self.calls = 0
-        self._ids = itertools.count(1)
+        self.request = request
+        request.on_call = self._seen
 
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass
-
-    @property
-    def read_timeout(self) -> float:
-        return 5.0
-
-    async def do_request(self, url, method, request_data=None, read_timeout=None, write_timeout=None,
-                         connect_timeout=None, pool_timeout=None):
-        self.calls += 1
-        endpoint = url.rsplit("/", 1)[-1]
-        params = request_data.parameters if request_data is not None else {}
-        if endpoint == "getMe":
-            result: object = BOT
-        elif endpoint in ("sendMessage", "editMessageText"):
+    def _seen(self, method: str, params: dict) -> None:
+        if method in ("sendMessage", "editMessageText"):
             chat = int(params["chat_id"])
             self.sent[chat] = self.sent.get(chat, 0) + 1
             self.first_sent_at.setdefault(chat, time.perf_counter())
-            result = {"message_id": next(self._ids), "date": 0, "chat": {"id": chat, "type": "private"},
-                      "text": params.get("text", "")}
-        else:
-            result = True
-        return 200, json.dumps({"ok": True, "result": result}).encode()
 
-
-def text_update(update_id: int, user_id: int, text: str) -> dict:
-    return {"update_id": update_id, "message": {
-        "message_id": update_id, "date": 0, "text": text,
-        "chat": {"id": user_id, "type": "private"},
-        "from": {"id": user_id, "is_bot": False, "first_name": "u", "language_code": "vi"}}}
-
-
-def callback_update(update_id: int, user_id: int, data: str) -> dict:
-    return {"update_id": update_id, "callback_query": {
-        "id": str(update_id), "chat_instance": "c", "data": data,
-        "from": {"id": user_id, "is_bot": False, "first_name": "u", "language_code": "vi"},
-        "message": {"message_id": 1, "date": 0, "text": "x", "chat": {"id": user_id, "type": "private"}}}}
+    @property
+    def calls(self) -> int:
+        return len(self.request.calls)
 
 
 async def make(kb, matcher, db: Path, limited: bool):
     storage = Storage(db)
     router = Router(kb, matcher, storage)
     settings = Settings(TELEGRAM_BOT_TOKEN=TOKEN, FLOOD_MAX_MESSAGES=0)
-    request = InstantRequest()
+    request = FakeRequest()
     limiter = RetryingRateLimiter() if limited else None
-    app = TelegramBot(router, settings).build(request=request, rate_limiter=limiter, updater=False)
+    channel = TelegramChannel(Pipeline(router, flood_guard(settings)), settings, request=request,
+                              rate_limiter=limiter, webhook=True)  # no updater: updates are fed here
+    app = channel.app
     await storage.open()
     await app.initialize()
-    return app, request, router
+    return app, Answers(request), router
 
 
 def pct(values: list[float], q: float) -> float:
@@ -114,16 +84,18 @@ async def throughput(kb, matcher, tmp: Path, n: int) -> dict:
     """One update after another through Application.process_update: rate and per-update latency."""
     app, request, router = await make(kb, matcher, tmp / "throughput.sqlite3", limited=False)
     topics = [f"topic:{t.id}" for t in kb.topics_in_order()]
-    updates = []
-    for i in range(n):
+
+    def update(i: int) -> Update:
         user = 10_000 + i % 500
         if i % 5 == 4:
-            data = callback_update(i + 1, user, topics[i % len(topics)])
+            data = callback(topics[i % len(topics)], user_id=user, message_id=1, text="x")
         else:
-            data = text_update(i + 1, user, QUESTIONS[i % len(QUESTIONS)])
-        updates.append(Update.de_json(data, app.bot))
-    for update in updates[:200]:  # warm-up
-        await app.process_update(update)
+            data = message(QUESTIONS[i % len(QUESTIONS)], user_id=user)
+        return Update.de_json(data, app.bot)
+
+    for warm in [update(i) for i in range(200)]:  # warm-up, with update ids of its own
+        await app.process_update(warm)
+    updates = [update(i) for i in range(n)]
     times = []
     started = time.perf_counter()
     for update in updates:
@@ -148,8 +120,7 @@ async def burst(kb, matcher, tmp: Path, users: int, limited: bool) -> dict:
     for i in range(users):
         user = 50_000 + i
         sent_at[user] = time.perf_counter()
-        await app.update_queue.put(Update.de_json(text_update(10**6 + i, user, QUESTIONS[i % len(QUESTIONS)]),
-                                                  app.bot))
+        await app.update_queue.put(Update.de_json(message(QUESTIONS[i % len(QUESTIONS)], user_id=user), app.bot))
         target = started + (i + 1) * gap
         delay = target - time.perf_counter()
         if delay > 0:

@@ -95,56 +95,30 @@ def default_channel(settings: Settings) -> str:
     return "all" if telegram and zalo else "telegram" if telegram else "zalo" if zalo else "console"
 
 
+TOKENS = {"zalo": "ZALO_BOT_TOKEN", "telegram": "TELEGRAM_BOT_TOKEN"}
+
+
 def cmd_run(app: App, args: argparse.Namespace) -> int:
+    """Checks what the chosen channels need, then hands them to the runner (bot/runner.py)."""
+    from bot.runner import run
+
     channel = args.channel or default_channel(app.settings)
-    if channel in ("zalo", "all"):
-        return run_zalo_channels(app, channel, args.webhook)
-    if channel == "telegram":
-        if not app.settings.TELEGRAM_BOT_TOKEN:
-            print("TELEGRAM_BOT_TOKEN is not set (environment or .env); see .env.example.", file=sys.stderr)
+    if channel == "console":
+        if args.webhook:
+            print("--webhook is for the telegram channel.", file=sys.stderr)
             return 2
-        from bot.telegram import run_telegram
-
-        try:
-            return asyncio.run(run_telegram(app.router, app.settings, webhook=args.webhook))
-        except KeyboardInterrupt:
-            return 130
-        except Exception:
-            log.exception("the Telegram channel stopped on an unexpected error")
-            return 1
-    if args.webhook:
-        print("--webhook is for the telegram channel.", file=sys.stderr)
-        return 2
-    from bot.console import run_console
-
-    print(CONNECT_HINT, file=sys.stderr)
-
-    async def console() -> int:
-        try:
-            return await run_console(app.router)
-        finally:
-            await app.router.close()
-
-    return asyncio.run(console())
-
-
-def run_zalo_channels(app: App, channel: str, webhook: bool) -> int:
-    """``--channel zalo`` alone, or ``all``: Telegram and Zalo in one process (bot/channels.py)."""
-    needed = ["ZALO_BOT_TOKEN"] + (["TELEGRAM_BOT_TOKEN"] if channel == "all" else [])
-    missing = [name for name in needed if not getattr(app.settings, name)]
+        print(CONNECT_HINT, file=sys.stderr)
+        return asyncio.run(run(app.router, app.settings, ["console"], signals=False, jobs=False))
+    names = ["telegram", "zalo"] if channel == "all" else [channel]
+    needed = [TOKENS[name] for name in sorted(names, reverse=True)]  # Zalo's first, as always
+    missing = [token for token in needed if not getattr(app.settings, token)]
     if missing:
-        print(f"{' and '.join(missing)} not set (environment or .env); see .env.example.", file=sys.stderr)
+        verb = " is" if channel == "telegram" else ""
+        print(f"{' and '.join(missing)}{verb} not set (environment or .env); see .env.example.",
+              file=sys.stderr)
         return 2
-    if channel == "all":
-        from bot.channels import run_all
-
-        runner = run_all(app.router, app.settings, webhook=webhook)
-    else:
-        from bot.zalo import run_zalo
-
-        runner = run_zalo(app.router, app.settings, webhook=webhook)
     try:
-        return asyncio.run(runner)
+        return asyncio.run(run(app.router, app.settings, names, webhook=args.webhook))
     except KeyboardInterrupt:
         return 130
     except Exception:

@@ -1,4 +1,4 @@
-"""SIGINT/SIGTERM handling shared by every way of running the bot."""
+"""SIGINT/SIGTERM handling, installed once per process by the runner (bot/runner.py)."""
 
 from __future__ import annotations
 

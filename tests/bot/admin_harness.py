@@ -7,7 +7,7 @@ import html
 from bot.settings import Settings
 from bot.storage import Storage
 from handlers.router import Router
-from tests.bot.telegram_fakes import TOKEN, AppHarness, callback, callback_data, message
+from tests.bot.fakes.telegram import TOKEN, AppHarness, callback, callback_data, message
 
 ADMIN = 1001
 ADMIN2 = 1002
@@ -47,7 +47,7 @@ class AdminHarness(AppHarness):
 
     async def press_label(self, reply: dict, label_part: str, user_id: int = ADMIN) -> dict:
         """Presses the button under ``reply`` whose label contains ``label_part``."""
-        from tests.bot.telegram_fakes import keyboard_of
+        from tests.bot.fakes.telegram import keyboard_of
 
         for row in keyboard_of(reply):
             for button in row:

@@ -10,7 +10,7 @@ import pytest
 
 from bot.settings import Settings, SettingsError, parse_admin_ids
 from tests.bot.admin_harness import ADMIN, CITIZEN, AdminHarness, text_of
-from tests.bot.telegram_fakes import callback, callback_data, keyboard_of, message
+from tests.bot.fakes.telegram import callback, callback_data, keyboard_of, message
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ async def test_admin_chat_is_told_about_new_questions_and_feedback(kb, matcher, 
 
 
 async def test_daily_digest(adm):
-    from bot.telegram import seconds_until_digest, send_digest
+    from bot.runner import seconds_until_digest, send_digest
 
     seven = 1_767_225_600  # 01/01/2026 07:00 in Vietnam
     assert seconds_until_digest(seven) == 3600
@@ -135,7 +135,7 @@ async def test_daily_digest(adm):
     assert seconds_until_digest(seven + 3600 + 60) == 86400 - 60
     await adm.say("giá vàng hôm nay", user_id=CITIZEN)
     before = len(adm.request.calls)
-    await send_digest(adm.app.bot, adm.router, "-100500")
+    assert await send_digest(adm.outbound, adm.router, "-100500")
     [(name, params), (photo, _)] = adm.request.calls[before:]
     assert name == "sendMessage" and params["chat_id"] == -100500 and photo == "sendPhoto"
     assert "Tóm tắt hằng ngày" in text_of(params) and "giá vàng hôm nay (×1)" in text_of(params)
@@ -150,7 +150,7 @@ async def test_a_telegram_admin_answers_a_zalo_citizen_through_the_zalo_sender(a
         received.append((user_id, text))
         return True
 
-    adm.bot.others["zalo"] = zalo_send
+    adm.outbound.register("zalo", zalo_send)
     await adm.router.handle(Incoming("zalo", "z9", text=NEW_Q))
     queue = await adm.press("ad:queue")
     ref = callback_data(queue)[0].removeprefix("ad:q:")

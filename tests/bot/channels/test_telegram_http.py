@@ -1,5 +1,5 @@
-"""The Telegram channel over real HTTP on 127.0.0.1: polling against a fake Bot API server, the
-webhook server with its secret, and the real process stopping cleanly on SIGTERM."""
+"""The Telegram channel over real HTTP on 127.0.0.1, run by the runner: polling against a fake Bot
+API server, the webhook server with its secret, and the real process stopping cleanly on SIGTERM."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ import sys
 import aiohttp
 import pytest
 
+from bot.channels.telegram import SECRET_HEADER
+from bot.runner import run
 from bot.settings import Settings
 from bot.storage import Storage
-from bot.telegram import SECRET_HEADER, run_telegram
 from handlers.router import Router
-from tests.bot.fake_bot_api import FakeBotAPI
-from tests.bot.telegram_fakes import TOKEN, callback, message
+from tests.bot.fakes.bot_api import FakeBotAPI
+from tests.bot.fakes.telegram import TOKEN, callback, message
 from tests.conftest import ROOT
 
 ASK = "ai chủ trì kế hoạch 119"
@@ -31,6 +32,10 @@ async def api():
     await server.stop()
 
 
+def run_telegram(router: Router, settings: Settings, **kwargs):
+    return run(router, settings, ["telegram"], options={"telegram": {"poll_timeout": 1}}, **kwargs)
+
+
 def settings_for(api: FakeBotAPI, tmp_path, **extra) -> Settings:
     return Settings(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
                     BOT_DB_PATH=str(tmp_path / "bot.sqlite3"), **extra)
@@ -40,7 +45,7 @@ async def test_polling_question_in_answer_out(api, kb, matcher, tmp_path):
     settings = settings_for(api, tmp_path)
     router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
     stop = asyncio.Event()
-    task = asyncio.create_task(run_telegram(router, settings, stop=stop, poll_timeout=1))
+    task = asyncio.create_task(run_telegram(router, settings, stop=stop))
     try:
         await api.wait_for("getUpdates")
         await api.push(message(ASK, user_id=321))
@@ -68,7 +73,7 @@ async def test_server_errors_are_waited_out_and_never_stop_the_bot(api, kb, matc
     router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
     stop = asyncio.Event()
     api.failures = {"getUpdates": [502, 500], "sendMessage": [500, 503]}
-    task = asyncio.create_task(run_telegram(router, settings, stop=stop, poll_timeout=1))
+    task = asyncio.create_task(run_telegram(router, settings, stop=stop))
     try:
         await api.push(message(ASK, user_id=111))
         [reply] = await api.wait_for("sendMessage", timeout=30)
@@ -88,7 +93,7 @@ async def test_webhook_secret_healthz_and_answer(api, kb, matcher, tmp_path):
     stop = asyncio.Event()
     ready: asyncio.Future = asyncio.get_running_loop().create_future()
     task = asyncio.create_task(run_telegram(router, settings, webhook=True, stop=stop,
-                                            on_ready=lambda server: ready.set_result(server.port)))
+                                         on_ready=lambda server: ready.set_result(server.port)))
     try:
         port = await asyncio.wait_for(ready, 20)
         [registered] = await api.wait_for("setWebhook")
@@ -120,7 +125,7 @@ async def test_a_rejected_token_stops_with_a_clear_message(api, kb, matcher, tmp
     settings = Settings(TELEGRAM_BOT_TOKEN="1:wrong", TELEGRAM_BASE_URL=api.base_url,
                         BOT_DB_PATH=str(tmp_path / "bot.sqlite3"))
     router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
-    assert await asyncio.wait_for(run_telegram(router, settings, poll_timeout=1), 20) == 1
+    assert await asyncio.wait_for(run_telegram(router, settings), 20) == 1
     assert "TELEGRAM_BOT_TOKEN" in caplog.text and "1:wrong" not in caplog.text
 
 

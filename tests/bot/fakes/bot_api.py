@@ -15,58 +15,28 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.bot.telegram_fakes import TOKEN, bot_api_result
+from tests.bot.fakes.server import FakeServer
+from tests.bot.fakes.telegram import TOKEN, bot_api_result
 
 
-class FakeBotAPI:
+class FakeBotAPI(FakeServer):
     def __init__(self, token: str = TOKEN):
-        self.token = token
-        self.calls: list[tuple[str, dict]] = []
-        self.failures: dict[str, list[int]] = {}  # method -> HTTP statuses to answer first
-        self.updates: list[dict] = []
-        self._new_update = asyncio.Condition()
-        self._new_call = asyncio.Condition()
+        super().__init__(token)
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(5000)
-        self.runner: web.AppRunner | None = None
-        self.port = 0
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
 
-    async def start(self) -> FakeBotAPI:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = self.runner.addresses[0][1]
-        return self
-
-    async def stop(self) -> None:
-        if self.runner is not None:
-            await self.runner.cleanup()
 
     async def push(self, update: dict) -> None:
         update = dict(update, update_id=next(self._ids))
         async with self._new_update:
             self.updates.append(update)
             self._new_update.notify_all()
-
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 15.0) -> list[dict]:
-        """The first ``count`` calls of ``method``, waiting for them to arrive."""
-
-        def found() -> list[dict]:
-            return [p for m, p in self.calls if m == method]
-
-        async with self._new_call:
-            await asyncio.wait_for(self._new_call.wait_for(lambda: len(found()) >= count), timeout)
-        return found()[:count]
-
-    def methods(self) -> list[str]:
-        return [m for m, _ in self.calls]
 
     async def _params(self, request: web.Request) -> dict[str, Any]:
         params: dict[str, Any] = dict(request.query)
@@ -89,18 +59,14 @@ class FakeBotAPI:
         params = await self._params(request)
         if self.failures.get(method):
             status = self.failures[method].pop(0)
-            async with self._new_call:
-                self.calls.append((f"{method}!{status}", params))
-                self._new_call.notify_all()
+            await self._record(f"{method}!{status}", params)
             return web.json_response({"ok": False, "error_code": status, "description": f"injected {status}"},
                                      status=status)
         if method == "getUpdates":
             result = await self._get_updates(params)
         else:
             result = bot_api_result(method, params, lambda: next(self._message_ids))
-        async with self._new_call:
-            self.calls.append((method, params))
-            self._new_call.notify_all()
+        await self._record(method, params)
         return web.json_response({"ok": True, "result": result})
 
     async def _get_updates(self, params: dict) -> list[dict]:

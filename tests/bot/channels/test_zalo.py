@@ -12,25 +12,23 @@ import sqlite3
 import aiohttp
 import pytest
 
-from bot.settings import Settings, SettingsError
-from bot.storage import Storage
-from bot.zalo import (
+from bot.channels.base import Inbound, Pipeline
+from bot.channels.numbered import number_hint
+from bot.channels.zalo import (
     MAX_MESSAGE,
     SECRET_HEADER,
-    ZaloAPI,
-    ZaloBot,
-    ZaloError,
-    number_hint,
-    parse_update,
+    ZaloChannel,
     render,
-    run_zalo,
     split_message,
-    unwrap,
     webhook_url,
 )
+from bot.channels.zalo_api import ZaloAPI, ZaloError, parse_update, unwrap
+from bot.runner import flood_guard, run
+from bot.settings import Settings, SettingsError
+from bot.storage import Storage
 from handlers.messages import Document, Option, Reply
 from handlers.router import Router
-from tests.bot.fake_zalo_api import TOKEN, FakeZaloAPI, event_update, text_update
+from tests.bot.fakes.zalo_api import TOKEN, FakeZaloAPI, event_update, text_update
 
 ASK = "ai chủ trì kế hoạch 119"
 SECRET = "zalo-s3cret-value"
@@ -48,8 +46,16 @@ def settings_for(zapi: FakeZaloAPI, tmp_path, **extra) -> Settings:
                     BOT_DB_PATH=str(tmp_path / "bot.sqlite3"), **extra)
 
 
+def run_zalo(router: Router, settings: Settings, *, api: ZaloAPI | None = None, **kwargs):
+    return run(router, settings, ["zalo"], options={"zalo": {"poll_timeout": 1, "api": api}}, **kwargs)
+
+
+def channel_for(router: Router, settings: Settings, api: ZaloAPI | None = None) -> ZaloChannel:
+    return ZaloChannel(Pipeline(router, flood_guard(settings)), settings, api=api)
+
+
 class Running:
-    """run_zalo in a task; ``ask`` sends a text update and returns the next reply's text."""
+    """The runner with Zalo alone, in a task; ``ask`` sends a text update and returns the next reply's text."""
 
     def __init__(self, zapi: FakeZaloAPI, router: Router, settings: Settings, **kwargs):
         self.zapi, self.router, self.settings = zapi, router, settings
@@ -57,7 +63,7 @@ class Running:
         self.ready: asyncio.Future = asyncio.get_running_loop().create_future()
         api = ZaloAPI(settings.ZALO_BOT_TOKEN, settings.ZALO_BASE_URL, backoff=0.05)
         self.task = asyncio.create_task(run_zalo(
-            router, settings, stop=self.stop, poll_timeout=1, api=api,
+            router, settings, stop=self.stop, api=api,
             on_ready=lambda server: self.ready.set_result(server), **kwargs))
 
     async def ask(self, text: str, user_id: str = "z100") -> str:
@@ -147,21 +153,16 @@ def test_settings_and_webhook_url():
     assert webhook_url(Settings()) == ""
 
 
-async def test_files_are_pointed_to_telegram_and_the_stats_chart_left_out(kb, matcher):
-    bot = ZaloBot(Router(kb, matcher, Storage(":memory:")), Settings(ZALO_BOT_TOKEN="x"))
-    try:
-        chart = Reply("Thống kê", "info", "vi", documents=[Document("chart.png", b"png", photo=True)])
-        await bot.deliver(chart)
-        assert chart.text == "Thống kê"
-        export = Reply("Xuất dữ liệu", "info", "vi", documents=[Document("kb.csv", b"id")])
-        await bot.deliver(export)
-        assert "kb.csv" in export.text and "Telegram" in export.text
-    finally:
-        await bot.api.close()
+def test_files_are_pointed_to_telegram_and_the_stats_chart_left_out():
+    chart = Reply("Thống kê", "info", "vi", documents=[Document("chart.png", b"png", photo=True)])
+    assert render(chart) == "Thống kê"
+    export = Reply("Xuất dữ liệu", "info", "vi", [Option("Menu", "menu")], documents=[Document("kb.csv", b"id")])
+    text = render(export)
+    assert "kb.csv" in text and "Telegram" in text and text.endswith("Gõ số 1 để chọn.")
 
 
 async def test_polling_goes_on_after_an_unexpected_error(kb, matcher, caplog):
-    bot = ZaloBot(Router(kb, matcher, Storage(":memory:")), Settings(ZALO_BOT_TOKEN="x"))
+    bot = channel_for(Router(kb, matcher, Storage(":memory:")), Settings(ZALO_BOT_TOKEN="x"))
     stop = asyncio.Event()
     calls: list[str] = []
 
@@ -261,15 +262,17 @@ async def test_a_long_reply_arrives_in_parts_within_the_limit(zapi, kb, matcher,
     settings = settings_for(zapi, tmp_path)
     router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
     api = ZaloAPI(TOKEN, zapi.base_url)
-    bot = ZaloBot(router, settings, api)
+    bot = channel_for(router, settings, api)
     long_text = "\n\n".join(f"Đoạn {i}. " + "Nội dung kế hoạch hành động về ngoại giao kinh tế. " * 30
                             for i in range(5))
     try:
         reply = Reply(long_text, "answer", "vi", [Option("👍", "rate:x:up", row="r"),
                                                    Option("👎", "rate:x:down", row="r")])
-        assert await bot.send("z9", reply)
+        await bot.send(Inbound("z9"), reply)
+        assert await bot.pending_options("z9") == ["rate:x:up", "rate:x:down"]  # "1" and "2" pick them
     finally:
         await api.close()
+        await router.close()
     parts = zapi.sent("z9")
     assert len(parts) >= 3 and all(len(p) <= MAX_MESSAGE for p in parts)
     assert parts[-1].endswith("Gõ số 1 hoặc 2 để chọn.")
@@ -313,7 +316,7 @@ async def test_a_rejected_token_stops_the_channel_with_a_clear_message(zapi, kb,
     settings = Settings(ZALO_BOT_TOKEN="wrong-token", ZALO_BASE_URL=zapi.base_url,
                         BOT_DB_PATH=str(tmp_path / "bot.sqlite3"))
     router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
-    assert await asyncio.wait_for(run_zalo(router, settings, poll_timeout=1), 20) == 1
+    assert await asyncio.wait_for(run_zalo(router, settings), 20) == 1
     assert "ZALO_BOT_TOKEN" in caplog.text and "wrong-token" not in caplog.text
 
 
@@ -391,7 +394,7 @@ async def test_an_administrator_on_zalo_answers_a_citizen_from_the_review_queue(
 
 
 async def test_zalo_administrator_review_queue_edit_and_stats_in_numbered_form(zapi, kb, matcher, tmp_path):
-    """The issue's minimum for administrators on Zalo: the review queue (add as a phrasing, dismiss),
+    """What administrators need on Zalo at the least: the review queue (add as a phrasing, dismiss),
     editing an answer, and /stats as text; all by typing numbers and text."""
     settings = settings_for(zapi, tmp_path, ADMIN_IDS="zalo:zadmin")
     router = Router(kb, matcher, Storage(settings.BOT_DB_PATH), admins=settings.admins)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import html
 import logging
@@ -10,14 +11,15 @@ import sqlite3
 
 import pytest
 
+from bot.channels.base import TokenFilter
+from bot.channels.telegram import MAX_MESSAGE
 from bot.settings import Settings
 from bot.storage import Storage
-from bot.telegram import MAX_MESSAGE, TokenFilter
 from handlers.flood import FloodGuard
 from handlers.messages import utf16_len
 from handlers.router import Router
 from knowledge.matcher import Matcher
-from tests.bot.telegram_fakes import (
+from tests.bot.fakes.telegram import (
     BOT_ID,
     BOT_USERNAME,
     TOKEN,
@@ -26,6 +28,7 @@ from tests.bot.telegram_fakes import (
     callback_data,
     keyboard_of,
     message,
+    to_update,
 )
 from tests.storage_rows import rows
 
@@ -399,7 +402,7 @@ async def test_network_errors_and_429_are_retried(tg):
 
 
 async def test_commands_registered_in_both_languages(tg):
-    await tg.bot.register_commands(tg.app)
+    await tg.channel.register_commands()
     calls = tg.request.sent("setMyCommands")
     assert len(calls) == 3
     by_lang = {c.get("language_code"): c["commands"] for c in calls}
@@ -413,3 +416,32 @@ def test_token_filter_redacts():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "POST https://api/bot%s/getMe", (TOKEN,), None)
     TokenFilter(TOKEN).filter(record)
     assert TOKEN not in record.getMessage() and "***" in record.getMessage()
+
+
+async def test_updates_run_concurrently_but_each_persons_in_order(tg, monkeypatch):
+    """Many people at once through the running Application, one person's messages in order even
+    when an earlier one takes longer."""
+    real_handle = tg.router.handle
+    seen: list[tuple[str, str]] = []
+
+    async def slow_first(msg):
+        if msg.text == "0":
+            await asyncio.sleep(0.2)
+        seen.append((msg.user_id, msg.text))
+        return await real_handle(msg)
+
+    monkeypatch.setattr(tg.router, "handle", slow_first)
+    await tg.app.start()
+    try:
+        for i in range(4):
+            await tg.app.update_queue.put(to_update(message(str(i), user_id=1), tg.app.bot))
+        await tg.app.update_queue.put(to_update(message("x", user_id=2), tg.app.bot))
+        for _ in range(100):
+            if len(seen) == 5 and len(tg.request.sent()) == 5:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await tg.app.stop()
+    assert [text for user, text in seen if user == "1"] == ["0", "1", "2", "3"]
+    assert seen[0] == ("2", "x")  # the other person did not wait behind the slow message
+    assert int(tg.request.sent()[0]["chat_id"]) == 2

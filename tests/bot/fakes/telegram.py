@@ -40,9 +40,6 @@ def bot_api_result(method: str, params: dict, message_ids: Callable[[], int]) ->
             "from": BOT_USER,
             "text": params.get("text", ""),
         }
-        if params.get("reply_markup"):
-            markup = params["reply_markup"]
-            message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
         return message
     return True
 
@@ -160,17 +157,23 @@ def to_update(data: dict, bot: Any) -> Update:
 
 
 class AppHarness:
-    """A bot built as in production, on a fake request layer; subclasses add their own checks in
-    ``feed`` and their own helpers."""
+    """A bot built as in production (pipeline, outbound registry, Telegram channel), on a fake
+    request layer; subclasses add their own checks in ``feed`` and their own helpers."""
 
     def _wire(self, router: Any, settings: Any, flood: Any = None) -> None:
-        from bot.telegram import RetryingRateLimiter, TelegramBot
+        from bot.channels.base import Outbound, Pipeline
+        from bot.channels.telegram import RetryingRateLimiter, TelegramChannel
+        from bot.runner import flood_guard
 
         self.router = router
         self.storage = router.storage
-        self.bot = TelegramBot(router, settings, flood)
+        self.outbound = Outbound()
+        self.pipeline = Pipeline(router, flood or flood_guard(settings), self.outbound)
         self.request = FakeRequest()
-        self.app = self.bot.build(request=self.request, rate_limiter=RetryingRateLimiter(backoff=0.01))
+        self.channel = TelegramChannel(self.pipeline, settings, request=self.request,
+                                       rate_limiter=RetryingRateLimiter(backoff=0.01))
+        self.outbound.add(self.channel)
+        self.app = self.channel.app
 
     async def start(self) -> Any:
         await self.storage.open()

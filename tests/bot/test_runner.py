@@ -1,6 +1,6 @@
-"""`--channel all`: Telegram and Zalo in one process over real HTTP on 127.0.0.1, sharing the router
-and the database; one channel failing while the other keeps answering; both webhooks on one port;
-and `python -m bot run --channel zalo` as a real process."""
+"""The runner with `--channel all`: Telegram and Zalo in one process over real HTTP on 127.0.0.1,
+sharing the router and the database; one channel failing while the other keeps answering; both
+webhooks on one port; and `python -m bot run --channel zalo|all` as a real process."""
 
 from __future__ import annotations
 
@@ -16,17 +16,17 @@ import sys
 import aiohttp
 import pytest
 
-from bot.channels import run_all
+from bot.channels.telegram import SECRET_HEADER as TELEGRAM_SECRET_HEADER
+from bot.channels.zalo import SECRET_HEADER as ZALO_SECRET_HEADER
+from bot.runner import run
 from bot.settings import Settings
 from bot.storage import Storage
-from bot.telegram import SECRET_HEADER as TELEGRAM_SECRET_HEADER
-from bot.zalo import SECRET_HEADER as ZALO_SECRET_HEADER
 from handlers.router import Router
-from tests.bot.fake_bot_api import FakeBotAPI
-from tests.bot.fake_zalo_api import TOKEN as ZALO_TOKEN
-from tests.bot.fake_zalo_api import FakeZaloAPI, text_update
-from tests.bot.telegram_fakes import TOKEN as TELEGRAM_TOKEN
-from tests.bot.telegram_fakes import callback, keyboard_of, message
+from tests.bot.fakes.bot_api import FakeBotAPI
+from tests.bot.fakes.telegram import TOKEN as TELEGRAM_TOKEN
+from tests.bot.fakes.telegram import callback, keyboard_of, message
+from tests.bot.fakes.zalo_api import TOKEN as ZALO_TOKEN
+from tests.bot.fakes.zalo_api import FakeZaloAPI, text_update
 from tests.conftest import ROOT
 
 ASK = "ai chủ trì kế hoạch 119"
@@ -38,6 +38,11 @@ async def apis():
     yield telegram, zalo
     await telegram.stop()
     await zalo.stop()
+
+
+def run_all(router: Router, settings: Settings, **kwargs):
+    short = {"poll_timeout": 1}
+    return run(router, settings, ["telegram", "zalo"], options={"telegram": short, "zalo": short}, **kwargs)
 
 
 def settings_for(telegram: FakeBotAPI, zalo: FakeZaloAPI, tmp_path, **extra) -> Settings:
@@ -66,8 +71,7 @@ async def test_one_channel_down_the_other_keeps_answering(apis, kb, matcher, tmp
     router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
     stop = asyncio.Event()
     zalo.fail_all = 503  # Zalo is down from the start
-    task = asyncio.create_task(run_all(router, settings, stop=stop, telegram_poll_timeout=1,
-                                       zalo_poll_timeout=1))
+    task = asyncio.create_task(run_all(router, settings, stop=stop))
     try:
         assert "Sở Ngoại vụ" in await telegram_answer(telegram, 501)
         zalo.fail_all = None  # Zalo comes back: the channel reconnects by itself
@@ -84,25 +88,30 @@ async def test_one_channel_down_the_other_keeps_answering(apis, kb, matcher, tmp
             ("telegram", "501"), ("zalo", "z501"), ("zalo", "z502")]
 
 
-async def test_a_rejected_zalo_token_stops_only_zalo(apis, kb, matcher, tmp_path, caplog):
+@pytest.mark.parametrize("rejected, token, survivor", [
+    ("zalo", {"ZALO_BOT_TOKEN": "rejected-zalo-token"}, "telegram"),
+    ("telegram", {"TELEGRAM_BOT_TOKEN": "1:rejected"}, "zalo"),
+])
+async def test_a_rejected_token_stops_only_that_channel(apis, kb, matcher, tmp_path, caplog, rejected, token,
+                                                        survivor):
     telegram, zalo = apis
-    settings = settings_for(telegram, zalo, tmp_path, ZALO_BOT_TOKEN="rejected-zalo-token")
+    settings = settings_for(telegram, zalo, tmp_path, **token)
     router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
     stop = asyncio.Event()
-    task = asyncio.create_task(run_all(router, settings, stop=stop, telegram_poll_timeout=1,
-                                       zalo_poll_timeout=1))
+    task = asyncio.create_task(run_all(router, settings, stop=stop))
     try:
         for _ in range(100):
-            if "the zalo channel stopped" in caplog.text:
+            if f"the {rejected} channel stopped" in caplog.text:
                 break
             await asyncio.sleep(0.1)
-        assert "the zalo channel stopped" in caplog.text
-        assert "Sở Ngoại vụ" in await telegram_answer(telegram, 601)
+        assert f"the {rejected} channel stopped" in caplog.text
+        answer = await (telegram_answer(telegram, 601) if survivor == "telegram" else zalo_answer(zalo, "z602"))
+        assert "Sở Ngoại vụ" in answer  # on the same open database
         assert not task.done()
     finally:
         stop.set()
         assert await asyncio.wait_for(task, 30) == 0
-    assert "rejected-zalo-token" not in caplog.text
+    assert next(iter(token.values())) not in caplog.text
 
 
 async def test_zalo_people_reach_telegram_administrators(apis, kb, matcher, tmp_path):
@@ -111,8 +120,7 @@ async def test_zalo_people_reach_telegram_administrators(apis, kb, matcher, tmp_
     settings = settings_for(telegram, zalo, tmp_path, ADMIN_CHAT_ID="-100777")
     router = Router(kb, matcher, Storage(settings.BOT_DB_PATH), admin_chat=settings.ADMIN_CHAT_ID)
     stop = asyncio.Event()
-    task = asyncio.create_task(run_all(router, settings, stop=stop, telegram_poll_timeout=1,
-                                       zalo_poll_timeout=1))
+    task = asyncio.create_task(run_all(router, settings, stop=stop))
     try:
         await zalo.push(text_update("thủ tục cấp hộ chiếu phổ thông mất bao lâu", "z901"))
         await zalo.wait_for("sendMessage", chat_id="z901", timeout=30)
@@ -128,8 +136,7 @@ async def test_a_telegram_administrator_answers_a_zalo_citizen(apis, kb, matcher
     settings = settings_for(telegram, zalo, tmp_path, ADMIN_IDS="4242")
     router = Router(kb, matcher, Storage(settings.BOT_DB_PATH), admins=settings.admins)
     stop = asyncio.Event()
-    task = asyncio.create_task(run_all(router, settings, stop=stop, telegram_poll_timeout=1,
-                                       zalo_poll_timeout=1))
+    task = asyncio.create_task(run_all(router, settings, stop=stop))
     question = "thủ tục cấp hộ chiếu phổ thông mất bao lâu"
 
     async def admin_does(update: dict) -> dict:
@@ -162,26 +169,6 @@ async def test_a_telegram_administrator_answers_a_zalo_citizen(apis, kb, matcher
         assert "Đã chuyển tới: 1" in html.unescape(done["text"])
         sent = await zalo.wait_for("sendMessage", 2, chat_id="z951", timeout=30)
         assert "Công an tỉnh" in sent[-1]["text"]
-    finally:
-        stop.set()
-        assert await asyncio.wait_for(task, 30) == 0
-
-
-async def test_a_rejected_telegram_token_stops_only_telegram(apis, kb, matcher, tmp_path, caplog):
-    telegram, zalo = apis
-    settings = settings_for(telegram, zalo, tmp_path, TELEGRAM_BOT_TOKEN="1:rejected")
-    router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
-    stop = asyncio.Event()
-    task = asyncio.create_task(run_all(router, settings, stop=stop, telegram_poll_timeout=1,
-                                       zalo_poll_timeout=1))
-    try:
-        for _ in range(100):
-            if "the telegram channel stopped" in caplog.text:
-                break
-            await asyncio.sleep(0.1)
-        assert "the telegram channel stopped" in caplog.text
-        assert "Sở Ngoại vụ" in await zalo_answer(zalo, "z602")  # the database reopens for Zalo
-        assert not task.done()
     finally:
         stop.set()
         assert await asyncio.wait_for(task, 30) == 0
@@ -294,3 +281,53 @@ async def test_all_channels_process_answers_on_both_and_stops_cleanly_on_sigterm
     assert "Traceback" not in stderr and "Zalo channel stopped" in stderr
     with sqlite3.connect(tmp_path / "db.sqlite3") as db:
         assert db.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 2
+
+
+async def test_a_channel_that_fails_leaves_the_storage_open_for_the_others(monkeypatch, kb, matcher, tmp_path,
+                                                                            caplog):
+    """No channel owns another's lifetime: the database closes when the runner stops, not before."""
+    from bot import runner
+    from bot.channels.base import Channel, Inbound
+
+    router = Router(kb, matcher, Storage(tmp_path / "bot.sqlite3"))
+    closed: list[bool] = []
+    real_close = router.close
+
+    async def close() -> None:
+        closed.append(True)
+        await real_close()
+
+    monkeypatch.setattr(router, "close", close)
+    stop = asyncio.Event()
+    replies: list[str] = []
+
+    class Broken(Channel):
+        name = "broken"
+
+        def __init__(self, pipeline, settings=None, **kwargs):
+            super().__init__(pipeline)
+
+        async def run(self, stop):
+            raise RuntimeError("lost the platform")
+
+        async def send(self, event, reply):
+            replies.append(reply.text)
+
+        async def send_text(self, user_id, text):
+            return False
+
+    class Steady(Broken):
+        name = "steady"
+
+        async def run(self, stop):
+            while "the broken channel stopped" not in caplog.text:
+                await asyncio.sleep(0.01)
+            await self.pipeline.handle(self, Inbound("s1", text=ASK))
+            assert not closed  # the other channel's failure closed nothing
+            stop.set()
+            return 0
+
+    monkeypatch.setattr(runner, "CHANNELS", {"broken": Broken, "steady": Steady})
+    assert await asyncio.wait_for(runner.run(router, Settings(), ["broken", "steady"], stop=stop), 20) == 0
+    assert closed == [True] and "Sở Ngoại vụ" in replies[0]
+    assert "lost the platform" in caplog.text

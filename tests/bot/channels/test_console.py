@@ -7,8 +7,14 @@ import os
 import subprocess
 import sys
 
-from bot.console import run_console
+from bot.runner import run
+from bot.settings import Settings
 from tests.conftest import ROOT
+
+
+async def run_console(router, stdin, stdout) -> int:
+    return await run(router, Settings(), ["console"], signals=False, jobs=False,
+                     options={"console": {"stdin": stdin, "stdout": stdout}})
 
 
 def test_piped_question_prints_the_answer_and_exits():

@@ -1,10 +1,12 @@
-"""A fake Zalo Bot API server over real HTTP on 127.0.0.1, for end-to-end tests of bot/zalo.py.
+"""A fake Zalo Bot API server over real HTTP on 127.0.0.1, for end-to-end tests of
+bot/channels/zalo.py.
 
 ``POST /bot{token}/{method}`` with JSON, answering ``{"ok": true, "result": …}`` or ``{"ok": false,
-"error_code", "description"}`` as the issue describes: getMe, getUpdates (one update per call, or
-error_code 408 after a short wait; refused while a webhook is set), setWebhook (secret 8-256
-characters), deleteWebhook, getWebhookInfo, sendMessage (text 1-2,000 characters), sendChatAction.
-Records every call; a test pushes updates, injects failures and waits for the bot's calls.
+"error_code", "description"}`` as the Zalo Bot API documents them: getMe, getUpdates (one update per
+call, or error_code 408 after a short wait; refused while a webhook is set), setWebhook (secret
+8-256 characters), deleteWebhook, getWebhookInfo, sendMessage (text 1-2,000 characters),
+sendChatAction. Records every call; a test pushes updates, injects failures and waits for the bot's
+calls.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import time
 from typing import Any
 
 from aiohttp import web
+
+from tests.bot.fakes.server import FakeServer
 
 TOKEN = "zalo-bot-TEST-token-never-logged-98765"
 BOT = {"id": "zbot-1", "account_name": "thanhhoa_zalo_bot", "account_type": "BASIC", "can_join_groups": False}
@@ -38,37 +42,19 @@ def event_update(event_name: str, user_id: str = "z100") -> dict:
 _ids = itertools.count(1)
 
 
-class FakeZaloAPI:
+class FakeZaloAPI(FakeServer):
     def __init__(self, token: str = TOKEN):
-        self.token = token
-        self.calls: list[tuple[str, dict]] = []
+        super().__init__(token)
         # method -> failures to answer first: an HTTP status (5xx), or ("ok_false", error_code)
-        self.failures: dict[str, list[Any]] = {}
         self.fail_all: int | None = None  # every call answers this HTTP status (an outage)
-        self.updates: list[dict] = []
         self.webhook: dict | None = None
-        self._new_update = asyncio.Condition()
-        self._new_call = asyncio.Condition()
-        self.runner: web.AppRunner | None = None
-        self.port = 0
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    async def start(self) -> FakeZaloAPI:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_post("/bot{token}/{method}", self._handle)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = self.runner.addresses[0][1]
-        return self
-
-    async def stop(self) -> None:
-        if self.runner is not None:
-            await self.runner.cleanup()
 
     async def push(self, update: dict) -> None:
         async with self._new_update:
@@ -78,25 +64,6 @@ class FakeZaloAPI:
     def sent(self, chat_id: str | None = None) -> list[str]:
         return [p["text"] for m, p in self.calls
                 if m == "sendMessage" and (chat_id is None or p["chat_id"] == chat_id)]
-
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 15.0,
-                       chat_id: str | None = None) -> list[dict]:
-        """The first ``count`` successful calls of ``method`` (to ``chat_id``), waiting for them."""
-
-        def found() -> list[dict]:
-            return [p for m, p in self.calls if m == method and (chat_id is None or p.get("chat_id") == chat_id)]
-
-        async with self._new_call:
-            await asyncio.wait_for(self._new_call.wait_for(lambda: len(found()) >= count), timeout)
-        return found()[:count]
-
-    def methods(self) -> list[str]:
-        return [m for m, _ in self.calls]
-
-    async def _record(self, method: str, params: dict) -> None:
-        async with self._new_call:
-            self.calls.append((method, params))
-            self._new_call.notify_all()
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]

@@ -1,0 +1,347 @@
+"""What every channel shares: the inbound pipeline, written once, and the outbound fan-out.
+
+A channel module (``telegram.py``, ``zalo.py``, ``console.py``) only translates. It turns what its
+platform delivers into an ``Inbound`` and hands it to ``Pipeline.handle``; it renders the neutral
+``Reply`` its own way. Everything in between happens here, in this order:
+
+1. de-duplication: an update delivered twice (a webhook retried) is handled once, by its id;
+2. a per-person lock: one person's messages one after another, different people concurrently;
+3. flood control, with one notice before the silence;
+4. the channel's ``incoming``: a number picks an option, a file is downloaded, a picture becomes
+   a polite "text only, please";
+5. the Router (``handlers/``), which answers with a ``Reply``;
+6. deliveries to other people, through ``Outbound`` (to any running channel's people);
+7. the channel's ``send``: the reply rendered for the platform;
+
+and, whatever raises on the way, a logged traceback and an apology to the person.
+
+To add a channel, subclass ``Channel``: set ``name``; say how it receives (``run`` for polling or a
+connection, ``routes`` for webhook paths, each calling ``self.pipeline.handle``); how it sends
+(``send_text``, optionally ``send_document``); how it renders a ``Reply`` (``send``). Then add it
+to ``CHANNELS`` in ``bot/runner.py``, which builds it as ``Cls(pipeline, settings, webhook=…,
+**options)``. A channel never imports another channel: to reach someone
+on another platform it uses ``self.pipeline.outbound``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import time
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+from aiohttp import web
+
+from handlers.flood import FloodGuard
+from handlers.locks import KeyedLocks
+from handlers.messages import Document, Incoming, Reply
+from handlers.router import Router
+from handlers.texts import t
+
+log = logging.getLogger(__name__)
+
+SEEN_MAX = 5000  # update ids remembered per process against redelivery
+PROGRESS_EVERY = 50  # deliveries between progress updates of a long broadcast
+TextSender = Callable[[str, str], Awaitable[bool]]  # (user id, text) -> delivered
+DocumentSender = Callable[[str, Document], Awaitable[bool]]
+Progress = Callable[[int, int, str], Awaitable[None]]  # (done, total, lang)
+Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """What a person did, as the channel received it. ``text`` None: not text (a picture)."""
+
+    user_id: str
+    chat_id: str = ""  # where the reply goes, when not the person's own chat (a group)
+    text: str | None = None
+    action: str | None = None  # an option picked (a button)
+    lang: str | None = None  # the language the platform reports for the person, if any
+    event_id: str = ""  # the platform's id of this update, for de-duplication
+    raw: Any = None  # the platform's own object (a Telegram update), for the channel's rendering
+
+    @property
+    def address(self) -> str:
+        return self.chat_id or self.user_id
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A fixed sentence to answer with instead of asking the router (a text key and its values)."""
+
+    key: str
+    values: dict[str, str] = field(default_factory=dict)
+
+
+class Rejected(Exception):
+    """A failure retrying cannot fix (the platform rejected the token): the channel stops."""
+
+
+class Channel(ABC):
+    """One messaging platform. Subclasses set ``name`` and implement ``send`` and ``send_text``."""
+
+    name: ClassVar[str]
+    flood_control: ClassVar[bool] = True  # off for the terminal: piped input is not a flood
+    log_level: ClassVar[int] = logging.INFO  # of the one line per message handled
+
+    def __init__(self, pipeline: Pipeline):
+        self.pipeline = pipeline
+
+    @staticmethod
+    def configuration_error(settings: Any, webhook: bool) -> str | None:
+        """What is missing from the settings for this channel to start, if anything."""
+        return None
+
+    @staticmethod
+    def secrets(settings: Any) -> tuple[str, ...]:
+        """What must never reach the log (the bot token): the runner masks it before anything runs."""
+        return ()
+
+    # -- receiving -------------------------------------------------------------------------------
+    def routes(self) -> dict[str, Route]:
+        """POST paths for the runner's web server (webhook mode); none by default."""
+        return {}
+
+    async def run(self, stop: asyncio.Event) -> int:
+        """Receives until ``stop``: 0 when stopped, 1 when the platform refuses the bot."""
+        await stop.wait()
+        return 0
+
+    async def close(self) -> None:
+        """Releases the platform client; called by the runner once everything has stopped."""
+        return None
+
+    async def incoming(self, event: Inbound) -> Incoming | Notice:
+        """The router's message for ``event``; channels add their own (numbers, files)."""
+        if event.action is not None:
+            return Incoming(self.name, event.user_id, action=event.action, lang=event.lang)
+        if event.text is None or not event.text.strip():
+            return Notice("non_text")
+        return Incoming(self.name, event.user_id, text=event.text, lang=event.lang)
+
+    # -- sending ---------------------------------------------------------------------------------
+    @abstractmethod
+    async def send(self, event: Inbound, reply: Reply) -> None:
+        """The reply to ``event``, rendered for this platform."""
+
+    @abstractmethod
+    async def send_text(self, user_id: str, text: str) -> bool:
+        """Plain text to one of this channel's people; False (logged) when it did not arrive."""
+
+    async def send_document(self, user_id: str, document: Document) -> bool:
+        return False
+
+    async def notify(self, event: Inbound, text: str, *, toast: bool = False) -> None:
+        """A fixed sentence in reply (flood notice, apology); ``toast``: a button may show it briefly."""
+        await self.send_text(event.address, text)
+
+    async def dropped(self, event: Inbound) -> None:
+        """``event`` gets no answer (flood control is muting the person)."""
+        return None
+
+    def progress(self, event: Inbound) -> Progress | None:
+        """How to show the sender a long broadcast's progress; None: not shown."""
+        return None
+
+
+class Outbound:
+    """Senders by channel name, filled by the runner with every running channel's: so an
+    administrator on one channel answers a citizen on another, without channels knowing each other."""
+
+    def __init__(self) -> None:
+        self._text: dict[str, TextSender] = {}
+        self._documents: dict[str, DocumentSender] = {}
+
+    def add(self, channel: Channel) -> None:
+        self.register(channel.name, channel.send_text, channel.send_document)
+
+    def register(self, channel: str, text: TextSender, document: DocumentSender | None = None) -> None:
+        self._text[channel] = text
+        if document is not None:
+            self._documents[channel] = document
+
+    def __contains__(self, channel: object) -> bool:
+        return channel in self._text
+
+    async def send(self, channel: str, user_id: str, text: str) -> bool:
+        """False when nobody can reach that channel's people, or the sending failed."""
+        return await self._try(channel, self._text.get(channel), user_id, text)
+
+    async def send_document(self, channel: str, user_id: str, document: Document) -> bool:
+        return await self._try(channel, self._documents.get(channel), user_id, document)
+
+    @staticmethod
+    async def _try(channel: str, sender: Callable[[str, Any], Awaitable[bool]] | None, user_id: str,
+                   payload: Any) -> bool:
+        if sender is None:
+            return False
+        try:
+            return bool(await sender(user_id, payload))
+        except Exception:
+            log.warning("delivery through %s failed", channel, exc_info=True)
+            return False
+
+    async def deliver(self, reply: Reply, progress: Progress | None = None) -> None:
+        """The reply's messages for other people: an administrator's answer, an announcement (then
+        the sender's reply says how many arrived, and a long run shows its progress), and quiet
+        notices to the administrators' chat, which are not counted."""
+        counted = [d for d in reply.deliveries if not d.quiet]
+        ok = failed = 0
+        for done, delivery in enumerate(counted):
+            if progress is not None and len(counted) > PROGRESS_EVERY and done % PROGRESS_EVERY == 0:
+                await progress(done, len(counted), reply.lang)
+            if await self.send(delivery.channel, delivery.user_id, delivery.text):
+                ok += 1
+            else:
+                failed += 1
+        for notice in (d for d in reply.deliveries if d.quiet):
+            if not await self.send(notice.channel, notice.user_id, notice.text):
+                log.info("notice for the %s administrators' chat not sent", notice.channel)
+        if counted:
+            reply.text = f"{reply.text}\n\n{t('adm_delivered', reply.lang, ok=str(ok), failed=str(failed))}"
+
+
+class Pipeline:
+    """The one way a person's message goes through the bot, whatever the channel."""
+
+    def __init__(self, router: Router, flood: FloodGuard, outbound: Outbound | None = None,
+                 seen_max: int = SEEN_MAX):
+        self.router = router
+        self.flood = flood
+        self.outbound = outbound if outbound is not None else Outbound()
+        self.locks = KeyedLocks()
+        self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._seen_max = seen_max
+
+    def _first_time(self, channel: str, event_id: str) -> bool:
+        key = (channel, event_id)
+        if key in self._seen:
+            return False
+        self._seen[key] = None
+        if len(self._seen) > self._seen_max:
+            self._seen.popitem(last=False)
+        return True
+
+    async def handle(self, channel: Channel, event: Inbound) -> None:
+        """Never raises: a failure is logged and the person gets a short apology."""
+        if event.event_id and not self._first_time(channel.name, event.event_id):
+            log.info("%s update ignored: already handled", channel.name)
+            return
+        async with self.locks.hold((channel.name, event.user_id)):
+            try:
+                await self._process(channel, event)
+            except Exception:
+                log.exception("error while handling a %s update", channel.name)
+                try:
+                    lang = await self.language_of(channel, event)
+                except Exception:
+                    lang = event.lang if event.lang in ("vi", "en") else "vi"
+                try:
+                    await channel.notify(event, t("error", lang))
+                except Exception:
+                    log.warning("could not send the apology", exc_info=True)
+
+    async def language_of(self, channel: Channel, event: Inbound) -> str:
+        return await self.router.language_of(channel.name, event.user_id, event.lang)
+
+    async def _process(self, channel: Channel, event: Inbound) -> None:
+        started = time.perf_counter()
+        verdict = self.flood.check(f"{channel.name}:{event.user_id}") if channel.flood_control else "ok"
+        if verdict == "ignore":
+            await channel.dropped(event)
+            return
+        if verdict == "notice":
+            log.info("flood control: user muted for %.0fs", self.flood.mute)
+            await channel.notify(event, t("flood", await self.language_of(channel, event)), toast=True)
+            return
+        msg = await channel.incoming(event)
+        if isinstance(msg, Notice):
+            await channel.notify(event, t(msg.key, await self.language_of(channel, event), **msg.values))
+            return
+        reply = await self.router.handle(msg)
+        if reply.deliveries:
+            await self.outbound.deliver(reply, channel.progress(event))
+        await channel.send(event, reply)
+        log.log(channel.log_level, "%s %s: status=%s entry=%s %.1fms", channel.name,
+                "option" if msg.action else "message", reply.status, reply.entry_id or "-",
+                (time.perf_counter() - started) * 1000)
+
+
+# -- what receiving needs ------------------------------------------------------------------------
+def secret_matches(given: str | None, expected: str) -> bool:
+    """Constant-time comparison; an unset secret never matches."""
+    return bool(expected) and given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def webhook_route(name: str, header: str, secret: str, accept: Callable[[Any], web.Response | None]) -> Route:
+    """A webhook route: refuses a missing or wrong secret (403) and a body that is not an update
+    (400, when ``accept`` returns None); otherwise answers at once with what ``accept`` returns,
+    the update being handled in the background."""
+
+    async def handle(request: web.Request) -> web.Response:
+        if not secret_matches(request.headers.get(header), secret):
+            log.warning("%s webhook request refused: missing or wrong secret", name)
+            return web.Response(status=403, text="forbidden")
+        try:
+            response = accept(await request.json())
+        except Exception:
+            response = None
+        return response if response is not None else web.Response(status=400, text="bad update")
+
+    return handle
+
+
+async def sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    """Waits ``seconds``, or less if ``stop`` is set meanwhile."""
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+
+
+async def with_backoff(attempt: Callable[[], Awaitable[T]], stop: asyncio.Event, what: str,
+                       retry: tuple[type[BaseException], ...], cap: float = 60.0) -> T | None:
+    """``attempt`` until it works, waiting 1, 2, 4 … ``cap`` seconds between tries: a network
+    problem at start-up is waited out. None once ``stop`` is set, or on ``Rejected`` (logged)."""
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            return await attempt()
+        except Rejected as exc:
+            log.error("%s", exc)
+            return None
+        except retry as exc:
+            log.warning("%s failed (%s); retrying in %.0fs", what, exc, delay)
+        await sleep_or_stop(stop, delay)
+        delay = min(delay * 2, cap)
+    return None
+
+
+class TokenFilter(logging.Filter):
+    """Belt and braces: whatever a library logs, the token never reaches the log."""
+
+    def __init__(self, token: str):
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token:
+            message = record.getMessage()
+            if self.token in message:
+                record.msg, record.args = message.replace(self.token, "***"), None
+        return True
+
+
+def protect_token(token: str) -> None:
+    """httpx logs every request URL (which holds the token) at INFO; silence it and filter the rest."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    if token:
+        token_filter = TokenFilter(token)
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(token_filter)

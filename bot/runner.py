@@ -1,0 +1,185 @@
+"""``python -m bot run``: one or more channels in one process, with one of everything they share.
+
+The runner owns what no channel should: the storage (opened once, closed once everything has
+stopped), the web server for webhooks (/telegram, /zalo and /healthz on one port), the SIGINT/SIGTERM
+handlers, the outbound registry through which any channel's people are reached (so an
+administrator on Telegram answers a citizen on Zalo), and the application's jobs: the daily
+retention purge and the administrators' daily digest.
+
+Each channel runs as its own task with its own retries. One that stops (a rejected token, an
+unexpected error) is logged and the others keep answering; the process stops on SIGINT/SIGTERM (or
+``stop``), or when every channel has stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from bot.channels.base import Channel, Outbound, Pipeline, protect_token, sleep_or_stop
+from bot.channels.console import ConsoleChannel
+from bot.channels.telegram import TelegramChannel
+from bot.channels.zalo import ZaloChannel
+from bot.lifecycle import install_stop_signals, remove_stop_signals
+from bot.settings import Settings
+from bot.webserver import WebServer
+from handlers.flood import FloodGuard
+from handlers.router import Router
+from handlers.vntime import seconds_until
+
+log = logging.getLogger(__name__)
+
+CHANNELS: dict[str, type[Channel]] = {c.name: c for c in (TelegramChannel, ZaloChannel, ConsoleChannel)}
+DIGEST_HOUR = 8  # the daily digest to ADMIN_CHAT_ID, at 08:00 Vietnam time
+DIGEST_CHANNEL = "telegram"  # ADMIN_CHAT_ID is a Telegram chat
+
+
+def flood_guard(settings: Settings) -> FloodGuard:
+    return FloodGuard(settings.FLOOD_MAX_MESSAGES, settings.FLOOD_WINDOW_SECONDS, settings.FLOOD_MUTE_SECONDS)
+
+
+async def run(router: Router, settings: Settings, names: Sequence[str], *, webhook: bool = False,
+              stop: asyncio.Event | None = None, signals: bool = True, jobs: bool = True,
+              options: dict[str, dict[str, Any]] | None = None,
+              on_ready: Callable[[WebServer | None], None] | None = None) -> int:
+    """Runs the named channels until SIGINT/SIGTERM (or ``stop``), then lets replies in progress
+    finish and closes the database. 2 on a configuration error; 1 when every channel stopped on
+    its own with a failure (a rejected token); otherwise 0. ``options``: per channel, keyword
+    arguments for its constructor (a test's fake API, short poll timeouts)."""
+    for name in names:
+        problem = CHANNELS[name].configuration_error(settings, webhook)
+        if problem:
+            log.error("%s", problem)
+            return 2
+        for secret in CHANNELS[name].secrets(settings):
+            protect_token(secret)  # before any client exists: python-telegram-bot logs its URLs
+    stop = stop or asyncio.Event()
+    installed = install_stop_signals(stop) if signals else []
+    outbound = Outbound()
+    pipeline = Pipeline(router, flood_guard(settings), outbound)
+    channels: list[Channel] = []
+    server: WebServer | None = None
+    background: list[asyncio.Task] = []
+    try:
+        for name in names:
+            channel = CHANNELS[name](pipeline, settings, webhook=webhook, **(options or {}).get(name, {}))
+            channels.append(channel)
+            outbound.add(channel)
+        await router.storage.open()
+        if webhook:
+            server = WebServer(settings.WEBHOOK_LISTEN, settings.WEBHOOK_PORT)
+            for channel in channels:
+                for path, route in channel.routes().items():
+                    server.add_post(path, route)
+            server.add_health_check("database", router.storage.ping)
+            await server.start()
+        if jobs:
+            background.append(asyncio.create_task(purge_daily(router, settings.DATA_RETENTION_DAYS, stop)))
+            admin_chat = settings.ADMIN_CHAT_ID.strip()
+            if admin_chat and DIGEST_CHANNEL in outbound:
+                background.append(asyncio.create_task(digest_daily(outbound, router, admin_chat, stop)))
+        if on_ready is not None:
+            on_ready(server)
+        return await run_together(channels, stop)
+    finally:
+        if server is not None:
+            await server.stop()
+        for task in background:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for channel in channels:
+            with contextlib.suppress(Exception):
+                await channel.close()
+        await router.close()
+        remove_stop_signals(installed)
+        log.info("stopped; database closed")
+
+
+async def run_together(channels: Sequence[Channel], stop: asyncio.Event) -> int:
+    """Runs every channel until ``stop`` or until all have stopped; a channel that stops early (or
+    raises) is logged and leaves the others running. 0 after ``stop``, else the worst exit code."""
+    tasks = {asyncio.create_task(channel.run(stop), name=channel.name): channel.name for channel in channels}
+    codes: dict[str, int] = {}
+    pending = set(tasks)
+    waiter = asyncio.create_task(stop.wait())
+    try:
+        while pending:
+            done, _ = await asyncio.wait(pending | {waiter}, return_when=asyncio.FIRST_COMPLETED)
+            for task in done - {waiter}:
+                pending.discard(task)
+                codes[tasks[task]] = _exit_code(task)
+                if not stop.is_set():
+                    others = ", ".join(tasks[p] for p in pending) or "nothing"
+                    log.log(logging.ERROR if codes[tasks[task]] else logging.INFO,
+                            "the %s channel stopped (exit %d); still running: %s",
+                            tasks[task], codes[tasks[task]], others)
+            if waiter in done:
+                break
+        if pending:  # stop is set: each finishes its replies in progress
+            await asyncio.wait(pending)
+            for task in pending:
+                codes[tasks[task]] = _exit_code(task)
+    finally:
+        waiter.cancel()
+        for task in tasks:
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+    return 0 if stop.is_set() else max(codes.values(), default=0)
+
+
+def _exit_code(task: asyncio.Task) -> int:
+    try:
+        return task.result()
+    except Exception:
+        log.exception("the %s channel stopped on an unexpected error", task.get_name())
+        return 1
+
+
+# -- the application's jobs --------------------------------------------------------------------
+async def purge_daily(router: Router, days: int, stop: asyncio.Event) -> None:
+    """Deletes what is older than DATA_RETENTION_DAYS, at start and then once a day."""
+    while not stop.is_set():
+        try:
+            counts = await router.storage.purge_older_than(days)
+            if any(counts.values()):
+                log.info("retention: deleted %s", {k: v for k, v in counts.items() if v})
+        except Exception:
+            log.exception("retention purge failed")
+        await sleep_or_stop(stop, 86400)
+
+
+def seconds_until_digest(now: float) -> float:
+    """Seconds from ``now`` (epoch) to the next 08:00 in Vietnam."""
+    return seconds_until(DIGEST_HOUR, now)
+
+
+async def send_digest(outbound: Outbound, router: Router, chat_id: str) -> bool:
+    """Yesterday's figures and the chart to the administrators' chat; False if it did not arrive."""
+    from handlers.admin import digest_text, stats_chart
+
+    sent = await outbound.send(DIGEST_CHANNEL, chat_id, await digest_text(router.storage, router.kb))
+    chart = await stats_chart(router.storage)
+    if sent and chart is not None:
+        sent = await outbound.send_document(DIGEST_CHANNEL, chat_id, chart)
+    return sent
+
+
+async def digest_daily(outbound: Outbound, router: Router, chat_id: str, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        await sleep_or_stop(stop, seconds_until_digest(time.time()))
+        if stop.is_set():
+            return
+        try:
+            if await send_digest(outbound, router, chat_id):
+                log.info("daily digest sent to the administrators' chat")
+            else:
+                log.warning("daily digest not delivered to the administrators' chat")
+        except Exception:
+            log.exception("daily digest failed")

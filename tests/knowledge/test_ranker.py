@@ -98,3 +98,13 @@ def test_the_model_serves_any_knowledge_base(kb_copy: Path):
         ra, rb = a.match(q), b.match(q)
         assert (ra.status, ra.confidence) == (rb.status, rb.confidence)
         assert rb.candidates[0].entry_id == f"x-{ra.candidates[0].entry_id}"
+
+
+def test_the_flat_forest_predicts_exactly_what_scikit_learn_does(kb: KnowledgeBase):
+    ranker = load_ranker(RANKER_PATH)
+    m = Matcher(kb)
+    rows = _rows(m, ["ai chủ trì kế hoạch 119", "kieu bao dong gop gi", "What does VCCI do?", "thời tiết"])
+    odd = np.random.default_rng(0).uniform(-1.0, 3.0, size=(40, rows.shape[1]))
+    odd[::3, 5] = np.nan  # a missing value goes the way the tree learned
+    for x in (rows, odd):
+        assert np.allclose(ranker.predict(x), ranker.model.predict_proba(x)[:, 1], rtol=0, atol=1e-12)

@@ -169,7 +169,7 @@ class Router:
         if name == "xoadulieu":
             return await privacy.start(ctx)
         if name in ("dangky", "huydangky"):
-            # announcements are opt-in: nobody gets one without asking (issue 4, broadcast)
+            # announcements are opt-in: nobody gets one without asking (see broadcast)
             await self.storage.set_opted_in(ctx.channel, ctx.user_id, name == "dangky")
             return Reply(t("subscribed" if name == "dangky" else "unsubscribed", lang), "info", lang)
         if name == "huy":

@@ -33,7 +33,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.docrefs import DOC_FIRST, doc_refs
-from knowledge.normalize import Lexicon, Token, is_syllable, telex_residue
+from knowledge.normalize import Lexicon, Token
+from knowledge.syllables import is_syllable, telex_residue
 
 SMALLTALK_PREFIX = "smalltalk:"
 STOP_FACTOR = 0.15

@@ -18,9 +18,10 @@ from knowledge import segment
 from knowledge.docrefs import doc_refs, known_ref
 from knowledge.features import PairFeatures
 from knowledge.index import SMALLTALK_PREFIX, Candidate, Index, Query
+from knowledge.language import detect_language
 from knowledge.legacy import Calibration
 from knowledge.model import KnowledgeBase, gc_paused
-from knowledge.normalize import Lexicon, Token, detect_language, fold, raw_tokens
+from knowledge.normalize import Lexicon, Token, fold, raw_tokens
 from knowledge.qtype import QuestionKinds
 from knowledge.ranker import Ranker, load_ranker
 

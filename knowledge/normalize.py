@@ -27,13 +27,6 @@ _DATE_RE = re.compile(r"(?<![\d/.-])(\d{1,2})\s?[/.-]\s?(\d{1,2})(?:\s?[/.-]\s?(
 # A date is one token ("15/5/2023"), so its parts do not pose as document numbers. Letters glued
 # to digits ("kh119") are separate tokens: a run of word characters is cut where letters meet digits.
 _TOKEN_RE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{4})?|\d+|[^\W\d_]+", re.UNICODE)
-# The shape of a Vietnamese syllable without diacritics. Words of another shape ("chir", "bik",
-# "department") are typos, Telex leftovers or foreign words, and worth correcting; a word of
-# this shape is a real syllable more often than not, and correcting it makes false matches.
-_SYLLABLE_RE = re.compile(
-    r"^(ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$"
-)
-_TELEX_TONE = "sfrxj"
 
 
 class _FoldTable(dict):
@@ -135,23 +128,6 @@ def _tokens_of(prepared: str) -> list[Token]:
 def raw_tokens(text: str) -> list[Token]:
     """Split into word tokens; letters glued to digits ("kh119") are separated."""
     return _tokens_of(_prepare(text))
-
-
-def is_syllable(folded: str) -> bool:
-    return bool(_SYLLABLE_RE.match(folded))
-
-
-def telex_residue(folded: str) -> str | None:
-    """"chir" → "chi", "ddaauf" → "dau": what Telex typing leaves when the input method is off."""
-    if is_syllable(folded) or len(folded) < 2:
-        return None
-    word = folded
-    if word[-1] in _TELEX_TONE:
-        word = word[:-1]
-    for double, single in (("dd", "d"), ("aa", "a"), ("ee", "e"), ("oo", "o"), ("ow", "o"), ("uw", "u"),
-                           ("aw", "a"), ("w", "u")):
-        word = word.replace(double, single)
-    return word if word != folded and is_syllable(word) else None
 
 
 @lru_cache(maxsize=65536)
@@ -407,21 +383,3 @@ def _same(tok: Token, pattern: Token) -> bool:
     """A typed word is a padding word when it is spelled the same, or typed without accents:
     "ha" may be the particle "hả", but "Hà" (Nội) never is."""
     return tok.acc == pattern.acc if tok.accented else tok.fold == pattern.fold
-
-
-_VI_LETTERS = frozenset("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
-
-
-def detect_language(
-    text: str, en_words: frozenset[str], vi_words: frozenset[str], default: str = "vi"
-) -> str:
-    """'vi' or 'en'. Vietnamese letters decide at once; otherwise count words only one language has."""
-    lowered = clean(text).lower()
-    if any(c in _VI_LETTERS for c in lowered):
-        return "vi"
-    words = [t.fold for t in raw_tokens(lowered) if not t.fold.isdigit()]
-    en = sum(1 for w in words if w in en_words and w not in vi_words)
-    vi = sum(1 for w in words if w in vi_words and w not in en_words)
-    if en == vi:
-        return default
-    return "en" if en > vi else "vi"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import rating
 from handlers.messages import Option, Reply, Suggestion
 from handlers.texts import t
 from knowledge.matcher import SMALLTALK_PREFIX, Matcher, MatchResult
@@ -50,16 +51,8 @@ class Asker:
         result = self.matcher.match(text, default_lang)
         lang = result.lang
         if result.status == "answer":
-            reply = self.entry_reply(result.candidates[0].entry_id, lang, score=result.confidence)
             also = self.kb.entries.get(result.also.entry_id) if result.also else None
-            if also is not None and also.id != reply.entry_id:
-                # a second question in the same message: offered first among the follow-ups
-                note = t("also_asked", lang, question=also.title(lang))
-                reply.text = fit(f"{reply.text}\n\n{note}")
-                first = Option(also.title(lang), f"entry:{also.id}")
-                rest = [o for o in reply.options if o.action != first.action]
-                reply.options = [first, *rest][:MAX_RELATED + 1]
-            return reply
+            return self.entry_reply(result.candidates[0].entry_id, lang, score=result.confidence, also=also)
         if result.status == "smalltalk":
             return self._smalltalk(result, lang)
         if result.status == "clarify":
@@ -67,20 +60,30 @@ class Asker:
         return self._fallback(result, lang)
 
     # -- pieces --------------------------------------------------------------------------------
-    def entry_reply(self, entry_id: str, lang: str, score: float = 100.0) -> Reply:
+    def entry_reply(self, entry_id: str, lang: str, score: float = 100.0, question_id: int = 0,
+                    also: Entry | None = None) -> Reply:
+        """The whole answer, built once for every channel and the CLI: the text with its sources,
+        👍/👎 and the related questions; ``also``, a second question of the same message, is
+        offered first."""
         entry = self.kb.entries.get(entry_id)
         if entry is None:
             return Reply(t("unknown_option", lang), "fallback", lang, topic_options(self.kb, lang))
         related = [self.kb.entries[r] for r in entry.related if r in self.kb.entries][:MAX_RELATED]
-        return Reply(
-            text=fit(self.render_entry(entry, lang)),
-            status="answer",
-            lang=lang,
-            options=[Option(r.title(lang), f"entry:{r.id}") for r in related],
-            entry_id=entry.id,
-            score=score,
+        text = self.render_entry(entry, lang)
+        if also is not None and also.id != entry.id:
+            text += "\n\n" + t("also_asked", lang, question=also.title(lang))
+        # Not cut: the knowledge base keeps answers short enough, and a channel splits what is
+        # longer than its messages allow.
+        reply = rating.with_rating(self.kb, Reply(
+            text=text, status="answer", lang=lang, entry_id=entry.id, score=score,
             suggestions=[Suggestion(r.id, r.title(lang)) for r in related],
-        )
+        ), question_id)
+        if also is not None and also.id != entry.id:
+            first = Option(also.title(lang), f"entry:{also.id}")
+            votes = [o for o in reply.options if o.row == "rate"]
+            rest = [o for o in reply.options if o.row != "rate" and o.action != first.action]
+            reply.options = [*votes, first, *rest][: len(votes) + MAX_RELATED + 1]
+        return reply
 
     def render_entry(self, entry: Entry, lang: str) -> str:
         parts = [entry.answer.get(lang) or entry.answer["vi"]]

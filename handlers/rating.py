@@ -20,7 +20,8 @@ def related_options(kb: KnowledgeBase, entry_id: str, lang: str) -> list[Option]
 
 
 def with_rating(kb: KnowledgeBase, reply: Reply, question_id: int = 0) -> Reply:
-    """An answer gains the prompt, 👍 👎 on one row, then its related questions."""
+    """An answer gains the prompt, 👍 👎 on one row, then its related questions (Asker.entry_reply
+    calls this: an answer is built in one place)."""
     assert reply.entry_id is not None
     suffix = f":{question_id}" if question_id else ""
     reply.text = f"{reply.text}\n\n{t('rate_prompt', reply.lang)}"
@@ -29,6 +30,15 @@ def with_rating(kb: KnowledgeBase, reply: Reply, question_id: int = 0) -> Reply:
         Option("👎", f"rate:{reply.entry_id}:down{suffix}", row="rate"),
         *related_options(kb, reply.entry_id, reply.lang),
     ]
+    return reply
+
+
+def for_question(reply: Reply, question_id: int) -> Reply:
+    """The votes of an answer refer to the question it answered, once that question is logged."""
+    if question_id:
+        reply.options = [Option(o.label, f"{o.action}:{question_id}", o.row)
+                         if o.action.startswith("rate:") and o.action.count(":") == 2 else o
+                         for o in reply.options]
     return reply
 
 

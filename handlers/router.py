@@ -130,19 +130,12 @@ class Router:
             # at most one notice per interval: a burst of unknown questions is one message, not fifty
             self._last_queue_notice = time.monotonic()
             ctx.notify_admins(t("adm_notify_question", "vi", text=text[:300]))
-        if reply.status == "answer":
-            return self._answer(reply.entry_id or "", reply.lang, reply.score, qid, snap)
-        return reply
+        return rating.for_question(reply, qid) if reply.status == "answer" else reply
 
     def _answer(self, entry_id: str, lang: str, score: float = 100.0, qid: int = 0,
                 snap: Snapshot | None = None) -> Reply:
         snap = snap or self.live.snap
-        reply = snap.asker.entry_reply(entry_id, lang, score=score)
-        if reply.status != "answer":
-            return reply
-        # The full text: channels split long answers into several messages instead of cutting.
-        reply.text = snap.asker.render_entry(snap.kb.entries[entry_id], lang)
-        return rating.with_rating(snap.kb, reply, qid)
+        return snap.asker.entry_reply(entry_id, lang, score=score, question_id=qid)
 
     async def _on_command(self, ctx: Ctx, name: str, arg: str) -> Reply:
         lang = ctx.lang

@@ -6,6 +6,8 @@ import dataclasses
 
 from handlers.ask import Asker, fit
 from handlers.messages import Incoming
+from handlers.rating import for_question
+from handlers.texts import t
 from knowledge.matcher import Matcher
 
 
@@ -13,8 +15,8 @@ def test_answer_names_its_source_and_date(asker):
     reply = asker.ask("ai chủ trì kế hoạch 119")
     assert reply.status == "answer"
     assert "Nguồn:" in reply.text and "Thông tin cập nhật đến:" in reply.text
-    assert reply.options == [o for o in reply.options if o.action.startswith("entry:")]
-    assert len(reply.options) <= 3
+    related = [o for o in reply.options if o.row != "rate"]
+    assert related and all(o.action.startswith("entry:") for o in related) and len(related) <= 3
 
 
 def test_english_question_gets_english_answer(asker):
@@ -75,3 +77,15 @@ async def test_router_menu_topic_entry(router, kb):
     assert answer.status == "answer"
     stale = await router.handle(Incoming("test", "1", action="entry:no-such-entry"))
     assert stale.status == "fallback"
+
+
+def test_an_answer_is_built_once_with_its_votes_and_related_questions(asker: Asker):
+    """What the CLI prints is what a chat sends: the answer, the rating prompt, 👍/👎, related."""
+    reply = asker.ask("Kế hoạch 119 được ban hành ngày nào? Và Sở Ngoại vụ có nhiệm vụ gì trong kế hoạch?")
+    assert reply.status == "answer"
+    assert reply.text.count("Nguồn:") == 1 and reply.text.rstrip().endswith(t("rate_prompt", "vi"))
+    votes = [o.action for o in reply.options if o.row == "rate"]
+    assert votes == [f"rate:{reply.entry_id}:up", f"rate:{reply.entry_id}:down"]
+    assert reply.options[2].action == "entry:resp-so-ngoai-vu"  # the second question, first among the rest
+    stamped = for_question(reply, 42)
+    assert [o.action for o in stamped.options if o.row == "rate"] == [f"{v}:42" for v in votes]

@@ -49,7 +49,7 @@ def test_a_long_message_is_answered_from_its_question(asker: Asker, question: st
 def test_two_questions_answer_the_first_and_offer_the_second(asker: Asker):
     reply = asker.ask("Kế hoạch 119 được ban hành ngày nào? Và Sở Ngoại vụ có nhiệm vụ gì trong kế hoạch?")
     assert reply.status == "answer" and "15/5/2023" in reply.text
-    assert reply.options[0].action == "entry:resp-so-ngoai-vu"
+    assert next(o.action for o in reply.options if o.row != "rate") == "entry:resp-so-ngoai-vu"
 
 
 @pytest.mark.parametrize("question", [

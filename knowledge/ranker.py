@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pickle
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -74,31 +74,22 @@ class Ranker:
     clarify_threshold: float  # 0-100: from which it offers choices
     info: dict
 
+    @cached_property
+    def forest(self) -> Forest:
+        """The model's trees in flat form, made on first use."""
+        return Forest(self.model)
+
     def predict(self, rows: np.ndarray) -> np.ndarray:
         """Chance (0-1) that each candidate answers the question."""
         if not len(rows):
             return np.zeros(0)
-        return _forest(self.model).predict(np.asarray(rows, dtype=np.float64))
+        return self.forest.predict(np.asarray(rows, dtype=np.float64))
 
     def to_file(self, path: Path = RANKER_PATH) -> None:
         data = {"model": self.model, "answer_threshold": self.answer_threshold,
                 "clarify_threshold": self.clarify_threshold, "info": self.info,
                 "feature_hash": FEATURE_HASH, "feature_names": FEATURE_NAMES, "sklearn": sklearn.__version__}
         path.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-_FORESTS: dict[int, tuple[Any, Forest]] = {}
-
-
-def _forest(model: Any) -> Forest:
-    """The flat form of a model, made once per model object."""
-    known = _FORESTS.get(id(model))
-    if known is None or known[0] is not model:
-        known = (model, Forest(model))
-        if len(_FORESTS) > 16:
-            _FORESTS.clear()
-        _FORESTS[id(model)] = known
-    return known[1]
 
 
 @lru_cache(maxsize=4)

@@ -74,12 +74,14 @@ class TelegramChannel(Channel):
 
     def __init__(self, pipeline: Pipeline, settings: Any, *, webhook: bool = False,
                  request: BaseRequest | None = None, rate_limiter: BaseRateLimiter | str | None = "default",
-                 poll_timeout: float = 10.0, max_concurrent: int = 256):
-        """``request``: the HTTP layer (tests pass a fake); ``rate_limiter=None`` switches limits off."""
+                 poll_timeout: float = 10.0, max_concurrent: int = 256, read_timeout: float = 15.0):
+        """``request``: the HTTP layer (tests pass a fake); ``rate_limiter=None`` switches limits off;
+        ``read_timeout``: how long an answer is awaited (after it, a message may have arrived)."""
         super().__init__(pipeline)
         self.settings = settings
         self.webhook = webhook
         self.poll_timeout = poll_timeout
+        self.read_timeout = read_timeout
         self.secret = settings.WEBHOOK_SECRET or secrets.token_urlsafe(32)
         self.app = self._build(request, rate_limiter, max_concurrent)
 
@@ -108,8 +110,8 @@ class TelegramChannel(Channel):
         if request is not None:
             builder = builder.request(request).get_updates_request(request)
         else:
-            builder = builder.connect_timeout(10).read_timeout(15).write_timeout(15).pool_timeout(5)
-            builder = builder.connection_pool_size(64)
+            builder = (builder.connect_timeout(10).read_timeout(self.read_timeout).write_timeout(15)
+                       .pool_timeout(5).connection_pool_size(64))
         if self.webhook:
             builder = builder.updater(None)
         app = builder.build()

@@ -195,3 +195,14 @@ async def test_messages_to_one_chat_at_once_go_in_order_by_one_sender(store):
     outbox.add("t", slow)
     await asyncio.gather(*(outbox.put("t", "1", [{"text": str(i)}]) for i in range(5)))
     assert platform.delivered == [("1", str(i)) for i in range(5)]
+
+
+async def test_after_an_outage_replies_go_before_an_announcements_backlog(store):
+    platform = Platform()
+    outbox = outbox_on(store, platform)
+    platform.down = True
+    for person in ("a", "b"):
+        await outbox.put("t", person, [{"text": "announcement"}], priority=1)
+    await outbox.put("t", "c", [{"text": "reply"}])
+    due = await store.outbox_due(time.time() + 60, ["t"])
+    assert [row.address for row in due] == ["c", "a", "b"]

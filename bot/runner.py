@@ -153,6 +153,7 @@ async def purge_daily(router: Router, days: int, stop: asyncio.Event) -> None:
     while not stop.is_set():
         try:
             counts = await router.storage.purge_older_than(days)
+            counts["outbox"] = await router.storage.purge_outbox()
             if any(counts.values()):
                 log.info("retention: deleted %s", {k: v for k, v in counts.items() if v})
         except Exception:

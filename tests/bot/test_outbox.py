@@ -206,3 +206,12 @@ async def test_after_an_outage_replies_go_before_an_announcements_backlog(store)
     await outbox.put("t", "c", [{"text": "reply"}])
     due = await store.outbox_due(time.time() + 60, ["t"])
     assert [row.address for row in due] == ["c", "a", "b"]
+
+
+async def test_old_update_ids_and_given_up_rows_are_purged(store):
+    long_ago = time.time() - 40 * 86400
+    assert await store.first_time("telegram", "1", now=long_ago)
+    [row] = await store.outbox_add("t", "1", [{"text": "a"}], now=long_ago)
+    await store.outbox_give_up(row, "too old")
+    assert await store.purge_outbox() == 2
+    assert await store.first_time("telegram", "1")  # forgotten: a week is far longer than any redelivery

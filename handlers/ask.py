@@ -147,5 +147,5 @@ class Asker:
         if result.reason == "empty":
             return Reply(t("empty", lang), "fallback", lang, topic_options(self.kb, lang))
         key = "unknown_document" if result.reason == "unknown-document" else "fallback"
-        text = t(key, lang, topics=topic_lines(self.kb, lang)) if key == "fallback" else t(key, lang)
+        text = t(key, lang)  # the topics follow as options, listed once
         return Reply(fit(text), "fallback", lang, topic_options(self.kb, lang), score=result.confidence)

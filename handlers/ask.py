@@ -87,6 +87,8 @@ class Asker:
 
     def render_entry(self, entry: Entry, lang: str) -> str:
         parts = [entry.answer.get(lang) or entry.answer["vi"]]
+        if lang != "vi" and not entry.answer.get(lang):  # added in the chat in Vietnamese only
+            parts.insert(0, t("only_in_vietnamese", lang))
         contact = self.kb.contacts.get(entry.contact) if entry.contact else None
         if contact is not None:
             details = [f"{t(k, lang)}: {contact.details[k]}" for k in CONTACT_DETAIL_FIELDS

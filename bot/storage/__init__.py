@@ -15,10 +15,11 @@ from bot.storage.outbox import OutboxStore
 from bot.storage.people import PeopleStore
 from bot.storage.questions import QuestionStore
 from bot.storage.stats import StatsStore
+from bot.storage.zalo_oa import ZaloOAStore
 from handlers.ports import Stats, User, VersionConflict
 
 __all__ = ["MIGRATIONS", "Stats", "Storage", "User", "VersionConflict", "migrate"]
 
 
-class Storage(PeopleStore, QuestionStore, FeedbackStore, KbStore, StatsStore, OutboxStore):
+class Storage(PeopleStore, QuestionStore, FeedbackStore, KbStore, StatsStore, OutboxStore, ZaloOAStore):
     """All persistence for the bot, on one SQLite file (or ``:memory:``)."""

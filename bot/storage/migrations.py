@@ -169,4 +169,31 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ) WITHOUT ROWID;
     CREATE INDEX seen_updates_time ON seen_updates (seen_at);
     """),
+    # Zalo Official Account: the OAuth token pair (a refresh token works once, so the new pair
+    # replaces the old in one statement), the PKCE verifiers of logins in progress (by state), and
+    # each person's last message, for the 48-hour and 7-day windows of Zalo's consultation messages.
+    ("zalo_oa", """
+    CREATE TABLE oa_tokens (
+        app_id        TEXT PRIMARY KEY,
+        access_token  TEXT NOT NULL,
+        refresh_token TEXT NOT NULL,
+        expires_at    REAL NOT NULL,
+        updated_at    REAL NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE oa_logins (
+        state       TEXT PRIMARY KEY,
+        verifier    TEXT NOT NULL,
+        created_at  REAL NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE oa_contacts (
+        channel     TEXT NOT NULL,
+        user_id     TEXT NOT NULL,
+        msg_id      TEXT NOT NULL DEFAULT '',     -- the person's last message, quoted by a reply
+        message_at  REAL NOT NULL,                -- when they last wrote (the 48-hour window)
+        updated_at  REAL NOT NULL,                -- their last interaction of any kind (7 days)
+        PRIMARY KEY (channel, user_id)
+    ) WITHOUT ROWID;
+    """),
 ]

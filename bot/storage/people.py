@@ -14,11 +14,12 @@ from handlers.ports import User
 log = logging.getLogger(__name__)
 
 # Tables holding one person's data, for deletion and retention; each has channel and user_id.
-PERSONAL_TABLES = ("questions", "ratings", "feedback", "unanswered", "conversation_state", "pending_options")
+PERSONAL_TABLES = ("questions", "ratings", "feedback", "unanswered", "conversation_state", "pending_options",
+                   "oa_contacts")
 # The column retention compares with its cutoff, per table.
 RETAINED_BY = {"questions": "asked_at", "ratings": "rated_at", "feedback": "created_at",
                "unanswered": "created_at", "conversation_state": "updated_at",
-               "pending_options": "updated_at", "users": "last_seen"}
+               "pending_options": "updated_at", "oa_contacts": "updated_at", "users": "last_seen"}
 
 
 class PeopleStore(Database):

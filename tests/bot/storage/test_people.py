@@ -47,9 +47,10 @@ async def test_delete_user_data_and_retention():
             await st.add_feedback("telegram", uid, "t", "vi")
             await st.set_state("telegram", uid, {"flow": "x"})
             await st.set_pending_options("telegram", uid, ["menu"])
+            await st.set_oa_contact("telegram", uid, "m1")
         counts = await st.delete_user_data("telegram", "1")
         assert counts == {"questions": 1, "ratings": 1, "feedback": 1, "unanswered": 1,
-                          "conversation_state": 1, "pending_options": 1, "users": 1}
+                          "conversation_state": 1, "pending_options": 1, "oa_contacts": 1, "users": 1}
         assert len(await rows(st, "questions")) == 1
         assert await st.purge_older_than(30) == dict.fromkeys(counts, 0)
         await st.db.execute("UPDATE questions SET asked_at = ?", (time.time() - 40 * 86400,))

@@ -25,6 +25,7 @@ from bot.channels.base import Channel, Outbound, Pipeline, protect_token, sleep_
 from bot.channels.console import ConsoleChannel
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
+from bot.channels.zalo_oa import ZaloOAChannel
 from bot.lifecycle import install_stop_signals, remove_stop_signals
 from bot.outbox import Outbox
 from bot.settings import Settings
@@ -35,7 +36,8 @@ from handlers.vntime import seconds_until
 
 log = logging.getLogger(__name__)
 
-CHANNELS: dict[str, type[Channel]] = {c.name: c for c in (TelegramChannel, ZaloChannel, ConsoleChannel)}
+CHANNELS: dict[str, type[Channel]] = {c.name: c for c in (TelegramChannel, ZaloChannel, ZaloOAChannel,
+                                                          ConsoleChannel)}
 DIGEST_HOUR = 8  # the daily digest to ADMIN_CHAT_ID, at 08:00 Vietnam time
 DIGEST_CHANNEL = "telegram"  # ADMIN_CHAT_ID is a Telegram chat
 
@@ -74,11 +76,13 @@ async def run(router: Router, settings: Settings, names: Sequence[str], *, webho
         await router.storage.open()
         await outbox.recover()  # before anything is sent
         background.append(asyncio.create_task(outbox.run(stop)))
-        if webhook:
+        if webhook or any(channel.webhook_only for channel in channels):
             server = WebServer(settings.WEBHOOK_LISTEN, settings.WEBHOOK_PORT)
             for channel in channels:
                 for path, route in channel.routes().items():
                     server.add_post(path, route)
+                for path, route in channel.get_routes().items():
+                    server.add_get(path, route)
             server.add_health_check("database", router.storage.ping)
             await server.start()
         if jobs:
@@ -190,3 +194,21 @@ async def digest_daily(outbound: Outbound, router: Router, chat_id: str, stop: a
                 log.warning("daily digest not delivered to the administrators' chat")
         except Exception:
             log.exception("daily digest failed")
+
+
+# -- the Zalo OA login (`python -m bot zalo-oa login|status`) ---------------------------------------
+async def zalo_oa_login(settings: Settings) -> str:
+    """The permission URL to open; the channel's /zalo-oa/callback stores the tokens."""
+    from bot.channels.zalo_oa import start_login
+    from bot.storage import Storage
+
+    async with Storage(settings.BOT_DB_PATH) as storage:
+        return await start_login(storage, settings)
+
+
+async def zalo_oa_status(settings: Settings) -> tuple[bool, str]:
+    from bot.channels.zalo_oa import token_status
+    from bot.storage import Storage
+
+    async with Storage(settings.BOT_DB_PATH) as storage:
+        return await token_status(storage, settings)

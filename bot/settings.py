@@ -23,8 +23,8 @@ class SettingsError(ValueError):
 
 
 def parse_admin_ids(raw: str) -> frozenset[tuple[str, str]]:
-    """"123, zalo:abc" -> {("telegram", "123"), ("zalo", "abc")}. Ids, not usernames: a username
-    can be changed (or taken over), an id cannot."""
+    """"123, zalo:abc, zalo_oa:d" -> {("telegram", "123"), ("zalo", "abc"), ("zalo_oa", "d")}. Ids,
+    not usernames: a username can be changed (or taken over), an id cannot."""
     admins: set[tuple[str, str]] = set()
     for item in raw.replace(";", ",").split(","):
         item = item.strip()
@@ -34,8 +34,8 @@ def parse_admin_ids(raw: str) -> frozenset[tuple[str, str]]:
         if not sep:
             channel, uid = "telegram", item
         channel, uid = channel.strip().lower(), uid.strip()
-        if channel not in ("telegram", "zalo") or not uid:
-            raise ValueError(f"ADMIN_IDS: {item!r} is not a Telegram id or zalo:<id>")
+        if channel not in ("telegram", "zalo", "zalo_oa") or not uid:
+            raise ValueError(f"ADMIN_IDS: {item!r} is not a Telegram id, zalo:<id> or zalo_oa:<id>")
         if channel == "telegram" and not uid.isdigit():
             raise ValueError(f"ADMIN_IDS: {item!r} must be a numeric Telegram user id (not a @username)")
         admins.add((channel, uid))
@@ -76,6 +76,15 @@ class Settings(BaseSettings):
     ZALO_BASE_URL: str = "https://bot-api.zaloplatforms.com"
     ZALO_WEBHOOK_URL: str = ""  # empty: WEBHOOK_URL with /telegram replaced by /zalo
     ZALO_WEBHOOK_SECRET: str = ""
+    # Zalo Official Account: webhook at /zalo-oa (always on when the channel runs), OAuth at
+    # /zalo-oa/callback; `python -m bot zalo-oa login` connects the OA once
+    ZALO_OA_APP_ID: str = ""
+    ZALO_OA_APP_SECRET: str = ""
+    ZALO_OA_SECRET_KEY: str = ""  # the OA secret key that signs webhook events
+    ZALO_OA_REDIRECT_URL: str = ""  # public HTTPS address of /zalo-oa/callback
+    ZALO_OA_REFRESH_TOKEN: str = ""  # a refresh token got once, used while the database holds none
+    ZALO_OA_API_URL: str = "https://openapi.zalo.me"
+    ZALO_OA_OAUTH_URL: str = "https://oauth.zaloapp.com"
 
     def __init__(self, **values: Any) -> None:
         # extra="ignore" is for .env, which may hold other programs' variables; a name given in
@@ -167,7 +176,8 @@ class Settings(BaseSettings):
 _WORDING = {"float_parsing": "must be a number", "float_type": "must be a number",
             "int_parsing": "must be a whole number", "int_from_float": "must be a whole number",
             "int_type": "must be a whole number", "string_type": "must be text"}
-_SECRETS = {"TELEGRAM_BOT_TOKEN", "WEBHOOK_SECRET", "ZALO_BOT_TOKEN", "ZALO_WEBHOOK_SECRET"}
+_SECRETS = {"TELEGRAM_BOT_TOKEN", "WEBHOOK_SECRET", "ZALO_BOT_TOKEN", "ZALO_WEBHOOK_SECRET",
+            "ZALO_OA_APP_SECRET", "ZALO_OA_SECRET_KEY", "ZALO_OA_REFRESH_TOKEN"}
 
 
 def _one_line(exc: ValidationError) -> str:

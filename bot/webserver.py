@@ -30,6 +30,9 @@ class WebServer:
     def add_post(self, path: str, handler: Handler) -> None:
         self.app.router.add_post(path, handler)
 
+    def add_get(self, path: str, handler: Handler) -> None:
+        self.app.router.add_get(path, handler)
+
     def add_health_check(self, name: str, check: HealthCheck) -> None:
         self._checks[name] = check
 

@@ -93,6 +93,7 @@ class Channel(ABC):
     name: ClassVar[str]
     flood_control: ClassVar[bool] = True  # off for the terminal: piped input is not a flood
     log_level: ClassVar[int] = logging.INFO  # of the one line per message handled
+    webhook_only: ClassVar[bool] = False  # receives only by webhook: the web server always runs for it
 
     def __init__(self, pipeline: Pipeline):
         self.pipeline = pipeline
@@ -111,6 +112,10 @@ class Channel(ABC):
     # -- receiving -------------------------------------------------------------------------------
     def routes(self) -> dict[str, Route]:
         """POST paths for the runner's web server (webhook mode); none by default."""
+        return {}
+
+    def get_routes(self) -> dict[str, Route]:
+        """GET paths for the runner's web server (an OAuth redirect); none by default."""
         return {}
 
     async def run(self, stop: asyncio.Event) -> int:

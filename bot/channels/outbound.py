@@ -15,7 +15,9 @@ from handlers.texts import t
 log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 50  # deliveries between progress updates of a long broadcast
-TextSender = Callable[..., Awaitable[str | bool]]  # (user id, text) -> "sent" | "queued" | "failed"
+# (user id, text) -> "sent" | "queued" | "failed", or "undeliverable": the platform's window for
+# writing to the person has closed (Zalo OA: no interaction for 7 days), so it was not even queued
+TextSender = Callable[..., Awaitable[str | bool]]
 DocumentSender = Callable[[str, Document], Awaitable[str | bool]]
 Progress = Callable[[int, int, str], Awaitable[None]]  # (done, total, lang)
 
@@ -72,12 +74,13 @@ class Outbound:
         the sender's reply says how many arrived, how many wait for a retry, and a long run shows
         its progress), and quiet notices to the administrators' chat, which are not counted."""
         counted = [d for d in reply.deliveries if not d.quiet]
-        results = {"sent": 0, "queued": 0, "failed": 0}
+        results = {"sent": 0, "queued": 0, "failed": 0, "undeliverable": 0}
         for done, delivery in enumerate(counted):
             if progress is not None and len(counted) > PROGRESS_EVERY and done % PROGRESS_EVERY == 0:
                 await progress(done, len(counted), reply.lang)
-            results[await self.send(delivery.channel, delivery.user_id, delivery.text,
-                                    broadcast=len(counted) > 1)] += 1
+            result = await self.send(delivery.channel, delivery.user_id, delivery.text,
+                                     broadcast=len(counted) > 1)
+            results[result if result in results else "failed"] += 1
         for notice in (d for d in reply.deliveries if d.quiet):
             if await self.send(notice.channel, notice.user_id, notice.text) == "failed":
                 log.info("notice for the %s administrators' chat not sent", notice.channel)
@@ -85,4 +88,6 @@ class Outbound:
             key = "adm_delivered_queued" if results["queued"] else "adm_delivered"
             summary = t(key, reply.lang, ok=str(results["sent"]), queued=str(results["queued"]),
                         failed=str(results["failed"]))
+            if results["undeliverable"]:
+                summary += " " + t("adm_undeliverable_oa", reply.lang, n=str(results["undeliverable"]))
             reply.text = f"{reply.text}\n\n{summary}"

@@ -46,12 +46,18 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", default="kb-export", help="yaml: folder to write (default: kb-export)")
 
     run = sub.add_parser("run", help="start the bot")
-    run.add_argument("--channel", choices=["telegram", "zalo", "all", "console"], default=None,
-                     help="default: the channels whose token is set (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN; "
-                          "both = all), else console")
+    run.add_argument("--channel", choices=["telegram", "zalo", "zalo-oa", "all", "console"], default=None,
+                     help="default: the channels whose token is set (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN, "
+                          "ZALO_OA_APP_ID), else console; all: telegram and zalo, and zalo-oa when "
+                          "ZALO_OA_APP_ID is set")
     run.add_argument("--webhook", action="store_true",
                      help="telegram/zalo: serve webhooks (/telegram, /zalo) at WEBHOOK_LISTEN:WEBHOOK_PORT "
-                          "instead of polling")
+                          "instead of polling (zalo-oa is always a webhook, /zalo-oa)")
+
+    oa = sub.add_parser("zalo-oa", help="connect the Zalo Official Account")
+    oa_sub = oa.add_subparsers(dest="oa_command", required=True)
+    oa_sub.add_parser("login", help="print the permission URL for an OA administrator to open")
+    oa_sub.add_parser("status", help="whether a valid token is held and when it expires (never the token)")
     return ap
 
 
@@ -83,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_ask(Asker(app.kb, app.matcher), args)
     if args.command == "kb":
         return cmd_export(app, args)
+    if args.command == "zalo-oa":
+        return cmd_zalo_oa(app, args)
     return cmd_run(app, args)
 
 
@@ -90,26 +98,35 @@ CONNECT_HINT = ("Tip: put TELEGRAM_BOT_TOKEN=<token from @BotFather> and/or ZALO
                 "in .env (see .env.example) to run this bot on Telegram and/or Zalo.")
 
 
-def default_channel(settings: Settings) -> str:
-    telegram, zalo = bool(settings.TELEGRAM_BOT_TOKEN), bool(settings.ZALO_BOT_TOKEN)
-    return "all" if telegram and zalo else "telegram" if telegram else "zalo" if zalo else "console"
+TOKENS = {"zalo_oa": "ZALO_OA_APP_ID", "zalo": "ZALO_BOT_TOKEN", "telegram": "TELEGRAM_BOT_TOKEN"}
 
 
-TOKENS = {"zalo": "ZALO_BOT_TOKEN", "telegram": "TELEGRAM_BOT_TOKEN"}
+def default_channels(settings: Settings) -> list[str]:
+    """The channels whose token is set; none: the terminal chat."""
+    names = [name for name in ("telegram", "zalo", "zalo_oa") if getattr(settings, TOKENS[name])]
+    return names or ["console"]
+
+
+def chosen_channels(channel: str | None, settings: Settings) -> list[str]:
+    if channel is None:
+        return default_channels(settings)
+    if channel == "all":
+        return ["telegram", "zalo"] + (["zalo_oa"] if settings.ZALO_OA_APP_ID else [])
+    return [channel.replace("-", "_")]
 
 
 def cmd_run(app: App, args: argparse.Namespace) -> int:
     """Checks what the chosen channels need, then hands them to the runner (bot/runner.py)."""
     from bot.runner import run
 
-    channel = args.channel or default_channel(app.settings)
-    if channel == "console":
+    names = chosen_channels(args.channel, app.settings)
+    channel = args.channel or ("all" if len(names) > 1 else names[0])
+    if names == ["console"]:
         if args.webhook:
             print("--webhook is for the telegram channel.", file=sys.stderr)
             return 2
         print(CONNECT_HINT, file=sys.stderr)
         return asyncio.run(run(app.router, app.settings, ["console"], signals=False, jobs=False))
-    names = ["telegram", "zalo"] if channel == "all" else [channel]
     needed = [TOKENS[name] for name in sorted(names, reverse=True)]  # Zalo's first, as always
     missing = [token for token in needed if not getattr(app.settings, token)]
     if missing:
@@ -124,6 +141,31 @@ def cmd_run(app: App, args: argparse.Namespace) -> int:
     except Exception:
         log.exception("the %s channel stopped on an unexpected error", channel)
         return 1
+
+
+def cmd_zalo_oa(app: App, args: argparse.Namespace) -> int:
+    """``login``: the permission URL (the callback, served by the running bot, stores the tokens);
+    ``status``: exit 0 when a token is held. Neither ever prints a token."""
+    from bot.runner import zalo_oa_login, zalo_oa_status
+
+    settings = app.settings
+    needed = ["ZALO_OA_APP_ID", "ZALO_OA_APP_SECRET"]
+    if args.oa_command == "login":
+        needed.append("ZALO_OA_REDIRECT_URL")
+    missing = [name for name in needed if not getattr(settings, name)]
+    if missing:
+        print(f"{' and '.join(missing)} not set (environment or .env); see .env.example.", file=sys.stderr)
+        return 2
+    if args.oa_command == "login":
+        url = asyncio.run(zalo_oa_login(settings))
+        print("Open this address as an administrator of the Official Account and allow the app; Zalo "
+              "then returns to ZALO_OA_REDIRECT_URL, where the running bot (python -m bot run) stores "
+              "the tokens. The address works for an hour.")
+        print(url)
+        return 0
+    held, line = asyncio.run(zalo_oa_status(settings))
+    print(line)
+    return 0 if held else 1
 
 
 def cmd_validate(directory: str) -> int:

@@ -38,6 +38,9 @@ class TokenKeeper:
         self.clock = clock
         self.margin = margin
         self._lock = asyncio.Lock()
+        # aiosqlite logs every statement with its parameters at DEBUG: the token pair among them
+        sqlite_log = logging.getLogger("aiosqlite")
+        sqlite_log.setLevel(max(sqlite_log.getEffectiveLevel(), logging.INFO))
         self.refreshes = 0  # refreshes made by this process (for the tests and the log)
 
     async def stored(self) -> TokenPair | None:

@@ -317,3 +317,30 @@ async def test_a_token_endpoint_error_is_one_line_and_no_token(oa, tmp_path):
             await client.refresh("RT-whatever")
     finally:
         await client.close()
+
+
+async def test_the_job_refreshes_ahead_of_expiry(oa, tmp_path):
+    from bot.storage.zalo_oa import TokenPair
+
+    storage = Storage(str(tmp_path / "j.sqlite3"))
+    client = OAClient(APP_ID, APP_SECRET, oa.base_url, oa.base_url)
+    keeper = TokenKeeper(storage, client, APP_ID)
+    pair = oa.issue()
+    await keeper.store_login(TokenPair(pair["access_token"], pair["refresh_token"], time.time() + 120))
+    stop = asyncio.Event()
+    job = asyncio.create_task(keeper.keep_fresh(stop))
+    try:
+        await oa.wait_for("token", 1)  # 2 minutes left is within the margin: refreshed now
+        for _ in range(50):
+            stored = await keeper.stored()
+            if stored is not None and stored.access_token != pair["access_token"]:
+                break
+            await asyncio.sleep(0.05)
+        assert stored is not None and stored.access_token != pair["access_token"]
+        assert stored.expires_at > time.time() + 86400
+    finally:
+        stop.set()
+        await asyncio.wait_for(job, 5)
+        await client.close()
+        await storage.close()
+    assert oa.refreshes == 1

@@ -15,7 +15,7 @@ from handlers import admin, contacts, feedback, language, privacy, rating
 from handlers.ask import Asker, topic_options
 from handlers.context import Ctx
 from handlers.help import COMMANDS, help_reply, start_reply
-from handlers.livekb import LiveKB, Snapshot
+from handlers.livekb import LiveKB
 from handlers.locks import KeyedLocks
 from handlers.menu import main_menu_reply, topic_reply
 from handlers.messages import Incoming, Reply
@@ -134,11 +134,6 @@ class Router:
             ctx.notify_admins(t("adm_notify_question", "vi", text=text[:300]))
         return rating.for_question(reply, qid) if reply.status == "answer" else reply
 
-    def _answer(self, entry_id: str, lang: str, score: float = 100.0, qid: int = 0,
-                snap: Snapshot | None = None) -> Reply:
-        snap = snap or self.live.snap
-        return snap.asker.entry_reply(entry_id, lang, score=score, question_id=qid)
-
     async def _on_command(self, ctx: Ctx, name: str, arg: str) -> Reply:
         lang = ctx.lang
         if name in admin.COMMANDS:
@@ -196,8 +191,8 @@ class Router:
             reply = topic_reply(self.kb, arg, lang)
             reply.edit = "replace"
             return reply
-        if kind == "entry":
-            return self._answer(arg, lang)
+        if kind == "entry":  # a button: its short label, so the answer says the whole question
+            return self.live.snap.asker.entry_reply(arg, lang, heading=True)
         if kind == "rate":
             return await rating.on_action(ctx, arg)
         if kind == "lang":

@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     FLOOD_WINDOW_SECONDS: float = 60.0
     FLOOD_MUTE_SECONDS: float = 60.0
     DATA_RETENTION_DAYS: int = 365
+    # Seconds a message that could not be sent is retried before it is given up
+    OUTBOX_MAX_AGE: float = 900.0
     # Administrators: Telegram user ids, "zalo:<id>" for Zalo; a group for notifications
     ADMIN_IDS: str = ""
     ADMIN_CHAT_ID: str = ""
@@ -119,6 +121,13 @@ class Settings(BaseSettings):
     def _percent(cls, value: float | None) -> float | None:
         if value is not None and not 0 <= value <= 100:
             raise ValueError("must be between 0 and 100")
+        return value
+
+    @field_validator("OUTBOX_MAX_AGE")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be more than 0")
         return value
 
     @field_validator("WEBHOOK_PORT")

@@ -11,6 +11,7 @@ from aiohttp.test_utils import make_mocked_request
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot import metrics
+from bot.channels.base import Inbound
 from tests.bot.fakes.telegram import message
 from tests.bot.fakes.zalo_api import text_update
 from tests.bot.webhooks import HEADERS, webhooks
@@ -108,3 +109,18 @@ def test_the_knowledge_base_version_follows_its_content(kb):
 
 def test_the_names_are_the_contract():
     assert {family.name for family in metrics.REGISTRY.collect()} == NAMES
+
+
+async def test_every_outcome_of_the_pipeline_is_counted():
+    from handlers.flood import FloodGuard
+    from tests.bot.channels.test_base import recorder
+
+    def count(outcome: str) -> float:
+        return metrics.REGISTRY.get_sample_value("bot_updates_total", {"channel": "rec", "outcome": outcome}) or 0
+
+    before = {o: count(o) for o in ("info", "error", "notice", "flood", "duplicate")}
+    channel = recorder(flood=FloodGuard(limit=3, window=60, mute=60))
+    for text, event_id in (("hi", "e1"), ("hi", "e1"), ("boom", "e2"), (None, "e3"), ("a", "e4"), ("b", "e5")):
+        await channel.pipeline.handle(channel, Inbound("u1", text=text, event_id=event_id))
+    assert {o: count(o) - before[o] for o in before} == \
+        {"info": 1, "error": 1, "notice": 1, "flood": 2, "duplicate": 1}

@@ -84,9 +84,12 @@ def allowed(request: web.Request, token: str) -> bool:
     if any(name in request.headers for name in PROXY_HEADERS):
         return False
     try:
-        return ipaddress.ip_address(request.remote or "").is_loopback
+        address = ipaddress.ip_address(request.remote or "")
     except ValueError:
         return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:  # a dual-stack socket
+        address = address.ipv4_mapped
+    return address.is_loopback
 
 
 def route(token: str, before: Callable[[], None] | None = None) -> Callable[[web.Request],

@@ -88,6 +88,8 @@ def request_from(remote: str, **headers: str):
 def test_who_is_allowed():
     assert metrics.allowed(request_from("127.0.0.1"), "")
     assert metrics.allowed(request_from("::1"), "")
+    assert metrics.allowed(request_from("::ffff:127.0.0.1"), "")  # IPv4 on a dual-stack socket
+    assert not metrics.allowed(request_from("::ffff:198.51.100.7"), "")
     assert not metrics.allowed(request_from("198.51.100.7"), "")
     assert not metrics.allowed(request_from("198.51.100.7"), "tok")
     assert metrics.allowed(request_from("198.51.100.7", Authorization="Bearer tok"), "tok")

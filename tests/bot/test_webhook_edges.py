@@ -128,3 +128,19 @@ async def test_an_oversized_header_is_one_warning_line_not_a_traceback(kb, match
         assert record.levelno == logging.WARNING and record.exc_info is None and record.exc_text is None
         assert "never-logged" not in record.getMessage() and "127.0.0.1" in record.getMessage()
         assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_the_filter_leaves_the_bots_own_errors_alone():
+    from aiohttp.http_exceptions import LineTooLong
+
+    from bot.webserver import ClientErrorFilter
+
+    def record(exc: BaseException) -> logging.LogRecord:
+        return logging.LogRecord("bot.webserver.http", logging.ERROR, __file__, 1,
+                                 "Error handling request from %s", ("198.51.100.7",), (type(exc), exc, None))
+
+    ours = record(RuntimeError("a bug"))
+    assert ClientErrorFilter().filter(ours) and ours.levelno == logging.ERROR and ours.exc_info is not None
+    theirs = record(LineTooLong(b"X-Big: secret-bytes", "8190"))
+    assert ClientErrorFilter().filter(theirs) and theirs.levelno == logging.WARNING and theirs.exc_info is None
+    assert "198.51.100.7" in theirs.getMessage() and "secret-bytes" not in theirs.getMessage()

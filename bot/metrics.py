@@ -80,7 +80,7 @@ def allowed(request: web.Request, token: str) -> bool:
     if header is not None:
         scheme, _, given = header.partition(" ")
         return bool(token) and scheme.lower() == "bearer" and hmac.compare_digest(
-            given.strip().encode(), token.encode())
+            given.strip().encode("utf-8", "surrogateescape"), token.encode())  # any bytes: no 500
     if any(name in request.headers for name in PROXY_HEADERS):
         return False
     try:

@@ -285,8 +285,11 @@ class Pipeline:
 
 # -- what receiving needs ------------------------------------------------------------------------
 def secret_matches(given: str | None, expected: str) -> bool:
-    """Constant-time comparison; an unset secret never matches."""
-    return bool(expected) and given is not None and hmac.compare_digest(given.encode(), expected.encode())
+    """Constant-time comparison; an unset secret never matches, nor a header that is not UTF-8
+    (aiohttp hands its bytes on as surrogates, which must not become a 500)."""
+    if not expected or given is None:
+        return False
+    return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode())
 
 
 def webhook_route(name: str, header: str, secret: str, accept: Callable[[Any], web.Response | None]) -> Route:

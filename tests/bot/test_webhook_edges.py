@@ -144,3 +144,26 @@ def test_the_filter_leaves_the_bots_own_errors_alone():
     theirs = record(LineTooLong(b"X-Big: secret-bytes", "8190"))
     assert ClientErrorFilter().filter(theirs) and theirs.levelno == logging.WARNING and theirs.exc_info is None
     assert "198.51.100.7" in theirs.getMessage() and "secret-bytes" not in theirs.getMessage()
+
+
+async def raw_request(port: int, head: bytes) -> bytes:
+    """The status line the server answers ``head`` (a request line and headers, bytes as sent) with."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(head + b"\r\nContent-Length: 2\r\n\r\n{}")
+        await writer.drain()
+        return await asyncio.wait_for(reader.readline(), 10)
+    finally:
+        writer.close()
+        await writer.wait_closed()
+
+
+async def test_a_secret_header_that_is_not_utf8_is_a_403_not_a_500(kb, matcher, tmp_path, caplog):
+    async with webhooks(kb, matcher, tmp_path, METRICS_TOKEN="metrics-t0ken") as bot:
+        port = int(bot.base.rsplit(":", 1)[1])
+        with caplog.at_level(logging.WARNING):
+            for head in (b"POST /telegram HTTP/1.1\r\nHost: x\r\nX-Telegram-Bot-Api-Secret-Token: \xff\xfe",
+                         b"POST /zalo HTTP/1.1\r\nHost: x\r\nX-Bot-Api-Secret-Token: \xff\xfe",
+                         b"GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\xfe"):
+                assert b" 403 " in await raw_request(port, head), head
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 
 from handlers import admin, contacts, feedback, language, privacy, rating
 from handlers.ask import Asker, topic_options
@@ -62,6 +63,8 @@ class Router:
         self.admin_names = admin_names or {}  # "telegram:123" -> the name the history shows
         self._last_queue_notice = float("-inf")
         self._locks = KeyedLocks()
+        # told how long each question took to answer from the knowledge base (the bot's metrics)
+        self.on_match: Callable[[float], None] | None = None
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -124,7 +127,10 @@ class Router:
 
     async def ask(self, ctx: Ctx, text: str) -> Reply:
         snap = self.live.snap  # one knowledge base for the whole reply, even if an edit lands meanwhile
+        started = time.perf_counter()
         reply = snap.asker.ask(text, ctx.lang)
+        if self.on_match is not None:
+            self.on_match(time.perf_counter() - started)
         unanswered = reply.status == "fallback" and bool(HAS_WORD.search(text))
         qid = await self.storage.log_question(ctx.channel, ctx.user_id, text, reply.lang, reply.status,
                                               reply.entry_id, reply.score, unanswered=unanswered)

@@ -48,6 +48,15 @@ KB_ENTRIES = Gauge("bot_kb_entries", "Entries in the knowledge base answered fro
 KB_INFO = Info("bot_kb", "The knowledge base answered from: ``version``, a fingerprint of its entries.",
                registry=REGISTRY)
 
+def observe_send(event: str, channel: str) -> None:
+    """What the outbox reports: a message given up, or a failed attempt and its kind (retry,
+    unsure, refused, bug)."""
+    if event == "given_up":
+        OUTBOX_GIVEN_UP.labels(channel).inc()
+    else:
+        SEND_ERRORS.labels(channel, event).inc()
+
+
 _observed: list[KnowledgeBase] = []  # the knowledge base last described, to skip unchanged ones
 
 

@@ -63,7 +63,8 @@ async def run(router: Router, settings: Settings, names: Sequence[str], *, webho
     stop = stop or asyncio.Event()
     installed = install_stop_signals(stop) if signals else []
     outbound = Outbound()
-    outbox = Outbox(router.storage, max_age=settings.OUTBOX_MAX_AGE)
+    outbox = Outbox(router.storage, max_age=settings.OUTBOX_MAX_AGE, observe=metrics.observe_send,
+                    on_pending=metrics.OUTBOX_PENDING.set)
     pipeline = Pipeline(router, flood_guard(settings), outbound, outbox=outbox)
     router.on_match = metrics.MATCH_SECONDS.observe
     channels: list[Channel] = []

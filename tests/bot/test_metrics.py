@@ -126,3 +126,32 @@ async def test_every_outcome_of_the_pipeline_is_counted():
         await channel.pipeline.handle(channel, Inbound("u1", text=text, event_id=event_id))
     assert {o: count(o) - before[o] for o in before} == \
         {"info": 1, "error": 1, "notice": 1, "flood": 2, "duplicate": 1}
+
+
+async def test_the_outbox_counts_failures_given_up_messages_and_what_waits(tmp_path):
+    import asyncio
+
+    from bot.outbox import Outbox, SendFailed
+    from bot.storage import Storage
+
+    async def refused(address: str, op: dict) -> None:
+        raise SendFailed("refused" if op["text"] == "blocked" else "retry", "no")
+
+    def count(name: str, **labels: str) -> float:
+        return metrics.REGISTRY.get_sample_value(name, labels) or 0.0
+
+    before = (count("bot_outbox_given_up_total", channel="m"), count("bot_send_errors_total", channel="m",
+                                                                     kind="retry"))
+    async with Storage(tmp_path / "bot.sqlite3") as store:
+        outbox = Outbox(store, observe=metrics.observe_send, on_pending=metrics.OUTBOX_PENDING.set)
+        outbox.add("m", refused)
+        await outbox.put("m", "1", [{"text": "blocked"}])
+        await outbox.put("m", "2", [{"text": "later"}])
+        stop = asyncio.Event()
+        worker = asyncio.create_task(outbox.run(stop))
+        await asyncio.sleep(0.1)
+        stop.set()
+        await worker
+    assert count("bot_outbox_given_up_total", channel="m") == before[0] + 1
+    assert count("bot_send_errors_total", channel="m", kind="retry") == before[1] + 1
+    assert count("bot_outbox_pending") == 1  # "later" waits for its retry

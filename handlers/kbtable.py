@@ -66,7 +66,7 @@ def column_letter(index: int) -> str:
 
 
 def _needs_quote(value: str) -> bool:
-    return value[:1] in FORMULA_START or (value[:1] == "'" and _needs_quote(value[1:]))
+    return bool(value) and (value[0] in FORMULA_START or (value[0] == "'" and _needs_quote(value[1:])))
 
 
 def neutral(value: str) -> str:

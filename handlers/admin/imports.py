@@ -55,6 +55,7 @@ class Undo(State):
     set_id: str
     name: str
     entries: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
 
 
 SUMMARY_KEYS = ("added", "changed", "restored", "hidden")  # an import's audit record, in this order
@@ -176,14 +177,17 @@ async def start_undo(ctx: Ctx, set_id: str) -> Reply:
     if await ctx.storage.audit_log(1, target=f"undo:{set_id}"):
         return Reply(t("adm_undo_already", lang, name=record["after"]["name"]), "info", lang, [back(lang)])
     state = Undo("undo", "preview", set_id=set_id, name=record["after"]["name"],
-                 entries=sorted(record["after"]["undo"]))
+                 entries=sorted(record["after"]["undo"]), added=list(record["after"].get("added", [])))
     return await flow.start(ctx, state)
 
 
 def _undo_preview(ctx: Ctx, state: Undo) -> Reply:
     lang = ctx.lang
-    text = t("adm_undo_preview", lang, name=state.name, n=str(len(state.entries)), ids=_ids(state.entries))
-    return Reply(text + "\n" + t("adm_confirm", lang), "info", lang, save_or_cancel(lang))
+    lines = [t("adm_undo_preview", lang, name=state.name, n=str(len(state.entries)), ids=_ids(state.entries))]
+    if state.added:
+        lines.append(t("adm_undo_added", lang, ids=_ids(state.added)))
+    lines.append(t("adm_undo_confirm", lang))
+    return Reply("\n".join(lines), "info", lang, save_or_cancel(lang, "adm_undo"))
 
 
 async def _apply_undo(ctx: Ctx, state: Undo, _arg: str) -> Reply:

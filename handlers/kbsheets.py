@@ -86,7 +86,7 @@ def read_xlsx(data: bytes) -> Sheet:
             for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, max_row=MAX_SCAN + 1), 1):
                 values = []
                 for col, cell in enumerate(cells, 1):
-                    if getattr(cell, "data_type", None) == "f":
+                    if getattr(cell, "data_type", None) in ("f", "e"):  # a formula, or its error
                         formulas.add((number, col))
                     values.append(_text(cell.value))
                 yield number, values

@@ -27,6 +27,8 @@ LIST_COLUMNS = frozenset({"questions_vi", "questions_en", "sources", "keywords",
 MAX_ROWS = 2_000  # entries; the knowledge base holds well under a hundred
 MAX_SCAN = 20_000  # rows read at all, blank ones included, before a file is refused as too long
 FORMULA_START = "=+-@"
+# what Excel writes in a CSV for a formula that failed (a typed "-x" or "=x" it tried to run)
+EXCEL_ERRORS = frozenset({"#NAME?", "#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!"})
 SEPARATORS = (",", ";", "\t")
 
 
@@ -125,13 +127,18 @@ def separator(text: str) -> str:
     return max(SEPARATORS, key=header.count) if any(s in header for s in SEPARATORS) else ","
 
 
+def _csv_formula(value: str) -> bool:
+    """A formula as Excel leaves it in a CSV: its text (written by hand), or its error value."""
+    return value.startswith("=") or value.strip() in EXCEL_ERRORS
+
+
 def read_csv(data: bytes) -> Sheet:
     text = decode(data)
     if "\x00" in text:
         raise Unreadable("imp_bad_csv")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(text))
     try:
-        return collect(enumerate(reader, 1), lambda value: value.startswith("="))
+        return collect(enumerate(reader, 1), _csv_formula)
     except csv.Error as exc:
         raise Unreadable("imp_bad_csv") from exc
 
@@ -143,7 +150,7 @@ def collect(rows: Iterator[tuple[int, list[str]]], is_formula) -> Sheet:
     formulas: list[str] = []
     for number, cells in rows:
         if number > MAX_SCAN or len(body) >= MAX_ROWS:
-            raise Unreadable("imp_too_many_rows", max=f"{MAX_ROWS:,}")
+            raise Unreadable("imp_too_many_rows", max=str(MAX_ROWS))
         if not any(c.strip() for c in cells):
             continue
         formulas += [f"{column_letter(i)}{number}" for i, c in enumerate(cells, 1) if is_formula(c)]

@@ -49,5 +49,6 @@ def test_a_csv_refused_whole():
     with pytest.raises(Unreadable) as refused:
         read_csv(b"id,topic\n" + b"x,y\n" * 2_001)
     assert refused.value.key == "imp_too_many_rows"
-    sheet = read_csv(b"id,topic\n\n,\nx,=SUM(A1)\n")
-    assert sheet.header == ["id", "topic"] and [n for n, _ in sheet.rows] == [4] and sheet.formulas == ["B4"]
+    sheet = read_csv(b"id,topic\n\n,\nx,=SUM(A1)\ny,#NAME?\n")
+    assert sheet.header == ["id", "topic"] and [n for n, _ in sheet.rows] == [4, 5]
+    assert sheet.formulas == ["B4", "B5"]

@@ -196,7 +196,7 @@ async def test_broken_encrypted_and_huge_files_are_refused_plainly(chat):
         ("kb.xlsx", b"PK\x03\x04 broken zip"): "không phải là tệp Excel (.xlsx) hợp lệ",
         ("kb.xlsx", ole): "tệp được đặt mật khẩu",
         ("kb.csv", ole): "tệp được đặt mật khẩu",
-        ("kb.csv", huge): "tệp có hơn 2,000 dòng",
+        ("kb.csv", huge): "tệp có hơn 2000 dòng",
         ("kb.csv", b"id,topic\x00\r\n"): "tệp CSV bị hỏng",
         ("kb.pdf", b"%PDF-1.4"): "chỉ nhập được tệp Excel (.xlsx), .csv hoặc .yaml",
     }

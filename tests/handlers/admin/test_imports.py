@@ -76,6 +76,19 @@ async def test_a_one_row_import_hides_nothing_unless_asked_twice(chat, kb):
     assert not [r for r in await chat.storage.kb_latest() if r["data"].get("hidden")]
 
 
+async def test_an_english_speaking_administrator_gets_the_same_choice_in_english(chat, kb):
+    await chat.press("lang:en", ADMIN2)
+    rows = (await exported_rows(chat))[:2]
+    preview = await chat.send_file("kb.xlsx", to_xlsx(rows), ADMIN2)
+    missing = len(kb.entries) - 2
+    assert f"{missing} entries in use are not in the file" in preview.text
+    assert labels(preview)[0] == f"🙈 Also hide the {missing} entries missing from this file"
+    confirm = await chat.press("ad:imph", ADMIN2)
+    assert f"hide the {missing} entries missing from the file?" in confirm.text
+    broken = await chat.send_file("kb.xlsx", b"not a workbook", ADMIN2)
+    assert "the file is not a valid Excel (.xlsx) file" in broken.text
+
+
 async def test_hiding_the_missing_entries_warns_and_takes_a_second_confirmation(chat, kb):
     rows = (await exported_rows(chat))[:1]
     preview = await chat.send_file("kb.csv", to_csv(rows).encode("utf-8"))

@@ -68,6 +68,7 @@ class Code(Enum):
     # inside a flow in progress only
     TOPIC = "topic"
     SOURCE = "src"
+    PAGE = "pg"
     SKIP = "skip"
     SAVE = "save"
     IMPORT_HIDE = "imph"
@@ -96,10 +97,12 @@ ARGS: dict[Code, tuple[Arg, ...]] = {
     Code.ROLLBACK: (Arg.ENTRY, Arg.VERSION),
     Code.TOPIC: (Arg.TOPIC,),
     Code.SOURCE: (Arg.SOURCE,),
+    Code.PAGE: (Arg.VERSION,),
     Code.UNDO_IMPORT: (Arg.SET,),
 }
 # options that only make sense inside a flow in progress (a stale button says so)
-FLOW_ONLY = frozenset({Code.TOPIC, Code.SOURCE, Code.SKIP, Code.SAVE, Code.IMPORT_HIDE, Code.IMPORT_KEEP})
+FLOW_ONLY = frozenset({Code.TOPIC, Code.SOURCE, Code.PAGE, Code.SKIP, Code.SAVE, Code.IMPORT_HIDE,
+                       Code.IMPORT_KEEP})
 _BY_VALUE = {code.value: code for code in Code}
 
 

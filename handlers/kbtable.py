@@ -16,7 +16,7 @@ import codecs
 import csv
 import io
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from knowledge.model import LANGS, Entry
@@ -143,7 +143,7 @@ def read_csv(data: bytes) -> Sheet:
         raise Unreadable("imp_bad_csv") from exc
 
 
-def collect(rows: Iterator[tuple[int, list[str]]], is_formula) -> Sheet:
+def collect(rows: Iterator[tuple[int, list[str]]], is_formula: Callable[[str], bool]) -> Sheet:
     """Header and non-blank rows, refusing a file too long to be a knowledge base."""
     header: list[str] | None = None
     body: list[tuple[int, list[str]]] = []

@@ -23,6 +23,7 @@ def worst_case(kb) -> dict[Arg, str]:
         Arg.VERSION: "9" * 6,
         Arg.TOPIC: max(kb.topics, key=len),
         Arg.SOURCE: max(kb.sources, key=len),
+        Arg.SET: "f" * 8,
     }
 
 
@@ -57,8 +58,9 @@ def test_the_codes_keep_their_wire_values():
         "FEEDBACK_REPLY": "fbr", "FEEDBACK_CLOSE": "fbc", "GROUP": "q", "GROUP_ADD_TO": "qa",
         "GROUP_NEW": "qn", "GROUP_REPLY": "qr", "GROUP_DISMISS": "qd", "ENTRY_FROM_REPLY": "qx",
         "VIEW": "v", "EDIT_PHRASINGS": "ep", "EDIT_ANSWER": "ea", "EDIT_ANSWER_EN": "ee", "EDIT_TOPIC": "et",
-        "HIDE": "h", "RESTORE": "r", "HISTORY": "hist", "ROLLBACK": "rb", "TOPIC": "topic", "SOURCE": "src", "PAGE": "pg",
-        "SKIP": "skip", "SAVE": "save",
+        "HIDE": "h", "RESTORE": "r", "HISTORY": "hist", "ROLLBACK": "rb", "TOPIC": "topic", "SOURCE": "src",
+        "PAGE": "pg", "SKIP": "skip", "SAVE": "save", "EXPORT_XLSX": "xxlsx", "UNDO_IMPORT": "undo",
+        "IMPORT_HIDE": "imph", "IMPORT_KEEP": "impk",
     }
 
 
@@ -70,7 +72,7 @@ def test_every_code_is_handled_somewhere():
 
 def test_every_flow_step_leads_to_a_declared_step():
     assert set(flow.FLOWS) == {"add", "edit", "hide", "restore", "rollback", "find", "reply", "fbreply",
-                               "broadcast", "import"}
+                               "broadcast", "import", "undo"}
     for op, declared in flow.FLOWS.items():
         for name, step in declared.steps.items():
             assert step.next in declared.steps, (op, name)

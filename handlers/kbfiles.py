@@ -1,24 +1,25 @@
 """The knowledge base as a document administrators can open in Excel or an editor, and back.
 
-Export: CSV (UTF-8 with BOM so Excel reads Vietnamese; one row per entry; list fields one item per
-line inside the cell) and YAML (the curated ``entries:`` format). Import: the same two formats,
-validated entry by entry, then compared with what the bot answers now, so the administrator sees
-what would be added, changed, hidden or restored before confirming. Entries missing from an
-imported file are hidden (reversibly), because an import stands for the whole knowledge base.
+Export: Excel (.xlsx) and CSV, one row per entry (``handlers.kbtable``, ``handlers.kbsheets``), and
+YAML (the curated ``entries:`` format). Import: the same three, validated entry by entry, then
+compared with what the bot answers now, so the administrator sees what would be added, changed or
+restored before confirming. Entries missing from an imported file are only listed: officials delete
+the rows they did not touch, so hiding them is a separate, explicit choice (handlers.admin.imports).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 import yaml
 
+from handlers.kbsheets import OLE_SIGNATURE, read_xlsx, to_xlsx
+from handlers.kbtable import Row, Sheet, Unreadable, missing_columns, read_csv, sheet_rows, to_csv
 from handlers.texts import t
 from knowledge.loader import phrasing_key
 from knowledge.model import LANGS, Entry, KnowledgeBase
 from knowledge.overlay import (
+    Problem,
     check_answer,
     content,
     entry_from_dict,
@@ -27,26 +28,13 @@ from knowledge.overlay import (
     structural_problems,
 )
 
+__all__ = ["MAX_UPLOAD", "ImportPlan", "plan_import", "to_csv", "to_xlsx", "to_yaml"]
+
 MAX_UPLOAD = 2_000_000  # bytes: the whole knowledge base is well under this
-CSV_FIELDS = ("id", "topic", "questions_vi", "questions_en", "answer_vi", "answer_en", "sources", "as_of",
-              "keywords", "related", "contact")
-LIST_FIELDS = {"questions_vi", "questions_en", "sources", "keywords", "related"}
-
-
-def to_csv(entries: list[Entry]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    for e in entries:
-        writer.writerow({
-            "id": e.id, "topic": e.topic,
-            "questions_vi": "\n".join(e.questions.get("vi", ())),
-            "questions_en": "\n".join(e.questions.get("en", ())),
-            "answer_vi": e.answer.get("vi", ""), "answer_en": e.answer.get("en", ""),
-            "sources": "\n".join(e.sources), "as_of": e.as_of.isoformat(),
-            "keywords": "\n".join(e.keywords), "related": "\n".join(e.related), "contact": e.contact or "",
-        })
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+# a problem's text key -> the column it is about, so the message names the cell ("B7")
+PROBLEM_COLUMNS = {"adm_err_topic": "topic", "adm_err_source": "sources", "adm_err_no_source": "sources",
+                   "adm_err_contact": "contact", "adm_err_no_phrasing": "questions_vi", "imp_date": "as_of",
+                   "imp_no_id": "id", "imp_dup_id": "id"}
 
 
 def to_yaml(entries: list[Entry]) -> bytes:
@@ -61,26 +49,17 @@ def _lines(value: object) -> list[str]:
     return [line.strip() for line in str(value or "").splitlines() if line.strip()]
 
 
-def _from_csv(text: str, lang: str) -> tuple[list[tuple[str, dict]], list[str]]:
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [f for f in ("id", "topic", "questions_vi", "answer_vi") if f not in (reader.fieldnames or [])]
+def _from_sheet(sheet: Sheet, lang: str) -> tuple[list[Row], list[str]]:
+    missing = missing_columns(sheet)
     if missing:
         return [], [t("imp_columns", lang, columns=", ".join(missing))]
-    rows = []
-    for n, row in enumerate(reader, 2):  # row 1 is the header
-        data = {
-            "id": (row.get("id") or "").strip(), "topic": (row.get("topic") or "").strip(),
-            "questions": {"vi": _lines(row.get("questions_vi")), "en": _lines(row.get("questions_en"))},
-            "answer": {lang: (row.get(f"answer_{lang}") or "").strip() for lang in LANGS},
-            "sources": _lines(row.get("sources")), "as_of": (row.get("as_of") or "").strip() or None,
-            "keywords": _lines(row.get("keywords")), "related": _lines(row.get("related")),
-            "contact": (row.get("contact") or "").strip() or None,
-        }
-        rows.append((t("imp_row", lang, n=str(n)), data))
-    return rows, []
+    if sheet.formulas:
+        more = " …" if len(sheet.formulas) > 10 else ""
+        return [], [t("imp_formulas", lang, cells=", ".join(sheet.formulas[:10]) + more)]
+    return sheet_rows(sheet), []
 
 
-def _from_yaml(text: str, lang: str) -> tuple[list[tuple[str, dict]], list[str]]:
+def _from_yaml(text: str, lang: str) -> tuple[list[Row], list[str]]:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -97,81 +76,107 @@ def _from_yaml(text: str, lang: str) -> tuple[list[tuple[str, dict]], list[str]]
         questions = item.get("questions") if isinstance(item.get("questions"), dict) else {}
         answer = item.get("answer") if isinstance(item.get("answer"), dict) else {}
         as_of = item.get("as_of")
-        rows.append((t("imp_entry", lang, n=str(n)), {
+        rows.append(Row(n, {
             "id": str(item.get("id") or "").strip(), "topic": str(item.get("topic") or "").strip(),
             "questions": {lang: _lines(questions.get(lang)) for lang in LANGS},
             "answer": {lang: str(answer.get(lang) or "").strip() for lang in LANGS},
             "sources": _lines(item.get("sources")), "as_of": str(as_of) if as_of else None,
             "keywords": _lines(item.get("keywords")), "related": _lines(item.get("related")),
             "contact": item.get("contact") or None,
-        }))
+        }, {}))
     return rows, []
 
 
 @dataclass
 class ImportPlan:
-    """What an import would do; ``entries`` are the normalised entries to save, by id."""
+    """What an import would do; ``entries`` are the normalised entries to save, by id. ``missing``
+    are entries in use that the file leaves out: nothing happens to them unless the administrator
+    chooses to hide them."""
 
     entries: dict[str, dict] = field(default_factory=dict)
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
-    hidden: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.changed or self.hidden or self.restored)
+        return not (self.added or self.changed or self.restored or self.missing)
+
+
+def _read(name: str, data: bytes, lang: str) -> tuple[list[Row], list[str], str]:
+    """The file's rows, its problems, and the text key that names a row ("dòng 7", "mục 7")."""
+    lower = name.lower()
+    if data.startswith(OLE_SIGNATURE) and lower.endswith((".xlsx", ".xls", ".csv")):
+        raise Unreadable("imp_encrypted")
+    if lower.endswith(".xlsx"):
+        return *_from_sheet(read_xlsx(data), lang), "imp_row"
+    if lower.endswith(".csv"):
+        return *_from_sheet(read_csv(data), lang), "imp_row"
+    if lower.endswith((".yaml", ".yml")):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise Unreadable("imp_not_utf8") from exc
+        return *_from_yaml(text, lang), "imp_entry"
+    raise Unreadable("imp_type")
+
+
+def _row_problems(kb: KnowledgeBase, entry: Entry) -> list[tuple[Problem, str]]:
+    """Each problem with the column it is about ("" when it has none)."""
+    found = [(p, PROBLEM_COLUMNS.get(p.key, "")) for p in structural_problems(kb, entry)]
+    for lang in LANGS:
+        if lang == "vi" or entry.answer[lang]:
+            found += [(p, f"answer_{lang}") for p in check_answer(entry.answer[lang])]
+    if not entry.questions["vi"]:
+        found.append((problem("adm_err_no_phrasing"), "questions_vi"))
+    return found
 
 
 def plan_import(name: str, data: bytes, kb: KnowledgeBase, hidden: dict[str, dict], lang: str = "vi"
                 ) -> ImportPlan:
-    """Validates an uploaded CSV or YAML file and compares it with ``kb`` (what the bot answers now;
-    ``hidden``: the hidden entries by id). Problems name the row or entry they are in."""
+    """Validates an uploaded Excel, CSV or YAML file and compares it with ``kb`` (what the bot
+    answers now; ``hidden``: the hidden entries by id). A problem names the cell ("B7") or the
+    row or entry it is in; a file refused whole gets one plain sentence."""
     plan = ImportPlan()
     if len(data) > MAX_UPLOAD:
         plan.problems.append(t("imp_too_large", lang, mb=str(MAX_UPLOAD // 1_000_000)))
         return plan
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        plan.problems.append(t("imp_not_utf8", lang))
-        return plan
-    lower = name.lower()
-    if lower.endswith(".csv"):
-        rows, plan.problems = _from_csv(text, lang)
-    elif lower.endswith((".yaml", ".yml")):
-        rows, plan.problems = _from_yaml(text, lang)
-    else:
-        plan.problems.append(t("imp_type", lang))
+        rows, plan.problems, row_key = _read(name, data, lang)
+    except Unreadable as refused:
+        plan.problems.append(t(refused.key, lang, **refused.params))
         return plan
     owners: dict[str, str] = {}
-    for where, data_row in rows:
-        eid = data_row["id"]
-        label = f"{where} ({eid})" if eid else where
+    for row in rows:
+        eid = row.data["id"]
+
+        def where(column: str, row: Row = row, eid: str = eid) -> str:
+            place = (t("imp_cell", lang, cell=row.cells[column]) if column in row.cells
+                     else t(row_key, lang, n=str(row.number)))
+            return f"{place} ({eid})" if eid else place
+
         if not eid:
-            plan.problems.append(f"{where}: {t('imp_no_id', lang)}")
+            plan.problems.append(f"{where('id')}: {t('imp_no_id', lang)}")
             continue
         if eid in plan.entries:
-            plan.problems.append(f"{label}: {t('imp_dup_id', lang)}")
+            plan.problems.append(f"{where('id')}: {t('imp_dup_id', lang)}")
             continue
         try:
-            entry = entry_from_dict(data_row)
+            entry = entry_from_dict(row.data)
         except ValueError:
-            plan.problems.append(f"{label}: {t('imp_date', lang)}")
+            plan.problems.append(f"{where('as_of')}: {t('imp_date', lang)}")
             continue
-        problems = structural_problems(kb, entry) + check_answer(entry.answer["vi"])
-        if entry.answer["en"]:
-            problems += check_answer(entry.answer["en"])
-        if not entry.questions["vi"]:
-            problems.append(problem("adm_err_no_phrasing"))
-        messages = [t(p.key, lang, **p.kwargs()) for p in problems]
-        for q in entry.all_questions():
-            key = phrasing_key(q)
-            if owners.get(key, eid) != eid:
-                messages.append(t("adm_err_taken", lang, q=q, entry=owners[key]))
-            owners.setdefault(key, eid)
-        plan.problems += [f"{label}: {m}" for m in messages]
+        plan.problems += [f"{where(column)}: {t(p.key, lang, **p.kwargs())}"
+                          for p, column in _row_problems(kb, entry)]
+        for q_lang in LANGS:
+            for q in entry.questions[q_lang]:
+                key = phrasing_key(q)
+                if owners.get(key, eid) != eid:
+                    plan.problems.append(f"{where(f'questions_{q_lang}')}: "
+                                         f"{t('adm_err_taken', lang, q=q, entry=owners[key])}")
+                owners.setdefault(key, eid)
         plan.entries[eid] = entry_to_dict(entry)
     if plan.problems:
         return plan
@@ -185,5 +190,5 @@ def plan_import(name: str, data: bytes, kb: KnowledgeBase, hidden: dict[str, dic
                 plan.changed.append(eid)
         else:
             plan.added.append(eid)
-    plan.hidden = [eid for eid in kb.entries if eid not in plan.entries]
+    plan.missing = [eid for eid in kb.entries if eid not in plan.entries]
     return plan

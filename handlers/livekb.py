@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 
 from handlers.ask import Asker
-from handlers.ports import KbChange, KbVersions, VersionConflict
+from handlers.ports import ChangeSet, KbChange, KbVersions, VersionConflict
 from knowledge.loader import FileProblem, validate_dir
 from knowledge.matcher import Matcher
 from knowledge.model import KnowledgeBase
@@ -73,7 +73,8 @@ class LiveKB:
                     await self._refresh(storage)
                     self._loaded = True
 
-    async def apply_changes(self, storage: KbVersions, changes: list[KbChange], admin: str) -> list[int]:
+    async def apply_changes(self, storage: KbVersions, changes: list[KbChange], admin: str,
+                            changeset: ChangeSet | None = None) -> list[int]:
         """Saves new versions of entries (all or nothing) and rebuilds; returns their numbers.
 
         The one optimistic-locking rule: a change is refused with ``VersionConflict`` when someone
@@ -84,7 +85,7 @@ class LiveKB:
             for change in changes:
                 if fingerprint(self.baseline.entries.get(change.entry_id)) != change.fp:
                     raise VersionConflict(change.entry_id, None)
-            numbers = await storage.save_kb_changes(changes, admin)
+            numbers = await storage.save_kb_changes(changes, admin, changeset)
             await self._refresh(storage)
         return numbers
 

@@ -37,10 +37,21 @@ class KbChange:
 
     entry_id: str
     action: str  # add | edit | hide | restore | rollback | import_add | import_edit | import_hide
+    #              | import_undo
     data: dict  # the whole entry after the change
     version: int
     fp: str
     before: dict | None = None  # the entry before, for the audit log
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """Changes saved together (an import, the undo of one): one more audit record, written in the
+    same transaction as their versions, so a set is never saved without what undoing it needs."""
+
+    action: str
+    target: str
+    after: dict
 
 
 @dataclass(frozen=True)
@@ -114,7 +125,8 @@ class KbVersions(Protocol):
 
     async def kb_version(self, entry_id: str) -> int: ...
 
-    async def save_kb_changes(self, changes: Sequence[KbChange], admin: str) -> list[int]: ...
+    async def save_kb_changes(self, changes: Sequence[KbChange], admin: str,
+                              changeset: ChangeSet | None = None) -> list[int]: ...
 
     async def audit(self, admin: str, action: str, target: str | None = None,
                     before: object = None, after: object = None) -> None: ...

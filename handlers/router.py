@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 
 from handlers import admin, contacts, feedback, language, privacy, rating
 from handlers.ask import Asker, topic_options
 from handlers.context import Ctx
 from handlers.help import COMMANDS, help_reply, start_reply
-from handlers.livekb import LiveKB, Snapshot
+from handlers.livekb import LiveKB
 from handlers.locks import KeyedLocks
 from handlers.menu import main_menu_reply, topic_reply
 from handlers.messages import Incoming, Reply
@@ -50,7 +51,8 @@ def parse_command(text: str) -> tuple[str, str] | None:
 class Router:
     def __init__(self, kb: KnowledgeBase, matcher: Matcher, storage: Store, *,
                  retention_days: int = 365, admins: frozenset[tuple[str, str]] = frozenset(),
-                 knowledge_dir: str | None = None, admin_chat: str = ""):
+                 knowledge_dir: str | None = None, admin_chat: str = "",
+                 admin_names: dict[str, str] | None = None):
         # The knowledge base changes while the bot runs (administrators' edits, /reload): always
         # read it through ``self.live``, never keep a reference across awaits.
         self.live = LiveKB(kb, matcher, knowledge_dir)
@@ -58,8 +60,11 @@ class Router:
         self.retention_days = retention_days
         self.admins = admins  # (channel, user id) pairs from ADMIN_IDS
         self.admin_chat = admin_chat  # ADMIN_CHAT_ID: a Telegram group told about new questions, feedback
+        self.admin_names = admin_names or {}  # "telegram:123" -> the name the history shows
         self._last_queue_notice = float("-inf")
         self._locks = KeyedLocks()
+        # told how long each question took to answer from the knowledge base (the bot's metrics)
+        self.on_match: Callable[[float], None] | None = None
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -86,7 +91,7 @@ class Router:
             user, state = await self.storage.arrive(msg.channel, msg.user_id, msg.lang, STATE_TTL)
             ctx = Ctx(msg, user, user.language, self.kb, self.storage, self.retention_days,
                       admin=(msg.channel, msg.user_id) in self.admins, live=self.live,
-                      admin_chat=self.admin_chat)
+                      admin_chat=self.admin_chat, admin_names=self.admin_names)
             if msg.document is not None:
                 if not ctx.admin:
                     return Reply(t("non_text", ctx.lang), "info", ctx.lang)
@@ -122,7 +127,10 @@ class Router:
 
     async def ask(self, ctx: Ctx, text: str) -> Reply:
         snap = self.live.snap  # one knowledge base for the whole reply, even if an edit lands meanwhile
+        started = time.perf_counter()
         reply = snap.asker.ask(text, ctx.lang)
+        if self.on_match is not None:
+            self.on_match(time.perf_counter() - started)
         unanswered = reply.status == "fallback" and bool(HAS_WORD.search(text))
         qid = await self.storage.log_question(ctx.channel, ctx.user_id, text, reply.lang, reply.status,
                                               reply.entry_id, reply.score, unanswered=unanswered)
@@ -131,11 +139,6 @@ class Router:
             self._last_queue_notice = time.monotonic()
             ctx.notify_admins(t("adm_notify_question", "vi", text=text[:300]))
         return rating.for_question(reply, qid) if reply.status == "answer" else reply
-
-    def _answer(self, entry_id: str, lang: str, score: float = 100.0, qid: int = 0,
-                snap: Snapshot | None = None) -> Reply:
-        snap = snap or self.live.snap
-        return snap.asker.entry_reply(entry_id, lang, score=score, question_id=qid)
 
     async def _on_command(self, ctx: Ctx, name: str, arg: str) -> Reply:
         lang = ctx.lang
@@ -194,8 +197,8 @@ class Router:
             reply = topic_reply(self.kb, arg, lang)
             reply.edit = "replace"
             return reply
-        if kind == "entry":
-            return self._answer(arg, lang)
+        if kind == "entry":  # a button: its short label, so the answer says the whole question
+            return self.live.snap.asker.entry_reply(arg, lang, heading=True)
         if kind == "rate":
             return await rating.on_action(ctx, arg)
         if kind == "lang":

@@ -143,9 +143,9 @@ def merge(baseline: KnowledgeBase, latest: Iterable[Version]) -> tuple[Knowledge
         except (KeyError, TypeError, ValueError) as exc:
             notes.append(Note(version.entry_id, "invalid", version.version, str(exc)))
             continue
-        if file_entry is not None and file_entry.answers:
-            # the file's question kinds stay with the entry: they are not edited in the chat
-            entry = dataclasses.replace(entry, answers=file_entry.answers)
+        if file_entry is not None and (file_entry.answers or file_entry.short):
+            # the file's question kinds and button labels stay with the entry: not edited in the chat
+            entry = dataclasses.replace(entry, answers=file_entry.answers, short=file_entry.short)
         broken = structural_problems(baseline, entry)
         if broken:
             notes.append(Note(version.entry_id, "invalid", version.version,
@@ -221,7 +221,13 @@ def new_entry_id(first_phrasing: str, taken: Iterable[str]) -> str:
     from knowledge.normalize import fold
 
     words = re.findall(r"[a-z0-9]+", fold(first_phrasing).lower())
-    slug = "-".join(words)[:32].strip("-") or "entry"
+    slug = ""
+    for word in words:  # whole words only, up to 32 characters: never "…-doanh-nha"
+        longer = f"{slug}-{word}" if slug else word
+        if len(longer) > 32:
+            break
+        slug = longer
+    slug = slug or (words[0][:32] if words else "entry")
     base = f"{CHAT_ID_PREFIX}{slug}"
     taken = set(taken)
     candidate, n = base, 2

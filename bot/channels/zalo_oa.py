@@ -13,7 +13,7 @@ their id; after that nothing, and an administrator is told "not deliverable on Z
 from __future__ import annotations
 
 import asyncio
-import json
+import dataclasses
 import logging
 import secrets
 import time
@@ -22,7 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.channels import numbered
+from bot.channels import numbered, webinput
 from bot.channels.base import Channel, Inbound, Notice, Pipeline
 from bot.channels.zalo_oa_api import (
     SIGNATURE_HEADER,
@@ -113,7 +113,10 @@ class ZaloOAChannel(Channel):
         if len(raw) > MAX_BODY:
             return web.Response(status=413, text="too large")
         try:
-            body = json.loads(raw)
+            body = webinput.loads(raw)
+        except webinput.Refused as exc:
+            log.warning("Zalo OA webhook request refused: %s", exc.reason)
+            return web.Response(status=exc.status, text=exc.reason)
         except ValueError:
             log.warning("Zalo OA webhook: body is not JSON (%d bytes)", len(raw))
             return web.Response(status=400, text="bad event")
@@ -140,6 +143,9 @@ class ZaloOAChannel(Channel):
         if event.anonymous:
             log.info("Zalo OA %s not answered: anonymous conversations are not supported", event.event_name)
             return
+        clean = webinput.clean  # JSON may carry lone surrogates, which SQLite and Zalo refuse
+        event = dataclasses.replace(event, user_id=clean(event.user_id) or "", text=clean(event.text) or "",
+                                    msg_id=clean(event.msg_id) or "")
         self._spawn(self._handle(event))
 
     async def _handle(self, event: OAEvent) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import aiosqlite
 
 from bot.storage.db import Database
-from handlers.ports import KbChange, VersionConflict
+from handlers.ports import ChangeSet, KbChange, VersionConflict
 
 INSERT_AUDIT = ("INSERT INTO audit_log (admin, action, target, before, after, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)")
@@ -58,13 +58,15 @@ class KbStore(Database):
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
-    async def save_kb_changes(self, changes: Sequence[KbChange], admin: str) -> list[int]:
+    async def save_kb_changes(self, changes: Sequence[KbChange], admin: str,
+                              changeset: ChangeSet | None = None) -> list[int]:
         """Stores version ``change.version + 1`` of each entry, with its audit record, all in one
         transaction; returns the new version numbers. One change or an import's many: one path.
 
         Optimistic locking on the chat versions: if someone saved a version of any of the entries
         since the change was started, nothing is written and ``VersionConflict`` carries theirs.
-        ``change.fp`` is recorded as the file version the change was made over."""
+        ``change.fp`` is recorded as the file version the change was made over; ``changeset``, if
+        given, is audited in the same transaction (an import and what undoing it needs)."""
         numbers: list[int] = []
         async with self.transaction() as db:
             now = time.time()
@@ -83,6 +85,9 @@ class KbStore(Database):
                 await db.execute(INSERT_AUDIT, _audit_row(admin, change.action, change.entry_id,
                                                           change.before, change.data))
                 numbers.append(change.version + 1)
+            if changeset is not None:
+                await db.execute(INSERT_AUDIT, _audit_row(admin, changeset.action, changeset.target,
+                                                          None, changeset.after))
         return numbers
 
 

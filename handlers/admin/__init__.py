@@ -7,14 +7,15 @@ the flows' steps are declared by each area's module on the engine in ``flow``:
 
 - ``entries`` (with ``drafts``): find, view, add, edit, hide, restore, history and rollback;
 - ``queue``: the review queue; ``inbox``: feedback; ``broadcast``: messages to people;
-- ``stats`` (with ``chart``), ``files`` (export, import, reload) and ``audit``.
+- ``stats`` (with ``chart``), ``files`` (export, import, reload; ``imports``: an import's preview,
+  confirmation and undo) and ``audit``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from handlers.admin import audit, broadcast, entries, files, flow, inbox, queue, stats
+from handlers.admin import audit, broadcast, entries, files, flow, imports, inbox, queue, stats
 from handlers.admin.codes import FLOW_ONLY, Code, decode
 from handlers.admin.common import admin_menu_with_counts, stale
 from handlers.admin.files import on_document
@@ -48,6 +49,8 @@ ACTIONS: dict[Code, Action] = {
     Code.FILES: lambda ctx, _: files.files_reply(ctx),
     Code.EXPORT_CSV: lambda ctx, _: files.export(ctx, Code.EXPORT_CSV),
     Code.EXPORT_YAML: lambda ctx, _: files.export(ctx, Code.EXPORT_YAML),
+    Code.EXPORT_XLSX: lambda ctx, _: files.export(ctx, Code.EXPORT_XLSX),
+    Code.UNDO_IMPORT: lambda ctx, a: imports.start_undo(ctx, a[0]),
     Code.INBOX: lambda ctx, _: inbox.inbox_reply(ctx),
     Code.FEEDBACK_VIEW: lambda ctx, a: inbox.on_feedback(ctx, Code.FEEDBACK_VIEW, _number(a[0], 0)),
     Code.FEEDBACK_REPLY: lambda ctx, a: inbox.on_feedback(ctx, Code.FEEDBACK_REPLY, _number(a[0], 0)),

@@ -22,6 +22,7 @@ class Arg(Enum):
     VERSION = "version number"
     TOPIC = "topic id"
     SOURCE = "source id"
+    SET = "import set id (8 hex digits)"
 
 
 class Code(Enum):
@@ -41,6 +42,8 @@ class Code(Enum):
     # files
     EXPORT_CSV = "xcsv"
     EXPORT_YAML = "xyaml"
+    EXPORT_XLSX = "xxlsx"
+    UNDO_IMPORT = "undo"
     # feedback inbox
     FEEDBACK_VIEW = "fbv"
     FEEDBACK_REPLY = "fbr"
@@ -65,8 +68,11 @@ class Code(Enum):
     # inside a flow in progress only
     TOPIC = "topic"
     SOURCE = "src"
+    PAGE = "pg"
     SKIP = "skip"
     SAVE = "save"
+    IMPORT_HIDE = "imph"
+    IMPORT_KEEP = "impk"
 
 
 # the arguments each code carries, in order; codes not listed carry none
@@ -91,9 +97,12 @@ ARGS: dict[Code, tuple[Arg, ...]] = {
     Code.ROLLBACK: (Arg.ENTRY, Arg.VERSION),
     Code.TOPIC: (Arg.TOPIC,),
     Code.SOURCE: (Arg.SOURCE,),
+    Code.PAGE: (Arg.VERSION,),
+    Code.UNDO_IMPORT: (Arg.SET,),
 }
 # options that only make sense inside a flow in progress (a stale button says so)
-FLOW_ONLY = frozenset({Code.TOPIC, Code.SOURCE, Code.SKIP, Code.SAVE})
+FLOW_ONLY = frozenset({Code.TOPIC, Code.SOURCE, Code.PAGE, Code.SKIP, Code.SAVE, Code.IMPORT_HIDE,
+                       Code.IMPORT_KEEP})
 _BY_VALUE = {code.value: code for code in Code}
 
 

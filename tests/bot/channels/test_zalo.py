@@ -206,8 +206,9 @@ async def test_menu_and_numbered_choices_reach_an_answer_and_a_rating(zapi, kb, 
         assert f"1. {first_topic.title['vi']}" in menu and "Gõ số" in menu
         topic = await bot.ask("1")
         first_entry = kb.entries_for_topic(first_topic.id)[0]
-        assert f"1. {first_entry.title('vi')}" in topic
+        assert f"1. {first_entry.label('vi')}" in topic  # the short label, as on a button
         answer = await bot.ask("1")
+        assert answer.startswith(f"❓ {first_entry.title('vi')}")  # and the whole question with the answer
         assert "Câu trả lời có hữu ích không?" in answer and "1. 👍" in answer
         thanks = await bot.ask("2")  # 👎
         assert "✅" in thanks

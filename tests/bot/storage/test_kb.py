@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.storage import Storage, VersionConflict
-from handlers.ports import KbChange
+from handlers.ports import ChangeSet, KbChange
 
 
 def change(eid: str, version: int, text: str, action: str = "edit") -> KbChange:
@@ -35,6 +35,20 @@ async def test_a_stale_change_writes_nothing_and_names_the_newer_version():
         assert (refused.value.entry_id, refused.value.latest["admin"]) == ("a", "telegram:1")
         assert [v["entry_id"] for v in await st.kb_latest()] == ["a"]
         assert len(await st.audit_log()) == 1
+
+
+async def test_a_change_set_is_audited_with_its_versions_or_not_at_all():
+    async with Storage(":memory:") as st:
+        summary = ChangeSet("import", "import:0a1b2c3d", {"undo": {"a": {"version": 1}}})
+        await st.save_kb_changes([change("a", 0, "một", "import_edit")], "telegram:1", summary)
+        newest = (await st.audit_log(1))[0]
+        assert (newest["action"], newest["target"], newest["after"]) == ("import", "import:0a1b2c3d",
+                                                                         {"undo": {"a": {"version": 1}}})
+        with pytest.raises(VersionConflict):
+            await st.save_kb_changes([change("b", 0, "hai"), change("a", 0, "cũ")], "telegram:2",
+                                     ChangeSet("import", "import:ffffffff", {}))
+        assert await st.audit_log(target="import:ffffffff") == []
+        assert len(await st.audit_log()) == 2
 
 
 async def test_audit_records_any_action_with_json_before_and_after():

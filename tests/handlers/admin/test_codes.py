@@ -23,6 +23,7 @@ def worst_case(kb) -> dict[Arg, str]:
         Arg.VERSION: "9" * 6,
         Arg.TOPIC: max(kb.topics, key=len),
         Arg.SOURCE: max(kb.sources, key=len),
+        Arg.SET: "f" * 8,
     }
 
 
@@ -58,7 +59,8 @@ def test_the_codes_keep_their_wire_values():
         "GROUP_NEW": "qn", "GROUP_REPLY": "qr", "GROUP_DISMISS": "qd", "ENTRY_FROM_REPLY": "qx",
         "VIEW": "v", "EDIT_PHRASINGS": "ep", "EDIT_ANSWER": "ea", "EDIT_ANSWER_EN": "ee", "EDIT_TOPIC": "et",
         "HIDE": "h", "RESTORE": "r", "HISTORY": "hist", "ROLLBACK": "rb", "TOPIC": "topic", "SOURCE": "src",
-        "SKIP": "skip", "SAVE": "save",
+        "PAGE": "pg", "SKIP": "skip", "SAVE": "save", "EXPORT_XLSX": "xxlsx", "UNDO_IMPORT": "undo",
+        "IMPORT_HIDE": "imph", "IMPORT_KEEP": "impk",
     }
 
 
@@ -70,7 +72,14 @@ def test_every_code_is_handled_somewhere():
 
 def test_every_flow_step_leads_to_a_declared_step():
     assert set(flow.FLOWS) == {"add", "edit", "hide", "restore", "rollback", "find", "reply", "fbreply",
-                               "broadcast", "import"}
+                               "broadcast", "import", "undo"}
     for op, declared in flow.FLOWS.items():
         for name, step in declared.steps.items():
             assert step.next in declared.steps, (op, name)
+
+
+def test_a_generated_id_ends_at_a_word_boundary():
+    eid = new_entry_id("Thủ tục hỗ trợ doanh nghiệp nhỏ và vừa khi đầu tư vào Thanh Hóa", [])
+    assert eid == "chat-thu-tuc-ho-tro-doanh-nghiep-nho"
+    assert new_entry_id("!!!", []) == "chat-entry"
+    assert new_entry_id("a" * 50, []) == "chat-" + "a" * 32  # one very long word is still cut

@@ -18,16 +18,17 @@ async def export(chat, fmt: str) -> bytes:
 
 async def test_the_files_menu_and_exports(chat, kb):
     menu = await chat.press("ad:io")
-    assert actions(menu) == ["ad:xcsv", "ad:xyaml", "ad:menu"]
+    assert actions(menu) == ["ad:xxlsx", "ad:xcsv", "ad:xyaml", "ad:menu"]
     data = await export(chat, "csv")
     assert data.startswith("\ufeff".encode()) and data.count(b"\r\n") >= len(kb.entries)
     assert b"entries:" in await export(chat, "yaml")
+    assert (await export(chat, "xlsx")).startswith(b"PK")
     exports = [r for r in await chat.storage.audit_log() if r["action"] == "export"]
-    assert {r["after"]["format"] for r in exports} == {"csv", "yaml"}
+    assert {r["after"]["format"] for r in exports} == {"csv", "yaml", "xlsx"}
 
 
 async def test_an_exported_file_imports_with_no_changes(chat):
-    for fmt in ("csv", "yaml"):
+    for fmt in ("xlsx", "csv", "yaml"):
         reply = await chat.send_file(f"kb.{fmt}", await export(chat, fmt))
         assert "không có gì thay đổi" in reply.text, reply.text
 
@@ -43,10 +44,13 @@ async def test_import_previews_changes_and_applies_them_on_confirm(chat):
     writer.writeheader()
     writer.writerows(rows)
     preview = await chat.send_file("kb.csv", out.getvalue().encode("utf-8"))
-    assert "thêm 0, sửa 1, ẩn 1, khôi phục 0" in preview.text
+    assert "thêm 0, sửa 1, khôi phục 0, ẩn 0" in preview.text
     assert "resp-so-ngoai-vu" in preview.text and "plan-overview" in preview.text
-    assert actions(preview) == ["ad:save", "cancel"]
+    assert actions(preview) == ["ad:imph", "ad:save", "cancel"]
     assert "Sở Ngoại vụ là cơ quan chủ trì" in (await chat.say(ASK, CITIZEN)).text  # not yet
+    await chat.press("ad:imph")
+    again = await chat.press("ad:imph")  # confirmed: the preview now hides the missing entry
+    assert "thêm 0, sửa 1, khôi phục 0, ẩn 1" in again.text and "ad:impk" in actions(again)
     assert "Đã nhập" in (await chat.press("ad:save")).text
     assert "Câu trả lời sửa trong Excel." in (await chat.say(ASK, CITIZEN)).text
     assert "ad:v:plan-overview" in actions(await chat.press("ad:hidden"))
@@ -75,13 +79,15 @@ async def test_an_import_over_a_change_made_meanwhile_is_refused(chat):
 
 
 async def test_a_broken_import_lists_its_problems_and_changes_nothing(chat):
-    bad = ("id,topic,questions_vi,answer_vi,sources\r\n"
-           "resp-so-ngoai-vu,khong-co,ai chủ trì,,article-119\r\n"
-           ",plan,câu hỏi,trả lời,article-119\r\n").encode()
+    header = "id,topic,questions_vi,questions_en,answer_vi,answer_en,sources,as_of,keywords,related,contact"
+    bad = (f"{header}\r\n"
+           "resp-so-ngoai-vu,khong-co,ai chủ trì,,,,article-119,2025-01-01,,,\r\n"
+           ",plan,câu hỏi,,trả lời,,article-119,2025-01-01,,,\r\n").encode()
     reply = (await chat.send_file("kb.csv", bad)).text
     assert "chưa nhập gì" in reply
-    assert "dòng 2 (resp-so-ngoai-vu): chủ đề \"khong-co\"" in reply and "câu trả lời đang để trống" in reply
-    assert "dòng 3: thiếu mã" in reply
+    assert "ô B2 (resp-so-ngoai-vu): chủ đề \"khong-co\"" in reply
+    assert "ô E2 (resp-so-ngoai-vu): câu trả lời đang để trống" in reply
+    assert "ô A3: thiếu mã" in reply
     yaml_reply = await chat.send_file("kb.yaml", b"entries: [\n  - id: x\n  bad")
     assert "tệp YAML không đúng cú pháp" in yaml_reply.text
     assert await chat.storage.kb_latest() == []

@@ -32,13 +32,13 @@ from bot.channels.base import (
 )
 from bot.channels.zalo_api import REJECTED_TOKEN, ZaloAPI, ZaloError, ZaloEvent, parse_update, unwrap
 from bot.outbox import SendFailed
-from handlers.messages import Incoming, Option, Reply, split_text
+from handlers.messages import Incoming, Option, Reply, split_text, utf16_len
 from handlers.router import STATE_TTL
 from handlers.texts import t
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE = 2000  # sendMessage accepts 1-2,000 characters
+MAX_MESSAGE = 2000  # sendMessage accepts 1-2,000 characters, counted here in UTF-16 units (the safe reading)
 WEBHOOK_PATH = "/zalo"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 
@@ -55,7 +55,7 @@ def render(reply: Reply) -> str:
 
 def split_message(text: str) -> list[str]:
     """Parts of at most 2,000 characters, cut at paragraph, line, sentence, then word boundaries."""
-    return [part for part in split_text(text, MAX_MESSAGE) if part.strip()]
+    return [part for part in split_text(text, MAX_MESSAGE, utf16_len) if part.strip()]
 
 
 def webhook_url(settings: Any) -> str:
@@ -88,6 +88,8 @@ class ZaloChannel(Channel):
             return "ZALO_BOT_TOKEN is not set"
         if webhook and not webhook_url(settings):
             return "Zalo webhook mode needs ZALO_WEBHOOK_URL (or WEBHOOK_URL ending in /telegram)"
+        if webhook and not webhook_url(settings).lower().startswith("https://"):
+            return "the Zalo webhook URL must be an https:// address (Zalo posts to HTTPS only)"
         return None
 
     @staticmethod
@@ -139,7 +141,14 @@ class ZaloChannel(Channel):
         return me if isinstance(me, dict) else {}
 
     async def _set_webhook(self) -> bool:
-        await self.api.call("setWebhook", {"url": webhook_url(self.settings), "secret_token": self.secret})
+        try:
+            await self.api.call("setWebhook",
+                                {"url": webhook_url(self.settings), "secret_token": self.secret})
+        except ZaloError as exc:
+            if exc.code == 400:  # retrying the same request cannot help
+                raise Rejected(f"Zalo refused the webhook ({exc.description or 400}); check ZALO_WEBHOOK_URL "
+                               "(https, reachable from Zalo) and ZALO_WEBHOOK_SECRET") from exc
+            raise
         log.info("Zalo webhook registered: %s", WEBHOOK_PATH)
         return True
 
@@ -150,9 +159,9 @@ class ZaloChannel(Channel):
         background: list[asyncio.Task] = []
         try:
             if self.webhook:
-                background.append(asyncio.create_task(
-                    with_backoff(self._set_webhook, stop, "Zalo setWebhook", (ZaloError,))))
                 log.info("Zalo webhook mode: %s", WEBHOOK_PATH)
+                if await with_backoff(self._set_webhook, stop, "Zalo setWebhook", (ZaloError,)) is None:
+                    return 0 if stop.is_set() else 1
             else:
                 with contextlib.suppress(ZaloError):  # getUpdates does not work while a webhook is set
                     await self.api.call("deleteWebhook", retries=1)
@@ -195,12 +204,22 @@ class ZaloChannel(Channel):
 
     # -- the numbered options --------------------------------------------------------------------
     async def incoming(self, event: Inbound) -> Incoming | Notice:
+        if event.raw == "unsupported":
+            return Notice("zalo_unsupported")
+        if event.text is not None:
+            self._spawn(self._typing(event.address))
         msg = await super().incoming(event)
         if isinstance(msg, Incoming) and msg.text and numbered.NUMBER.fullmatch(msg.text):
             action = numbered.pick(msg.text, await self.pending_options(event.user_id))
             if action is not None:
                 return Incoming(self.name, event.user_id, action=action)
         return msg
+
+    async def _typing(self, chat_id: str) -> None:
+        """"typing…" while the answer is made; one try, and a failure is only a missing indicator."""
+        with contextlib.suppress(ZaloError):
+            await self.api.call("sendChatAction", {"chat_id": chat_id, "action": "typing"}, retries=0,
+                                timeout=5)
 
     async def pending_options(self, user_id: str) -> list[str]:
         """The actions of the person's last reply's options; none once STATE_TTL has passed."""
@@ -233,4 +252,5 @@ def inbound(event: ZaloEvent) -> Inbound:
     """Ids are cleaned too: unlike Telegram's numbers, Zalo's are strings from the body."""
     clean = webinput.clean
     return Inbound(clean(event.user_id) or "", clean(event.chat_id) or "",
-                   text=clean(event.text) if event.kind == "text" else None, event_id=event.message_id)
+                   text=clean(event.text) if event.kind == "text" else None, event_id=event.message_id,
+                   raw=event.kind)

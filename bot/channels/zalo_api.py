@@ -18,9 +18,10 @@ import httpx
 log = logging.getLogger(__name__)
 
 NO_UPDATE = 408  # getUpdates: the long poll ended without an update
-# ok:false codes that retrying cannot fix (a bad request, a rejected token, an unknown method)
-PERMANENT = frozenset({400, 401, 403, 404})
-REJECTED_TOKEN = frozenset({401, 403, 404})
+# ok:false codes that retrying cannot fix (a bad request or an unknown method: 400; a rejected
+# token: 401, 404). Zalo's Bot API documents 403 as a server error, so it is retried.
+PERMANENT = frozenset({400, 401, 404})
+REJECTED_TOKEN = frozenset({401, 404})
 # connections never made: whatever the method, nothing was carried out
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 NOT_REPEATABLE = frozenset({"sendMessage"})  # sent twice, a person reads it twice
@@ -44,7 +45,8 @@ class ZaloError(Exception):
 
 @dataclass(frozen=True)
 class ZaloEvent:
-    """One update, reduced to what the bot needs: ``kind`` is "text" or "non_text"."""
+    """One update, reduced to what the bot needs: ``kind`` is "text", "non_text" or "unsupported"
+    (Zalo withheld the content: the sender is a child or otherwise protected)."""
 
     kind: str
     user_id: str
@@ -90,6 +92,8 @@ def parse_update(update: dict) -> ZaloEvent | None:
     text = message.get("text")
     if event == "message.text.received" or (not event and isinstance(text, str)):
         kind = "text" if isinstance(text, str) and text.strip() else "non_text"
+    elif event == "message.unsupported.received":
+        kind = "unsupported"  # sent instead of the content when the sender is in a protected group
     elif event.startswith("message."):
         kind = "non_text"
     else:

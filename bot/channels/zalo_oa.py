@@ -38,7 +38,7 @@ from bot.channels.zalo_oa_api import (
 )
 from bot.channels.zalo_oa_tokens import TokenKeeper
 from bot.outbox import SendFailed
-from handlers.messages import Incoming, Option, Reply, split_text
+from handlers.messages import Incoming, Option, Reply, split_text, utf16_len
 from handlers.router import STATE_TTL
 from handlers.texts import t
 
@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/zalo-oa"
 CALLBACK_PATH = "/zalo-oa/callback"
-MAX_MESSAGE = 2000  # /cs text limit
+MAX_MESSAGE = 2000  # /cs text limit, counted in UTF-16 units (the safe reading)
 MAX_BODY = 64 * 1024  # an event is a few hundred bytes
 MAX_SKEW = 600.0  # seconds: an event older (or newer) than this is a replay, refused
 REPLY_WINDOW = 48 * 3600.0  # a reply quoting the person's message
@@ -64,7 +64,7 @@ def render(reply: Reply) -> str:
 
 
 def split_message(text: str) -> list[str]:
-    return [part for part in split_text(text, MAX_MESSAGE) if part.strip()]
+    return [part for part in split_text(text, MAX_MESSAGE, utf16_len) if part.strip()]
 
 
 class ZaloOAChannel(Channel):

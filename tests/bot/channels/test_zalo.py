@@ -97,9 +97,11 @@ def test_bare_and_wrapped_bodies_and_either_name_field():
 
 
 def test_non_text_events_bots_and_groups():
-    for name in ("message.image.received", "message.sticker.received", "message.unsupported.received"):
+    for name in ("message.image.received", "message.sticker.received"):
         event = parse_update(event_update(name, "u2"))
         assert event is not None and event.kind == "non_text"
+    withheld = parse_update(event_update("message.unsupported.received", "u2"))
+    assert withheld is not None and withheld.kind == "unsupported"  # a protected sender: its own reply
     from_bot = text_update("hi", "u3")
     from_bot["message"]["from"]["is_bot"] = True
     group = text_update("hi", "u3")
@@ -250,11 +252,13 @@ async def test_non_text_events_get_the_polite_notice(zapi, kb, matcher, tmp_path
     router = Router(kb, matcher, Storage(settings.BOT_DB_PATH))
     bot = Running(zapi, router, settings)
     try:
-        for i, name in enumerate(("message.image.received", "message.sticker.received",
-                                  "message.unsupported.received"), 1):
+        for i, name in enumerate(("message.image.received", "message.sticker.received"), 1):
             await zapi.push(event_update(name, "z7"))
             sent = await zapi.wait_for("sendMessage", i, chat_id="z7")
             assert "chỉ đọc được tin nhắn chữ" in sent[-1]["text"]
+        await zapi.push(event_update("message.unsupported.received", "z7"))  # Zalo withheld it
+        gentle = (await zapi.wait_for("sendMessage", 3, chat_id="z7"))[-1]["text"]
+        assert "chưa hiển thị được" in gentle and "chỉ đọc được" not in gentle
     finally:
         assert await bot.close() == 0
 

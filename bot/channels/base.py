@@ -237,6 +237,10 @@ class Pipeline:
             log.warning("could not record update %s as handled: %s", event_id, exc)
             return True
 
+    async def is_new(self, channel: str, event_id: str) -> bool:
+        """Whether this update id is new (for a channel that answers some updates outside ``handle``)."""
+        return await self._first_time(channel, event_id)
+
     async def handle(self, channel: Channel, event: Inbound) -> None:
         """Never raises: a failure is logged and the person gets a short apology."""
         received = time.perf_counter()

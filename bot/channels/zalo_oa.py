@@ -140,12 +140,14 @@ class ZaloOAChannel(Channel):
         if event.kind in ("ignored", "unfollow") or not event.user_id:
             log.debug("Zalo OA event ignored: %s", event.event_name)
             return
-        if event.anonymous:
-            log.info("Zalo OA %s not answered: anonymous conversations are not supported", event.event_name)
-            return
         clean = webinput.clean  # JSON may carry lone surrogates, which SQLite and Zalo refuse
         event = dataclasses.replace(event, user_id=clean(event.user_id) or "", text=clean(event.text) or "",
-                                    msg_id=clean(event.msg_id) or "")
+                                    msg_id=clean(event.msg_id) or "",
+                                    conversation_id=clean(event.conversation_id) or "")
+        if event.anonymous:
+            if event.conversation_id:
+                self._spawn(self._anonymous(event))
+            return
         self._spawn(self._handle(event))
 
     async def _handle(self, event: OAEvent) -> None:
@@ -160,6 +162,24 @@ class ZaloOAChannel(Channel):
             inbound = Inbound(event.user_id, text=event.text if event.kind == "text" else None,
                               event_id=event.msg_id, raw=event)
         await self.pipeline.handle(self, inbound)
+
+    async def _anonymous(self, event: OAEvent) -> None:
+        """Someone writing without following the OA: answered from the knowledge base within their
+        conversation, and nothing about them stored (no person, no question; the reply waits in the
+        outbox only until it is sent). No menus or numbered options: there is nowhere to keep them."""
+        try:
+            if event.msg_id and not await self.pipeline.is_new(self.name, event.msg_id):
+                return
+            if self.pipeline.flood.check(f"{self.name}:anon:{event.conversation_id}") != "ok":
+                return
+            router = self.pipeline.router
+            await router.live.ensure_loaded(await self._storage())
+            text = router.asker.ask(event.text).text if event.kind == "text" else t("non_text", "vi")
+            recipient = {"anonymous_id": event.user_id, "conversation_id": event.conversation_id}
+            ops = [{"text": part, "recipient": recipient} for part in split_message(text)]
+            await self.post(f"anonymous:{event.conversation_id}", ops)
+        except Exception:
+            log.exception("error while answering an anonymous Zalo OA message")
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(coro)

@@ -81,7 +81,8 @@ class OAEvent:
     text: str = ""
     msg_id: str = ""
     timestamp_ms: int = 0
-    anonymous: bool = False
+    anonymous: bool = False  # someone writing without following: answered by conversation
+    conversation_id: str = ""
 
 
 def parse_event(body: Any) -> OAEvent | None:
@@ -96,15 +97,17 @@ def parse_event(body: Any) -> OAEvent | None:
     user_id = str(sender.get("id") or "")
     msg_id = str(message.get("msg_id") or "")
     anonymous = name.startswith("anonymous_")
+    conversation = str(message.get("conversation_id") or "") if anonymous else ""
     if name in ("follow", "unfollow"):
         follower = body.get("follower") if isinstance(body.get("follower"), dict) else sender
         return OAEvent(name, name, str(follower.get("id") or ""), timestamp_ms=timestamp_ms)
     if name in TEXT_EVENTS:
         text = message.get("text")
         kind = "text" if isinstance(text, str) and text.strip() else "non_text"
-        return OAEvent(kind, name, user_id, text if kind == "text" else "", msg_id, timestamp_ms, anonymous)
+        return OAEvent(kind, name, user_id, text if kind == "text" else "", msg_id, timestamp_ms, anonymous,
+                       conversation)
     if name in OTHER_USER_EVENTS:
-        return OAEvent("non_text", name, user_id, "", msg_id, timestamp_ms, anonymous)
+        return OAEvent("non_text", name, user_id, "", msg_id, timestamp_ms, anonymous, conversation)
     return OAEvent("ignored", name, user_id, msg_id=msg_id, timestamp_ms=timestamp_ms)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -344,3 +345,19 @@ async def test_the_job_refreshes_ahead_of_expiry(oa, tmp_path):
         await client.close()
         await storage.close()
     assert oa.refreshes == 1
+
+
+async def test_an_anonymous_question_is_answered_in_its_conversation_and_not_stored(oa, kb, matcher, tmp_path):
+    bot = running(oa, kb, matcher, tmp_path)
+    event = text_event(ASK, "anon-42", event_name="anonymous_send_text")
+    event["message"]["conversation_id"] = "conv-7"
+    try:
+        assert await bot.post(event) == 200 and await bot.post(event) == 200  # and once only
+        answer = await bot.replies("anonymous:anon-42", 0)
+        assert "Sở Ngoại vụ" in answer and "Gõ số" not in answer  # no options to type back
+        assert oa.recipients() == [{"anonymous_id": "anon-42", "conversation_id": "conv-7"}]
+    finally:
+        assert await bot.close() == 0
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+        for table in ("users", "questions", "oa_contacts", "pending_options", "outbox"):
+            assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table

@@ -104,6 +104,8 @@ class FakeZaloOA(FakeServer):
                 (user_id is None or self._user_of(p["recipient"]) == user_id)]
 
     def _user_of(self, recipient: dict) -> str:
+        if recipient.get("anonymous_id"):  # an anonymous conversation needs both ids
+            return f"anonymous:{recipient['anonymous_id']}" if recipient.get("conversation_id") else ""
         return str(recipient.get("user_id") or self.messages.get(str(recipient.get("message_id")), ""))
 
     def recipients(self) -> list[dict]:

@@ -107,10 +107,9 @@ class ZaloOAChannel(Channel):
 
     async def _webhook(self, request: web.Request) -> web.Response:
         """Signature first, then the event's age; the work is queued and Zalo answered at once."""
-        if (request.content_length or 0) > MAX_BODY:
-            return web.Response(status=413, text="too large")
-        raw = await request.content.read(MAX_BODY + 1)
-        if len(raw) > MAX_BODY:
+        raw = await read_body(request, MAX_BODY)
+        if raw is None:
+            log.warning("Zalo OA webhook request refused: body over %d bytes", MAX_BODY)
             return web.Response(status=413, text="too large")
         try:
             body = webinput.loads(raw)
@@ -280,6 +279,20 @@ class ZaloOAChannel(Channel):
             raise SendFailed("retry", str(exc)) from exc
         except OAError as exc:
             raise SendFailed(failure_kind(exc), str(exc)) from exc
+
+
+async def read_body(request: web.Request, limit: int) -> bytes | None:
+    """The whole body, or None past ``limit`` bytes (read in chunks: one read may return less)."""
+    if (request.content_length or 0) > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.content.iter_chunked(16384):
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def failure_kind(exc: OAError) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -26,6 +27,8 @@ OUTCOMES: dict[str, tuple[str, str]] = {
 }
 FONT = "DejaVu Sans"  # bundled with matplotlib: the picture looks the same on every server
 WIDTH, HEIGHT, DPI = 1000, 700, 100  # pixels: sharp in a Telegram photo, well under its limits
+# matplotlib does not promise thread safety; /stats and the digest at the same moment take turns
+_RENDERING = threading.Lock()
 
 
 def weeks(days: list[dict[str, int]], first: dt.date) -> list[tuple[dt.date, dt.date, int, int]]:
@@ -98,4 +101,5 @@ def png(fig: Figure) -> bytes:
 
 def daily_chart(days: list[dict[str, int]], last: dt.date, lang: str = "vi") -> bytes:
     """The PNG for /stats and the digest: half a second of blocking work, to run off the event loop."""
-    return png(figure(days, last, lang))
+    with _RENDERING:
+        return png(figure(days, last, lang))

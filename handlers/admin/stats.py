@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
 
 from handlers import review
-from handlers.admin import chart
 from handlers.admin.common import back
 from handlers.context import Ctx
 from handlers.messages import Document, Reply
@@ -32,8 +32,16 @@ async def stats_chart(storage: Store, lang: str = "vi") -> Document | None:
     days = await storage.daily_outcomes(30, now)
     if not any(days):
         return None
-    data = await asyncio.to_thread(chart.daily_chart, days, vn_datetime(now).date(), lang)
+    data = await asyncio.to_thread(_draw, days, vn_datetime(now).date(), lang)
     return Document("stats-30-days.png", data, photo=True)
+
+
+def _draw(days: list[dict[str, int]], last: dt.date, lang: str) -> bytes:
+    """Imports matplotlib on first use, in the thread: a second that neither start-up (the CLI,
+    every test) nor the event loop should pay."""
+    from handlers.admin import chart
+
+    return chart.daily_chart(days, last, lang)
 
 
 async def digest_text(storage: Store, kb: KnowledgeBase, lang: str = "vi") -> str:

@@ -3,6 +3,7 @@ objects, not pixels)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import struct
@@ -63,6 +64,20 @@ async def test_an_english_speaking_administrator_gets_english_labels(chat, monke
     [fig] = drawn
     assert fig.axes[0].get_title() == "Questions per day, last 30 days"
     assert legend_texts(fig) == ["Answered", "Clarified", "Not answered", "Small talk"]
+
+
+async def test_the_chart_is_drawn_off_the_event_loop(chat):
+    from handlers.admin.stats import stats_chart
+
+    await chat.say(ASK, CITIZEN)
+    ticks = 0
+    drawing = asyncio.create_task(stats_chart(chat.storage))
+    while not drawing.done():
+        await asyncio.sleep(0.005)
+        ticks += 1
+    picture = await drawing
+    assert picture is not None and picture.photo and picture.data.startswith(PNG)
+    assert ticks >= 10  # other chats were served meanwhile (drawing takes a few hundred ms)
 
 
 async def test_no_chart_without_questions(chat):

@@ -27,5 +27,5 @@ def build_app(settings: Settings) -> App:
     # The database is opened lazily, by the first message: `ask` and `kb` never touch it.
     router = Router(kb, matcher, Storage(settings.BOT_DB_PATH), retention_days=settings.DATA_RETENTION_DAYS,
                     admins=settings.admins, knowledge_dir=settings.KNOWLEDGE_DIR,
-                    admin_chat=settings.ADMIN_CHAT_ID.strip())
+                    admin_chat=settings.ADMIN_CHAT_ID.strip(), admin_names=settings.admin_names)
     return App(settings, kb, matcher, router)

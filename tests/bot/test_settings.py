@@ -48,6 +48,11 @@ def test_defaults():
     assert settings.BOT_DB_PATH == "data/bot.sqlite3" and settings.admins == frozenset()
 
 
+def test_administrators_names_by_their_ids():
+    settings = Settings.load(env={"ADMIN_NAMES": "123=Nguyễn  Văn A; zalo:77=Trần Thị B"}, env_file=None)
+    assert settings.admin_names == {"telegram:123": "Nguyễn Văn A", "zalo:77": "Trần Thị B"}
+
+
 def test_invalid_values_are_refused():
     with pytest.raises(SettingsError):
         Settings.load(env={"MATCH_ANSWER_THRESHOLD": "abc"}, env_file=None)
@@ -70,6 +75,8 @@ def test_invalid_values_are_refused():
     ({"ADMIN_IDS": "1,@boss"}, "ADMIN_IDS: '@boss' must be a numeric Telegram user id (not a @username)"),
     ({"ADMIN_CHAT_ID": "admins"}, "ADMIN_CHAT_ID must be a Telegram chat id (a number), got 'admins'"),
     ({"ZALO_WEBHOOK_SECRET": "sh\nort"}, "ZALO_WEBHOOK_SECRET must be 8 to 256 characters (Zalo's limit)"),
+    ({"ADMIN_NAMES": "123 Nguyễn Văn A"}, "ADMIN_NAMES: '123 Nguyễn Văn A' is not <id>=<name>"),
+    ({"OUTBOX_MAX_AGE": "0"}, "OUTBOX_MAX_AGE must be more than 0, got '0'"),
 ])
 def test_a_bad_value_is_one_line_naming_the_setting(env, message):
     with pytest.raises(SettingsError) as caught:

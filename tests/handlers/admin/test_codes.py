@@ -74,3 +74,10 @@ def test_every_flow_step_leads_to_a_declared_step():
     for op, declared in flow.FLOWS.items():
         for name, step in declared.steps.items():
             assert step.next in declared.steps, (op, name)
+
+
+def test_a_generated_id_ends_at_a_word_boundary():
+    eid = new_entry_id("Thủ tục hỗ trợ doanh nghiệp nhỏ và vừa khi đầu tư vào Thanh Hóa", [])
+    assert eid == "chat-thu-tuc-ho-tro-doanh-nghiep-nho"
+    assert new_entry_id("!!!", []) == "chat-entry"
+    assert new_entry_id("a" * 50, []) == "chat-" + "a" * 32  # one very long word is still cut

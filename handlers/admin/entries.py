@@ -286,7 +286,8 @@ flow.declare("add", EntryChange, {
                    next="answer_en"),
     "answer_en": Step(drafts.answer_en_prompt, drafts.take_answer_en, {Code.SKIP: drafts.skip_answer_en},
                       next="source"),
-    "source": Step(drafts.source_prompt, options={Code.SOURCE: drafts.take_source}),
+    "source": Step(drafts.source_prompt,
+                   options={Code.SOURCE: drafts.take_source, Code.PAGE: drafts.take_page}),
     "preview": Step(drafts.preview_prompt, options={Code.SAVE: save}, enter=_name_new_entry),
 })
 flow.declare("edit", EntryChange, {

@@ -57,7 +57,7 @@ def test_the_codes_keep_their_wire_values():
         "FEEDBACK_REPLY": "fbr", "FEEDBACK_CLOSE": "fbc", "GROUP": "q", "GROUP_ADD_TO": "qa",
         "GROUP_NEW": "qn", "GROUP_REPLY": "qr", "GROUP_DISMISS": "qd", "ENTRY_FROM_REPLY": "qx",
         "VIEW": "v", "EDIT_PHRASINGS": "ep", "EDIT_ANSWER": "ea", "EDIT_ANSWER_EN": "ee", "EDIT_TOPIC": "et",
-        "HIDE": "h", "RESTORE": "r", "HISTORY": "hist", "ROLLBACK": "rb", "TOPIC": "topic", "SOURCE": "src",
+        "HIDE": "h", "RESTORE": "r", "HISTORY": "hist", "ROLLBACK": "rb", "TOPIC": "topic", "SOURCE": "src", "PAGE": "pg",
         "SKIP": "skip", "SAVE": "save",
     }
 

@@ -187,3 +187,22 @@ async def test_history_and_audit_name_administrators_as_officials_know_them(kb, 
         assert "Nguyễn Văn A" in (await chat.press("ad:audit")).text
     finally:
         await chat.close()
+
+
+async def test_the_source_picker_pages_with_short_labels(chat, kb):
+    await chat.press("ad:add")
+    await chat.press("ad:topic:business")
+    await chat.say(NEW_Q)
+    await chat.say(NEW_ANSWER)
+    first = await chat.press("ad:skip")
+    sources = [a for a in actions(first) if a.startswith("ad:src:")]
+    assert 0 < len(sources) <= 6 and "ad:pg:1" in actions(first) and "Trang 1/" in first.text
+    assert all(len(o.label) <= 40 for o in first.options if o.action.startswith("ad:src:"))
+    seen = set(sources)
+    page = first
+    while "ad:pg:" + str(len(seen) // 6) in actions(page) and len(seen) < len(kb.sources):
+        page = await chat.press("ad:pg:" + str(len(seen) // 6))
+        seen |= {a for a in actions(page) if a.startswith("ad:src:")}
+    assert seen == {f"ad:src:{sid}" for sid in kb.sources}  # every source reachable
+    preview = await chat.press(sorted(seen)[-1])
+    assert "Xem trước" in preview.text

@@ -42,7 +42,8 @@ DIGEST_CHANNEL = "telegram"  # ADMIN_CHAT_ID is a Telegram chat
 
 
 def flood_guard(settings: Settings) -> FloodGuard:
-    return FloodGuard(settings.FLOOD_MAX_MESSAGES, settings.FLOOD_WINDOW_SECONDS, settings.FLOOD_MUTE_SECONDS)
+    return FloodGuard(settings.FLOOD_MAX_MESSAGES, settings.FLOOD_WINDOW_SECONDS, settings.FLOOD_MUTE_SECONDS,
+                      actions=settings.FLOOD_MAX_ACTIONS)
 
 
 async def run(router: Router, settings: Settings, names: Sequence[str], *, webhook: bool = False,

@@ -80,6 +80,7 @@ class Settings(BaseSettings):
     WEBHOOK_URL: str = ""
     WEBHOOK_SECRET: str = ""
     FLOOD_MAX_MESSAGES: int = 20
+    FLOOD_MAX_ACTIONS: int = 60  # button taps (Zalo: option numbers), counted apart from messages
     FLOOD_WINDOW_SECONDS: float = 60.0
     FLOOD_MUTE_SECONDS: float = 60.0
     DATA_RETENTION_DAYS: int = 365

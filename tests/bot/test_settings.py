@@ -88,3 +88,9 @@ def test_every_setting_is_documented_in_env_example():
     text = (ROOT / ".env.example").read_text(encoding="utf-8")
     documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", text, flags=re.M))
     assert set(Settings.model_fields) == documented  # and nothing documented that is not a setting
+
+
+def test_env_example_shows_each_default():
+    """Its uncommented values are the defaults, so the justified flood limits cannot drift apart."""
+    assert Settings.load(env={}, env_file=str(ROOT / ".env.example")) == Settings()
+    assert (Settings().FLOOD_MAX_MESSAGES, Settings().FLOOD_MAX_ACTIONS) == (20, 60)

@@ -43,8 +43,8 @@ def _backup(source: Path, target: Path) -> Path:
     part = target.with_name(target.name + ".part")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        # mode=rw: never creates a database where there was none
-        live = sqlite3.connect(f"file:{quote(str(source.resolve()))}?mode=rw", uri=True)
+        # read-only: the live database is only read, and none is created where there was none
+        live = sqlite3.connect(f"file:{quote(str(source.resolve()))}?mode=ro", uri=True)
         try:
             copy = sqlite3.connect(part)
             try:
@@ -82,3 +82,25 @@ def rotate(folder: str | Path, keep: int) -> list[Path]:
 def _remove(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink(missing_ok=True)
+
+
+DAY = 86400.0
+
+
+def seconds_until_due(folder: str | Path, now: float | None = None) -> float:
+    """0 when the newest of the bot's own backups in ``folder`` is a day old (or there is none),
+    else the seconds left: restarting the bot does not make extra copies, which would push the
+    older days out of the ``keep`` newest sooner than BACKUP_KEEP days."""
+    now = time.time() if now is None else now
+    try:
+        own = [p.stat().st_mtime for p in Path(folder).iterdir()
+               if p.is_file() and OWN_NAME.fullmatch(p.name)]
+    except FileNotFoundError:
+        return 0.0
+    return max(0.0, max(own) + DAY - now) if own else 0.0
+
+
+async def daily_backup(source: str | Path, folder: str | Path, keep: int) -> tuple[Path, list[Path]]:
+    """One backup into ``folder`` under the bot's own name, then rotation; the path and removed files."""
+    path = await backup(source, Path(folder) / backup_name())
+    return path, await asyncio.to_thread(rotate, folder, keep)

@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint run bench eval validate train clean
+.PHONY: install test lint run bench faults eval validate train clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ validate: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/bench.py
 	$(PY) bench/bench_telegram.py
+	$(PY) bench/faults.py --quick
+
+faults: $(STAMP)
+	$(PY) bench/faults.py
 
 eval: $(STAMP)
 	$(PY) ../shared/eval/score.py ../shared/eval/dev.yaml -v --cmd "$(PY) -m bot ask --jsonl"

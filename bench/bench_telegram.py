@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from telegram import Update  # noqa: E402
 
 from bot.channels.base import Pipeline  # noqa: E402
-from bot.channels.telegram import RetryingRateLimiter, TelegramChannel  # noqa: E402
+from bot.channels.telegram import RateLimiter, TelegramChannel  # noqa: E402
 from bot.runner import flood_guard  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.storage import Storage  # noqa: E402
@@ -67,7 +67,7 @@ async def make(kb, matcher, db: Path, limited: bool):
     router = Router(kb, matcher, storage)
     settings = Settings(TELEGRAM_BOT_TOKEN=TOKEN, FLOOD_MAX_MESSAGES=0)
     request = FakeRequest()
-    limiter = RetryingRateLimiter() if limited else None
+    limiter = RateLimiter() if limited else None
     channel = TelegramChannel(Pipeline(router, flood_guard(settings)), settings, request=request,
                               rate_limiter=limiter, webhook=True)  # no updater: updates are fed here
     app = channel.app

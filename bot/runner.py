@@ -1,8 +1,9 @@
 """``python -m bot run``: one or more channels in one process, with one of everything they share.
 
 The runner owns what no channel should: the storage (opened once, closed once everything has
-stopped), the web server for webhooks (/telegram, /zalo and /healthz on one port), the SIGINT/SIGTERM
-handlers, the outbound registry through which any channel's people are reached (so an
+stopped), the outbox every message goes through (bot/outbox.py) and its worker, the web server
+for webhooks (/telegram, /zalo and /healthz on one port), the SIGINT/SIGTERM handlers, the
+outbound registry through which any channel's people are reached (so an
 administrator on Telegram answers a citizen on Zalo), and the application's jobs: the daily
 retention purge, the daily backup and the administrators' daily digest.
 
@@ -25,6 +26,7 @@ from bot.channels.console import ConsoleChannel
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.lifecycle import install_stop_signals, remove_stop_signals
+from bot.outbox import Outbox
 from bot.settings import Settings
 from bot.storage.backup import DAY, daily_backup, seconds_until_due
 from bot.webserver import WebServer
@@ -61,16 +63,18 @@ async def run(router: Router, settings: Settings, names: Sequence[str], *, webho
     stop = stop or asyncio.Event()
     installed = install_stop_signals(stop) if signals else []
     outbound = Outbound()
-    pipeline = Pipeline(router, flood_guard(settings), outbound)
+    outbox = Outbox(router.storage, max_age=settings.OUTBOX_MAX_AGE)
+    pipeline = Pipeline(router, flood_guard(settings), outbound, outbox=outbox)
     channels: list[Channel] = []
     server: WebServer | None = None
     background: list[asyncio.Task] = []
     try:
         for name in names:
             channel = CHANNELS[name](pipeline, settings, webhook=webhook, **(options or {}).get(name, {}))
-            channels.append(channel)
-            outbound.add(channel)
+            channels.append(channel)  # it attached itself to the pipeline: reachable
         await router.storage.open()
+        await outbox.recover()  # before anything is sent
+        background.append(asyncio.create_task(outbox.run(stop)))
         if webhook:
             server = WebServer(settings.WEBHOOK_LISTEN, settings.WEBHOOK_PORT)
             for channel in channels:
@@ -90,6 +94,7 @@ async def run(router: Router, settings: Settings, names: Sequence[str], *, webho
     finally:
         if server is not None:
             await server.stop()
+        await outbox.close()
         for task in background:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -185,14 +190,15 @@ def seconds_until_digest(now: float) -> float:
 
 
 async def send_digest(outbound: Outbound, router: Router, chat_id: str) -> bool:
-    """Yesterday's figures and the chart to the administrators' chat; False if it did not arrive."""
+    """Yesterday's figures and the chart to the administrators' chat; False if it will not arrive
+    (True also when the outbox holds it for a retry)."""
     from handlers.admin import digest_text, stats_chart
 
     sent = await outbound.send(DIGEST_CHANNEL, chat_id, await digest_text(router.storage, router.kb))
     chart = await stats_chart(router.storage)
-    if sent and chart is not None:
+    if sent != "failed" and chart is not None:
         sent = await outbound.send_document(DIGEST_CHANNEL, chat_id, chart)
-    return sent
+    return sent != "failed"
 
 
 async def digest_daily(outbound: Outbound, router: Router, chat_id: str, stop: asyncio.Event) -> None:

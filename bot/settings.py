@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     # Daily backups: empty = a "backups" folder beside BOT_DB_PATH; "off" = none
     BACKUP_DIR: str = ""
     BACKUP_KEEP: int = 14
+    # Seconds a message that could not be sent is retried before it is given up
+    OUTBOX_MAX_AGE: float = 900.0
     # Administrators: Telegram user ids, "zalo:<id>" for Zalo; a group for notifications
     ADMIN_IDS: str = ""
     ADMIN_CHAT_ID: str = ""
@@ -124,6 +126,13 @@ class Settings(BaseSettings):
             raise ValueError("must be between 0 and 100")
         return value
 
+    @field_validator("OUTBOX_MAX_AGE")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be more than 0")
+        return value
+
     @field_validator("WEBHOOK_PORT")
     @classmethod
     def _port(cls, value: int) -> int:
@@ -133,7 +142,7 @@ class Settings(BaseSettings):
 
     @field_validator("DATA_RETENTION_DAYS", "AUDIT_RETENTION_DAYS", "BACKUP_KEEP")
     @classmethod
-    def _positive(cls, value: int) -> int:
+    def _positive_count(cls, value: int) -> int:
         if value < 1:
             raise ValueError("must be a positive whole number")
         return value

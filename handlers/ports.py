@@ -51,7 +51,8 @@ class KbChange:
 class Stats:
     """The counts behind /stats and the daily digest: questions in the Vietnam-time day, the last 7
     and 30 days; the 30 days' outcomes, most answered entries and ratings; open feedback;
-    subscribers to announcements."""
+    subscribers to announcements; messages the bot gave up sending in the 30 days, and those
+    waiting for a retry now."""
 
     today: int
     week: int
@@ -62,6 +63,8 @@ class Stats:
     down: int
     feedback_new: int
     subscribers: int
+    undelivered: int = 0
+    pending: int = 0
 
 
 class People(Protocol):

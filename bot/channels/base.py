@@ -4,23 +4,27 @@ A channel module (``telegram.py``, ``zalo.py``, ``console.py``) only translates.
 platform delivers into an ``Inbound`` and hands it to ``Pipeline.handle``; it renders the neutral
 ``Reply`` its own way. Everything in between happens here, in this order:
 
-1. de-duplication: an update delivered twice (a webhook retried) is handled once, by its id;
+1. de-duplication: an update delivered twice (a webhook retried, a poll's last batch after a
+   crash) is handled once, by its id, remembered in the database;
 2. a per-person lock: one person's messages one after another, different people concurrently;
 3. flood control, with one notice before the silence;
 4. the channel's ``incoming``: a number picks an option, a file is downloaded, a picture becomes
    a polite "text only, please";
 5. the Router (``handlers/``), which answers with a ``Reply``;
 6. deliveries to other people, through ``Outbound`` (to any running channel's people);
-7. the channel's ``send``: the reply rendered for the platform;
+7. the channel's ``send``: the reply rendered for the platform as "ops", one platform call each,
+   posted to the outbox (bot/outbox.py), which records them before sending them, at most once;
 
-and, whatever raises on the way, a logged traceback and an apology to the person.
+and, whatever raises on the way, a logged traceback and an apology to the person. A send the
+platform did not take is not an error: the outbox tries it again.
 
 To add a channel, subclass ``Channel``: set ``name``; say how it receives (``run`` for polling or a
-connection, ``routes`` for webhook paths, each calling ``self.pipeline.handle``); how it sends
-(``send_text``, optionally ``send_document``); how it renders a ``Reply`` (``send``). Then add it
-to ``CHANNELS`` in ``bot/runner.py``, which builds it as ``Cls(pipeline, settings, webhook=…,
-**options)``. A channel never imports another channel: to reach someone
-on another platform it uses ``self.pipeline.outbound``.
+connection, ``routes`` for webhook paths, each calling ``self.pipeline.handle``); how it renders
+a ``Reply`` (``send``) and text (``text_ops``) as ops; how it makes one platform call
+(``transmit``, raising ``SendFailed`` with what the failure means). Then add it to ``CHANNELS`` in
+``bot/runner.py``, which builds it as ``Cls(pipeline, settings, webhook=…, **options)``. A channel
+never imports another channel: to reach someone on another platform it uses
+``self.pipeline.outbound``.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ from typing import Any, ClassVar, TypeVar
 
 from aiohttp import web
 
+from bot.channels.outbound import Outbound, Progress
+from bot.outbox import Outbox, SendFailed
 from handlers.flood import FloodGuard
 from handlers.locks import KeyedLocks
 from handlers.messages import Document, Incoming, Reply
@@ -47,10 +53,6 @@ from handlers.texts import t
 log = logging.getLogger(__name__)
 
 SEEN_MAX = 5000  # update ids remembered per process against redelivery
-PROGRESS_EVERY = 50  # deliveries between progress updates of a long broadcast
-TextSender = Callable[[str, str], Awaitable[bool]]  # (user id, text) -> delivered
-DocumentSender = Callable[[str, Document], Awaitable[bool]]
-Progress = Callable[[int, int, str], Awaitable[None]]  # (done, total, lang)
 Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
 T = TypeVar("T")
 
@@ -85,7 +87,8 @@ class Rejected(Exception):
 
 
 class Channel(ABC):
-    """One messaging platform. Subclasses set ``name`` and implement ``send`` and ``send_text``."""
+    """One messaging platform. Subclasses set ``name`` and implement ``send``, ``transmit`` and,
+    unless an op is just ``{"text": …}``, ``text_ops``."""
 
     name: ClassVar[str]
     flood_control: ClassVar[bool] = True  # off for the terminal: piped input is not a flood
@@ -93,6 +96,7 @@ class Channel(ABC):
 
     def __init__(self, pipeline: Pipeline):
         self.pipeline = pipeline
+        pipeline.attach(self)
 
     @staticmethod
     def configuration_error(settings: Any, webhook: bool) -> str | None:
@@ -127,16 +131,50 @@ class Channel(ABC):
         return Incoming(self.name, event.user_id, text=event.text, lang=event.lang)
 
     # -- sending ---------------------------------------------------------------------------------
+    # A channel turns what it sends into "ops", JSON-able descriptions of one platform call each
+    # (``text_ops``); ``post`` hands them to the outbox, which records them and calls ``transmit``
+    # for each, in order, at most once each (bot/outbox.py).
+    durable: ClassVar[bool] = True  # False: sent directly (the terminal, which has no outage)
+
     @abstractmethod
     async def send(self, event: Inbound, reply: Reply) -> None:
-        """The reply to ``event``, rendered for this platform."""
+        """The reply to ``event``, rendered for this platform and posted."""
 
-    @abstractmethod
-    async def send_text(self, user_id: str, text: str) -> bool:
-        """Plain text to one of this channel's people; False (logged) when it did not arrive."""
+    def text_ops(self, address: str, text: str) -> list[dict]:
+        """Plain text to one chat, as the ops that send it (a long text: several)."""
+        return [{"text": text}]
 
-    async def send_document(self, user_id: str, document: Document) -> bool:
-        return False
+    def document_ops(self, address: str, document: Document) -> list[dict]:
+        """A file to one chat; none on a channel that cannot send files."""
+        return []
+
+    async def transmit(self, address: str, op: dict) -> None:
+        """One op; raises ``SendFailed`` saying whether it certainly did not arrive."""
+        raise NotImplementedError(f"the {self.name} channel sends nothing")
+
+    async def post(self, address: str, ops: list[dict], priority: int = 0) -> str:
+        """"sent", "queued" (to be retried) or "failed" (will never arrive, logged)."""
+        outbox = self.pipeline.outbox
+        if outbox is not None and self.durable:
+            return await outbox.put(self.name, address, ops, priority)
+        for op in ops:
+            try:
+                await self.transmit(address, op)
+            except SendFailed as exc:
+                log.info("%s message not sent: %s", self.name, exc)
+                return "failed"
+        return "sent"
+
+    async def send_text(self, user_id: str, text: str, priority: int = 0) -> str:
+        """Plain text to one of this channel's people (see ``post``)."""
+        ops = self.text_ops(user_id, text)
+        if not ops:  # not one of this channel's addresses
+            return "failed" if text.strip() else "sent"
+        return await self.post(user_id, ops, priority)
+
+    async def send_document(self, user_id: str, document: Document) -> str:
+        ops = self.document_ops(user_id, document)
+        return await self.post(user_id, ops) if ops else "failed"
 
     async def notify(self, event: Inbound, text: str, *, toast: bool = False) -> None:
         """A fixed sentence in reply (flood notice, apology); ``toast``: a button may show it briefly."""
@@ -151,87 +189,50 @@ class Channel(ABC):
         return None
 
 
-class Outbound:
-    """Senders by channel name, filled by the runner with every running channel's: so an
-    administrator on one channel answers a citizen on another, without channels knowing each other."""
-
-    def __init__(self) -> None:
-        self._text: dict[str, TextSender] = {}
-        self._documents: dict[str, DocumentSender] = {}
-
-    def add(self, channel: Channel) -> None:
-        self.register(channel.name, channel.send_text, channel.send_document)
-
-    def register(self, channel: str, text: TextSender, document: DocumentSender | None = None) -> None:
-        self._text[channel] = text
-        if document is not None:
-            self._documents[channel] = document
-
-    def __contains__(self, channel: object) -> bool:
-        return channel in self._text
-
-    async def send(self, channel: str, user_id: str, text: str) -> bool:
-        """False when nobody can reach that channel's people, or the sending failed."""
-        return await self._try(channel, self._text.get(channel), user_id, text)
-
-    async def send_document(self, channel: str, user_id: str, document: Document) -> bool:
-        return await self._try(channel, self._documents.get(channel), user_id, document)
-
-    @staticmethod
-    async def _try(channel: str, sender: Callable[[str, Any], Awaitable[bool]] | None, user_id: str,
-                   payload: Any) -> bool:
-        if sender is None:
-            return False
-        try:
-            return bool(await sender(user_id, payload))
-        except Exception:
-            log.warning("delivery through %s failed", channel, exc_info=True)
-            return False
-
-    async def deliver(self, reply: Reply, progress: Progress | None = None) -> None:
-        """The reply's messages for other people: an administrator's answer, an announcement (then
-        the sender's reply says how many arrived, and a long run shows its progress), and quiet
-        notices to the administrators' chat, which are not counted."""
-        counted = [d for d in reply.deliveries if not d.quiet]
-        ok = failed = 0
-        for done, delivery in enumerate(counted):
-            if progress is not None and len(counted) > PROGRESS_EVERY and done % PROGRESS_EVERY == 0:
-                await progress(done, len(counted), reply.lang)
-            if await self.send(delivery.channel, delivery.user_id, delivery.text):
-                ok += 1
-            else:
-                failed += 1
-        for notice in (d for d in reply.deliveries if d.quiet):
-            if not await self.send(notice.channel, notice.user_id, notice.text):
-                log.info("notice for the %s administrators' chat not sent", notice.channel)
-        if counted:
-            reply.text = f"{reply.text}\n\n{t('adm_delivered', reply.lang, ok=str(ok), failed=str(failed))}"
-
-
 class Pipeline:
     """The one way a person's message goes through the bot, whatever the channel."""
 
     def __init__(self, router: Router, flood: FloodGuard, outbound: Outbound | None = None,
-                 seen_max: int = SEEN_MAX):
+                 seen_max: int = SEEN_MAX, outbox: Outbox | None = None):
+        """``outbox``: by default one on the router's storage (a router without storage, in some
+        tests, sends directly)."""
         self.router = router
         self.flood = flood
         self.outbound = outbound if outbound is not None else Outbound()
+        storage = getattr(router, "storage", None)
+        if outbox is None and storage is not None and hasattr(storage, "outbox_add"):
+            outbox = Outbox(storage)
+        self.outbox = outbox
         self.locks = KeyedLocks()
         self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._seen_max = seen_max
 
-    def _first_time(self, channel: str, event_id: str) -> bool:
+    def attach(self, channel: Channel) -> None:
+        """The channel's people become reachable: by the outbox, and from other channels."""
+        self.outbound.add(channel)
+        if self.outbox is not None and channel.durable:
+            self.outbox.add(channel.name, channel.transmit)
+
+    async def _first_time(self, channel: str, event_id: str) -> bool:
+        """Recent ids in memory; every id also in the database, so a redelivery after a restart
+        (the last batch of a poll, a webhook retried) is still answered once."""
         key = (channel, event_id)
         if key in self._seen:
             return False
         self._seen[key] = None
         if len(self._seen) > self._seen_max:
             self._seen.popitem(last=False)
-        return True
+        if self.outbox is None:
+            return True
+        try:
+            return await self.outbox.first_time(channel, event_id)
+        except Exception as exc:  # the database is unwell: answering beats staying silent
+            log.warning("could not record update %s as handled: %s", event_id, exc)
+            return True
 
     async def handle(self, channel: Channel, event: Inbound) -> None:
         """Never raises: a failure is logged and the person gets a short apology."""
-        if event.event_id and not self._first_time(channel.name, event.event_id):
+        if event.event_id and not await self._first_time(channel.name, event.event_id):
             log.info("%s update ignored: already handled", channel.name)
             return
         async with self.locks.hold((channel.name, event.user_id)):

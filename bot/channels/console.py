@@ -22,6 +22,7 @@ class ConsoleChannel(Channel):
     name = "console"
     flood_control = False
     log_level = logging.DEBUG  # the terminal shows the log: keep it for answers
+    durable = False  # writing to a terminal does not fail for a while and come back
 
     def __init__(self, pipeline: Pipeline, settings: Any = None, *, webhook: bool = False,
                  stdin: TextIO | None = None, stdout: TextIO | None = None):
@@ -55,10 +56,10 @@ class ConsoleChannel(Channel):
         self._actions = [option.action for option in reply.options]
         await self.send_text(USER, numbered.render(reply))
 
-    async def send_text(self, user_id: str, text: str) -> bool:
+    def text_ops(self, address: str, text: str) -> list[dict]:
         """Only the person at the terminal can be reached."""
-        if user_id != USER:
-            return False
-        self.stdout.write(text + "\n\n")
+        return [{"text": text}] if address == USER else []
+
+    async def transmit(self, address: str, op: dict) -> None:
+        self.stdout.write(op["text"] + "\n\n")
         self.stdout.flush()
-        return True

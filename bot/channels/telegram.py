@@ -9,6 +9,7 @@ so the bot works against any server that implements them (``TELEGRAM_BASE_URL``)
 from __future__ import annotations
 
 import asyncio
+import base64
 import html
 import logging
 import secrets
@@ -17,7 +18,6 @@ from typing import Any
 from aiohttp import web
 from telegram import (
     BotCommand,
-    InlineKeyboardMarkup,
     InputFile,
     LinkPreviewOptions,
     Message,
@@ -25,7 +25,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     BaseRateLimiter,
@@ -46,7 +46,7 @@ from bot.channels.base import (
     webhook_route,
     with_backoff,
 )
-from bot.channels.telegram_api import RetryingRateLimiter, addressed, keyboard
+from bot.channels.telegram_api import RateLimiter, addressed, failure, keyboard_rows, markup
 from handlers.help import command_list
 from handlers.kbfiles import MAX_UPLOAD
 from handlers.messages import Document, Incoming, Reply, split_text, utf16_len
@@ -74,12 +74,14 @@ class TelegramChannel(Channel):
 
     def __init__(self, pipeline: Pipeline, settings: Any, *, webhook: bool = False,
                  request: BaseRequest | None = None, rate_limiter: BaseRateLimiter | str | None = "default",
-                 poll_timeout: float = 10.0, max_concurrent: int = 256):
-        """``request``: the HTTP layer (tests pass a fake); ``rate_limiter=None`` switches limits off."""
+                 poll_timeout: float = 10.0, max_concurrent: int = 256, read_timeout: float = 15.0):
+        """``request``: the HTTP layer (tests pass a fake); ``rate_limiter=None`` switches limits off;
+        ``read_timeout``: how long an answer is awaited (after it, a message may have arrived)."""
         super().__init__(pipeline)
         self.settings = settings
         self.webhook = webhook
         self.poll_timeout = poll_timeout
+        self.read_timeout = read_timeout
         self.secret = settings.WEBHOOK_SECRET or secrets.token_urlsafe(32)
         self.app = self._build(request, rate_limiter, max_concurrent)
 
@@ -102,14 +104,14 @@ class TelegramChannel(Channel):
         builder = (Application.builder().token(self.settings.TELEGRAM_BOT_TOKEN)
                    .base_url(base_url).base_file_url(file_url).concurrent_updates(max_concurrent))
         if rate_limiter == "default":
-            rate_limiter = RetryingRateLimiter()
+            rate_limiter = RateLimiter()
         if rate_limiter is not None:
             builder = builder.rate_limiter(rate_limiter)  # type: ignore[arg-type]
         if request is not None:
             builder = builder.request(request).get_updates_request(request)
         else:
-            builder = builder.connect_timeout(10).read_timeout(15).write_timeout(15).pool_timeout(5)
-            builder = builder.connection_pool_size(64)
+            builder = (builder.connect_timeout(10).read_timeout(self.read_timeout).write_timeout(15)
+                       .pool_timeout(5).connection_pool_size(64))
         if self.webhook:
             builder = builder.updater(None)
         app = builder.build()
@@ -219,16 +221,21 @@ class TelegramChannel(Channel):
                         document=(msg.document.file_name or "upload", data))
 
     # -- sending ---------------------------------------------------------------------------------
+    # Ops (bot/outbox.py): {"m": "send", "text", "kb", "reply_to"}, {"m": "edit", "message_id",
+    # "text", "kb"} (a new message if the edit is refused), {"m": "file", "name", "data", "photo"}.
     async def send(self, event: Inbound, reply: Reply) -> None:
         query = event.raw.callback_query if isinstance(event.raw, Update) else None
+        ops: list[dict] = []
         if query is not None:
             await _answer(query, reply.notice or None)
             message = query.message if isinstance(query.message, Message) else None
-            if message is not None and reply.edit and await self._edit(message, reply):
-                return
-        if await self._send(int(event.address), reply.text, keyboard(reply.options), _reply_to(event)):
+            if message is not None and reply.edit:
+                ops = self._edit_ops(message, reply)
+        if not ops:
+            ops = self.text_ops(event.address, reply.text, keyboard_rows(reply.options), _reply_to(event))
             for document in reply.documents:
-                await self.send_document(event.address, document)
+                ops += self.document_ops(event.address, document)
+        await self.post(event.address, ops)
 
     async def notify(self, event: Inbound, text: str, *, toast: bool = False) -> None:
         query = event.raw.callback_query if isinstance(event.raw, Update) else None
@@ -236,52 +243,79 @@ class TelegramChannel(Channel):
             await _answer(query, text if toast else None)
             if toast:
                 return
-        await self._send(int(event.address), text, None, _reply_to(event))
+        await self.post(event.address, self.text_ops(event.address, text, None, _reply_to(event)))
 
     async def dropped(self, event: Inbound) -> None:
         if isinstance(event.raw, Update) and event.raw.callback_query is not None:
             await _answer(event.raw.callback_query, None)
 
-    async def _send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None,
-                    reply_to: int | None = None) -> bool:
-        """The text as one or more messages; buttons under the last part."""
+    def text_ops(self, address: str, text: str, kb: list | None = None,
+                 reply_to: int | None = None) -> list[dict]:
+        """The text as one or more messages; buttons under the last part. None for an address that
+        is not a Telegram chat id."""
+        if not address.lstrip("-").isdigit():
+            return []
         parts = [p for p in split_text(text, MAX_MESSAGE, utf16_len) if p.strip()]
         if not parts:
-            if markup is None:
-                return True
+            if not kb:
+                return []
             parts = ["…"]
-        for i, part in enumerate(parts):
-            try:
-                await self.app.bot.send_message(
-                    chat_id, html.escape(part, quote=False), parse_mode=ParseMode.HTML,
-                    reply_markup=markup if i == len(parts) - 1 else None, link_preview_options=NO_PREVIEW,
-                    reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
-                    if reply_to is not None and i == 0 else None)
-            except Forbidden:
-                log.info("the person blocked the bot; message dropped")
-                return False
-        return True
+        return [{"m": "send", "text": part, "kb": kb if i == len(parts) - 1 else None,
+                 "reply_to": reply_to if i == 0 else None} for i, part in enumerate(parts)]
 
-    async def send_text(self, user_id: str, text: str) -> bool:
-        if not user_id.lstrip("-").isdigit():
-            return False
+    def document_ops(self, address: str, document: Document) -> list[dict]:
+        if not address.lstrip("-").isdigit():
+            return []
+        return [{"m": "file", "name": document.name, "photo": document.photo,
+                 "data": base64.b64encode(document.data).decode("ascii")}]
+
+    def _edit_ops(self, message: Message, reply: Reply) -> list[dict]:
+        """Change the message whose button was pressed; none when a new message is needed instead."""
+        if reply.edit == "append":
+            base = message.text_html if message.text else ""
+            text = f"{base}\n\n{html.escape(reply.text, quote=False)}" if base else \
+                html.escape(reply.text, quote=False)
+            visible = f"{message.text or ''}\n\n{reply.text}"
+        else:
+            text = html.escape(reply.text, quote=False)
+            visible = reply.text
+        if utf16_len(visible) > MAX_MESSAGE:
+            return []
+        return [{"m": "edit", "message_id": message.message_id, "html": text, "text": reply.text,
+                 "kb": keyboard_rows(reply.options)}]
+
+    async def transmit(self, address: str, op: dict) -> None:
         try:
-            return await self._send(int(user_id), text, None)
+            await self._call(int(address), op)
         except TelegramError as exc:
-            log.info("message to a Telegram person not sent: %s", exc)
-            return False
+            raise failure(exc) from exc
 
-    async def send_document(self, user_id: str, document: Document) -> bool:
-        try:
-            upload = InputFile(document.data, filename=document.name)
-            if document.photo:
-                await self.app.bot.send_photo(int(user_id), upload)
+    async def _call(self, chat_id: int, op: dict) -> None:
+        bot, kind = self.app.bot, op.get("m")
+        if kind == "edit":
+            try:
+                await bot.edit_message_text(op["html"], chat_id=chat_id, message_id=op["message_id"],
+                                            parse_mode=ParseMode.HTML, reply_markup=markup(op.get("kb")),
+                                            link_preview_options=NO_PREVIEW)
+                return
+            except BadRequest as exc:
+                if "not modified" in str(exc).lower():
+                    return
+                log.info("could not edit the message (%s); sending a new one", exc)
+            op = {"text": op["text"], "kb": op.get("kb")}
+        if kind == "file":
+            upload = InputFile(base64.b64decode(op["data"]), filename=op["name"])
+            if op.get("photo"):
+                await bot.send_photo(chat_id, upload)
             else:
-                await self.app.bot.send_document(int(user_id), upload)
-        except (TelegramError, ValueError) as exc:
-            log.info("file to a Telegram person not sent: %s", exc)
-            return False
-        return True
+                await bot.send_document(chat_id, upload)
+            return
+        reply_to = op.get("reply_to")
+        await bot.send_message(
+            chat_id, html.escape(op["text"], quote=False), parse_mode=ParseMode.HTML,
+            reply_markup=markup(op.get("kb")), link_preview_options=NO_PREVIEW,
+            reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
+            if reply_to is not None else None)
 
     def progress(self, event: Inbound) -> Progress:
         """One message, edited as the deliveries go."""
@@ -299,29 +333,6 @@ class TelegramChannel(Channel):
                 log.info("could not show delivery progress: %s", exc)
 
         return show
-
-    async def _edit(self, message: Message, reply: Reply) -> bool:
-        """Change the message whose button was pressed; False when a new message is needed instead."""
-        if reply.edit == "append":
-            base = message.text_html if message.text else ""
-            text = f"{base}\n\n{html.escape(reply.text, quote=False)}" if base else \
-                html.escape(reply.text, quote=False)
-            visible = f"{message.text or ''}\n\n{reply.text}"
-        else:
-            text = html.escape(reply.text, quote=False)
-            visible = reply.text
-        if utf16_len(visible) > MAX_MESSAGE:
-            return False
-        try:
-            await self.app.bot.edit_message_text(
-                text, chat_id=message.chat_id, message_id=message.message_id, parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(reply.options), link_preview_options=NO_PREVIEW)
-        except BadRequest as exc:
-            if "not modified" in str(exc).lower():
-                return True
-            log.info("could not edit the message (%s); sending a new one", exc)
-            return False
-        return True
 
 
 def _reply_to(event: Inbound) -> int | None:

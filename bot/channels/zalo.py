@@ -31,6 +31,7 @@ from bot.channels.base import (
     with_backoff,
 )
 from bot.channels.zalo_api import REJECTED_TOKEN, ZaloAPI, ZaloError, ZaloEvent, parse_update, unwrap
+from bot.outbox import SendFailed
 from handlers.messages import Incoming, Option, Reply, split_text
 from handlers.router import STATE_TTL
 from handlers.texts import t
@@ -212,15 +213,17 @@ class ZaloChannel(Channel):
         await self.remember_options(event.user_id, reply.options)
         await self.send_text(event.address, render(reply))
 
-    async def send_text(self, user_id: str, text: str) -> bool:
-        """Each part of at most 2,000 characters in turn; False (logged) if one could not be sent."""
-        for part in split_message(text):
-            try:
-                await self.api.call("sendMessage", {"chat_id": user_id, "text": part})
-            except ZaloError as exc:
-                log.warning("Zalo message not delivered: %s", exc)
-                return False
-        return True
+    def text_ops(self, address: str, text: str) -> list[dict]:
+        """Each part of at most 2,000 characters, one sendMessage each."""
+        return [{"text": part} for part in split_message(text)]
+
+    async def transmit(self, address: str, op: dict) -> None:
+        try:
+            await self.api.call("sendMessage", {"chat_id": address, "text": op["text"]}, retries=0)
+        except ZaloError as exc:
+            if exc.maybe_sent:
+                raise SendFailed("unsure", str(exc)) from exc
+            raise SendFailed("retry" if exc.retryable else "refused", str(exc)) from exc
 
 
 def inbound(event: ZaloEvent) -> Inbound:

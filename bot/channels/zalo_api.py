@@ -21,16 +21,21 @@ NO_UPDATE = 408  # getUpdates: the long poll ended without an update
 # ok:false codes that retrying cannot fix (a bad request, a rejected token, an unknown method)
 PERMANENT = frozenset({400, 401, 403, 404})
 REJECTED_TOKEN = frozenset({401, 403, 404})
+# connections never made: whatever the method, nothing was carried out
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+NOT_REPEATABLE = frozenset({"sendMessage"})  # sent twice, a person reads it twice
 
 
 class ZaloError(Exception):
     """A call that failed: ``code`` is Zalo's error_code or the HTTP status, None for a network error."""
 
-    def __init__(self, method: str, code: int | None, description: str):
+    def __init__(self, method: str, code: int | None, description: str, maybe_sent: bool = False):
+        """``maybe_sent``: the request went out and no answer came, so it may have been carried out."""
         super().__init__(f"{method}: {code if code is not None else 'network'} {description}".strip())
         self.method = method
         self.code = code
         self.description = description
+        self.maybe_sent = maybe_sent
 
     @property
     def retryable(self) -> bool:
@@ -118,10 +123,11 @@ class ZaloAPI:
                 if error is None:
                     return resp.json().get("result")
             except httpx.HTTPError as exc:
-                error = ZaloError(method, None, self._mask(f"{type(exc).__name__}: {exc}".rstrip(": ")))
+                error = ZaloError(method, None, self._mask(f"{type(exc).__name__}: {exc}".rstrip(": ")),
+                                  maybe_sent=not isinstance(exc, NOT_SENT))
             if method == "getUpdates" and error.code == NO_UPDATE:
                 return None
-            if not error.retryable or attempt >= retries:
+            if not error.retryable or (error.maybe_sent and method in NOT_REPEATABLE) or attempt >= retries:
                 raise error
             delay = self.backoff * 2**attempt
             attempt += 1

@@ -1,5 +1,5 @@
 """SQLite storage (aiosqlite): users, questions, ratings, feedback, the review queue, conversation
-state and knowledge-base versions, in one file shared by every channel.
+state, knowledge-base versions and the outbox of messages to send, in one file shared by every channel.
 
 ``Storage`` is one connection (``db.Database``) with one part per concern mixed in; each part is a
 module here. Handlers see it only through the Protocols in ``handlers.ports``.
@@ -11,6 +11,7 @@ from bot.storage.db import migrate
 from bot.storage.feedback import FeedbackStore
 from bot.storage.kb import KbStore
 from bot.storage.migrations import MIGRATIONS
+from bot.storage.outbox import OutboxStore
 from bot.storage.people import PeopleStore
 from bot.storage.questions import QuestionStore
 from bot.storage.stats import StatsStore
@@ -19,5 +20,5 @@ from handlers.ports import Stats, User, VersionConflict
 __all__ = ["MIGRATIONS", "Stats", "Storage", "User", "VersionConflict", "migrate"]
 
 
-class Storage(PeopleStore, QuestionStore, FeedbackStore, KbStore, StatsStore):
+class Storage(PeopleStore, QuestionStore, FeedbackStore, KbStore, StatsStore, OutboxStore):
     """All persistence for the bot, on one SQLite file (or ``:memory:``)."""

@@ -3,13 +3,15 @@ in other people's conversations in progress.
 
 Deleting a person's rows is not enough: an administrator who dismissed or answered their question,
 or replied to their feedback, has an audit record naming those items by id (``"u:<id>"``,
-``"r:<id>"`` in ``items``, ``feedback:<id>`` as target), and an administrator in the middle of
-answering them holds their id and words in the flow's state. SQLite reuses the ids of deleted rows,
+``"r:<id>"`` in ``items``, ``feedback:<id>`` as target); an administrator in the middle of
+answering them holds their id and words in the flow's state; a message not sent yet (the outbox)
+may be addressed to them or quote them. SQLite reuses the ids of deleted rows,
 so an id left behind would later name someone else's item.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ class Items:
     refs: set[str] = field(default_factory=set)  # "u:<unanswered id>", "r:<rating id>"
     feedback: set[int] = field(default_factory=set)
     person: tuple[str, str] | None = None  # (channel, user id), when it is one person
+    words: set[str] = field(default_factory=set)  # what they wrote, to find it in messages not yet sent
 
     def __bool__(self) -> bool:
         return bool(self.refs or self.feedback or self.person)
@@ -46,15 +49,20 @@ async def items_where(db: aiosqlite.Connection, where: dict[str, tuple[str, tupl
     found.refs |= {f"u:{i}" for i in await ids(db, "unanswered", *where["unanswered"])}
     found.refs |= {f"r:{i}" for i in await ids(db, "ratings", *where["ratings"])}
     found.feedback |= set(await ids(db, "feedback", *where["feedback"]))
+    if person is not None:
+        for sql in ("SELECT text FROM questions WHERE channel = ? AND user_id = ?",
+                    "SELECT text FROM feedback WHERE channel = ? AND user_id = ?"):
+            async with db.execute(sql, person) as cur:
+                found.words |= {str(row[0]) for row in await cur.fetchall() if row[0]}
     return found
 
 
 async def forget(db: aiosqlite.Connection, items: Items) -> dict[str, int]:
     """Anonymises the audit records and ends other people's flows that name ``items``; counts."""
     if not items:
-        return {"audit_log": 0, "flows": 0, "options": 0}
+        return {"audit_log": 0, "flows": 0, "options": 0, "outbox": 0}
     return {"audit_log": await _forget_in_audit(db, items), "flows": await _end_flows(db, items),
-            "options": await _drop_options(db, items)}
+            "options": await _drop_options(db, items), "outbox": await _drop_messages(db, items)}
 
 
 async def _forget_in_audit(db: aiosqlite.Connection, items: Items) -> int:
@@ -145,3 +153,31 @@ async def _drop_options(db: aiosqlite.Connection, items: Items) -> int:
             dropped += 1
     return dropped
 
+
+
+# Shorter wordings ("hi", "?") say nothing about anyone and would match unrelated messages.
+MIN_WORDS = 8
+# The administrators' notices quote at most this much of a question or feedback.
+QUOTED = 300
+
+
+async def _drop_messages(db: aiosqlite.Connection, items: Items) -> int:
+    """Messages not yet sent (the outbox: an outage, a retry) to the person, and others' that quote
+    their words (the administrators' notice of their question or feedback, an answer to the others
+    who asked the same). Sent messages leave the outbox at once; these would wait for a retry."""
+    dropped = 0
+    if items.person is not None:
+        cur = await db.execute("DELETE FROM outbox WHERE channel = ? AND address = ?", items.person)
+        dropped += cur.rowcount
+    # as the channel recorded it: JSON, and for Telegram HTML-escaped first
+    quoted = {json.dumps(form, ensure_ascii=False)[1:-1] for w in items.words if len(w) >= MIN_WORDS
+              for form in (w[:QUOTED], html.escape(w[:QUOTED], quote=False))}
+    if not quoted:
+        return dropped
+    async with db.execute("SELECT id, op FROM outbox WHERE status IN ('pending', 'sending')") as cur:
+        waiting = await cur.fetchall()
+    for row_id, op in waiting:
+        if any(q in op for q in quoted):
+            await db.execute("DELETE FROM outbox WHERE id = ?", (row_id,))
+            dropped += 1
+    return dropped

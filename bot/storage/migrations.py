@@ -140,6 +140,35 @@ MIGRATIONS: list[tuple[str, Migration]] = [
         AND CASE WHEN json_valid(state) THEN json_type(state, '$.actions') END = 'array';
     DELETE FROM conversation_state WHERE channel = 'zalo.options';
     """),
+    # Every message the bot sends is written here before it is sent and deleted once it arrived
+    # (bot/outbox.py). ``status``: pending, sending (the request may be out: never sent again),
+    # given_up (too old, or refused; the text is dropped, the row kept for the counts).
+    ("outbox", """
+    CREATE TABLE outbox (
+        id          INTEGER PRIMARY KEY,
+        channel     TEXT NOT NULL,
+        address     TEXT NOT NULL,                -- the chat it goes to
+        op          TEXT NOT NULL,                -- JSON: one platform call, as the channel made it
+        priority    INTEGER NOT NULL DEFAULT 0,   -- 0 replies, 1 broadcasts: replies go first
+        status      TEXT NOT NULL DEFAULT 'pending',
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        next_at     REAL NOT NULL,
+        created_at  REAL NOT NULL,
+        error       TEXT
+    );
+    CREATE INDEX outbox_address ON outbox (channel, address, status, id);
+    CREATE INDEX outbox_due ON outbox (status, next_at);
+
+    -- update ids already handled, per channel: a webhook redelivery (or the last batch of a
+    -- poll before a crash) is answered once
+    CREATE TABLE seen_updates (
+        channel     TEXT NOT NULL,
+        event_id    TEXT NOT NULL,
+        seen_at     REAL NOT NULL,
+        PRIMARY KEY (channel, event_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX seen_updates_time ON seen_updates (seen_at);
+    """),
     # Audit records name citizens' items by id, never by their words: the review-queue actions
     # kept the question's text, feedback actions the reference the citizen was given. The text
     # goes (the record keeps who, what, when and how many); the reference becomes the row id, or
@@ -153,4 +182,3 @@ MIGRATIONS: list[tuple[str, Migration]] = [
         WHERE action IN ('feedback_reply', 'feedback_close') AND target NOT LIKE 'feedback:%';
     """),
 ]
-

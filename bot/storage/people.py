@@ -21,7 +21,7 @@ PERSONAL_TABLES = ("questions", "ratings", "feedback", "unanswered", "conversati
 # schema_version hold none (an entry's phrasings are the knowledge base, not who asked).
 RETAINED_BY = {"questions": "asked_at", "ratings": "rated_at", "feedback": "created_at",
                "unanswered": "created_at", "conversation_state": "updated_at",
-               "pending_options": "updated_at", "users": "last_seen"}
+               "pending_options": "updated_at", "outbox": "created_at", "users": "last_seen"}
 AUDIT_RETAINED_BY = ("audit_log", "created_at")
 
 

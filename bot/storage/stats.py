@@ -36,7 +36,13 @@ class StatsStore(Database):
         async with self.db.execute("SELECT COUNT(*) FROM users WHERE opted_in = 1") as cur:
             row = await cur.fetchone()
         subscribers = int(row[0]) if row else 0
-        return Stats(today, week, month, outcomes, top_entries, up, down, feedback_new, subscribers)
+        async with self.db.execute(
+            "SELECT SUM(status = 'given_up' AND created_at >= ?), SUM(status IN ('pending', 'sending'))"
+            " FROM outbox", (since30,)) as cur:
+            row = await cur.fetchone()
+        undelivered, pending = (int(v or 0) for v in row) if row else (0, 0)
+        return Stats(today, week, month, outcomes, top_entries, up, down, feedback_new, subscribers,
+                     undelivered, pending)
 
     async def daily_outcomes(self, days: int = 30, now: float | None = None) -> list[dict[str, int]]:
         """Questions per Vietnam-time day and outcome, oldest first, ``days`` days ending today."""

@@ -58,4 +58,6 @@ async def stats_text(storage: Store, kb: KnowledgeBase, lang: str) -> str:
     lines.append(t("adm_stats_ratings", lang, up=str(st.up), down=str(st.down)))
     lines.append(t("adm_stats_other", lang, feedback=str(st.feedback_new),
                    subscribers=str(st.subscribers)))
+    if st.undelivered or st.pending:
+        lines.append(t("adm_stats_outbox", lang, undelivered=str(st.undelivered), pending=str(st.pending)))
     return "\n".join(lines)

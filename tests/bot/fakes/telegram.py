@@ -160,19 +160,18 @@ class AppHarness:
     """A bot built as in production (pipeline, outbound registry, Telegram channel), on a fake
     request layer; subclasses add their own checks in ``feed`` and their own helpers."""
 
-    def _wire(self, router: Any, settings: Any, flood: Any = None) -> None:
+    def _wire(self, router: Any, settings: Any, flood: Any = None, request: FakeRequest | None = None) -> None:
         from bot.channels.base import Outbound, Pipeline
-        from bot.channels.telegram import RetryingRateLimiter, TelegramChannel
+        from bot.channels.telegram import RateLimiter, TelegramChannel
         from bot.runner import flood_guard
 
         self.router = router
         self.storage = router.storage
         self.outbound = Outbound()
         self.pipeline = Pipeline(router, flood or flood_guard(settings), self.outbound)
-        self.request = FakeRequest()
+        self.request = request or FakeRequest()
         self.channel = TelegramChannel(self.pipeline, settings, request=self.request,
-                                       rate_limiter=RetryingRateLimiter(backoff=0.01))
-        self.outbound.add(self.channel)
+                                       rate_limiter=RateLimiter())
         self.app = self.channel.app
 
     async def start(self) -> Any:

@@ -124,3 +124,18 @@ async def test_audit_records_from_before_lose_the_citizens_words_on_upgrade(tmp_
     assert audit["edit"]["before"] == {"question": "an entry's field, not a citizen's"}
     files = [p for p in tmp_path.iterdir() if p.name.startswith("bot.sqlite3")]
     assert not any("lời người dân".encode() in p.read_bytes() for p in files)
+
+
+async def test_deleting_drops_messages_not_yet_sent_to_the_person_or_quoting_them(tmp_path):
+    async with Storage(tmp_path / "bot.sqlite3") as st:
+        words = "Hỏi về <cảng> Nghi Sơn & khu kinh tế"
+        await st.log_question("telegram", "1", words, "vi", "fallback", None, 0, unanswered=True)
+        await st.add_feedback("telegram", "1", "ok", "vi")  # too short to recognise anywhere: kept
+        await st.outbox_add("telegram", "1", [{"text": "an answer to them"}])
+        await st.outbox_add("telegram", "-100", [{"text": f"Câu hỏi mới: {words}"}])  # the notice
+        escaped = words.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        await st.outbox_add("telegram", "2", [{"text": f"<b>{escaped}</b> trả lời"}])  # quoted to another
+        await st.outbox_add("telegram", "3", [{"text": "ok, thanks"}])  # someone else's, unrelated
+        counts = await st.delete_user_data("telegram", "1")
+        assert counts["outbox"] == 3
+        assert [json.loads(r["op"]) for r in await rows(st, "outbox")] == [{"text": "ok, thanks"}]

@@ -23,3 +23,12 @@ async def test_stats_count_by_vietnamese_day_and_30_days():
         stats = await st.stats(now)
     assert stats == Stats(today=1, week=3, month=4, outcomes={"answer": 3, "fallback": 1},
                           top_entries=[("e1", 2), ("e2", 1)], up=0, down=1, feedback_new=1, subscribers=1)
+
+
+async def test_stats_count_the_messages_given_up_and_those_waiting():
+    async with Storage(":memory:") as st:
+        given_up, waiting, _ = await st.outbox_add("telegram", "1", [{"text": "a"}, {"text": "b"}, {"text": "c"}])
+        await st.outbox_give_up(given_up, "too old")
+        await st.outbox_sent(_)
+        stats = await st.stats()
+    assert (stats.undelivered, stats.pending) == (1, 1) and waiting

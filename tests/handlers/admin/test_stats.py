@@ -35,3 +35,10 @@ def test_the_chart_stacks_outcomes_bottom_up_in_their_colours():
     png = chart.daily_chart([{"answer": 2, "fallback": 2}], bar=4, gap=0, height=40)
     width, height = struct.unpack(">II", png[16:24])
     assert (width, height) == (12 * 2 + 4, 40)
+
+
+async def test_stats_say_how_many_messages_could_not_be_delivered(chat):
+    assert "không gửi được" not in (await chat.say("/stats")).text  # nothing to report: no line
+    [row] = await chat.storage.outbox_add("telegram", "42", [{"text": "câu trả lời"}])
+    await chat.storage.outbox_give_up(row, "too old")
+    assert "Tin nhắn không gửi được sau nhiều lần thử (30 ngày): 1" in (await chat.say("/stats")).text

@@ -6,7 +6,7 @@ import dataclasses
 import time
 
 from bot.storage import Storage
-from bot.storage.people import RETAINED_BY
+from bot.storage.people import AUDIT_RETAINED_BY, NO_PERSONAL_DATA, RETAINED_BY
 from tests.storage_rows import rows
 
 
@@ -73,3 +73,9 @@ async def test_pending_options_per_person_replaced_forgotten_and_expired():
         assert await st.pending_options("zalo", "2", max_age=600) == ["lang:en"]
         async with st.db.execute("SELECT COUNT(*) FROM conversation_state") as cur:
             assert (await cur.fetchone())[0] == 0  # the flow table holds only flows
+
+
+async def test_retention_has_decided_about_every_table():
+    async with Storage(":memory:") as st:
+        tables = {r["name"] for r in await rows(st, "sqlite_master", "name", type="table")}
+    assert tables == {*RETAINED_BY, AUDIT_RETAINED_BY[0], *NO_PERSONAL_DATA}

@@ -65,6 +65,7 @@ class Outbox:
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task] = set()
+        self._backlog: set[Key] | None = None  # read from the table on first use
 
     def add(self, channel: str, transmit: Transmit) -> None:
         self._senders[channel] = transmit
@@ -79,58 +80,91 @@ class Outbox:
     # -- sending -----------------------------------------------------------------------------------
     async def put(self, channel: str, address: str, ops: Sequence[dict], priority: int = 0) -> str:
         """Records the messages, then sends what is due for the chat. "sent": all arrived (or were
-        handed over); "queued": some wait for a retry; "failed": one will never arrive."""
+        handed over); "queued": some wait for a retry; "failed": one will never arrive.
+
+        The usual case, a chat with nothing waiting, costs two statements: the message is
+        recorded already marked as being sent, and deleted once it arrived."""
         if not ops:
             return "sent"
-        await (await self._db()).outbox_add(channel, address, ops, priority, now=self.clock())
-        return await self.flush(channel, address)
-
-    async def flush(self, channel: str, address: str) -> str:
         key = (channel, address)
+        store = await self._db()
+        backlog = await self._backlog_of(store)
+        fast = key not in self._busy and key not in backlog and channel in self._senders
+        if not fast:
+            ids = await store.outbox_add(channel, address, ops, priority, now=self.clock())
+            return await self.flush(channel, address, ids)
+        self._busy.add(key)
+        try:
+            now = self.clock()
+            ids = await store.outbox_add(channel, address, ops, priority, now=now, claim_first=True)
+            first = Queued(ids[0], channel, address, dict(ops[0]), 0, now, now)
+            done = {ids[0]: await self._send(store, first)}
+            if done[ids[0]] == "wait":
+                backlog.add(key)
+            elif len(ids) > 1 or key in self._dirty:
+                done.update(await self._drain_held(store, key))
+        finally:
+            self._busy.discard(key)
+        return _result(done, ids)
+
+    async def flush(self, channel: str, address: str, ids: Sequence[int] | None = None) -> str:
+        """Sends what is due for the chat now; the result (as ``put``'s) for the messages ``ids``,
+        or for those this call came across."""
+        key = (channel, address)
+        store = await self._db()
         if key in self._busy:  # another task is sending to this chat: it takes these too
             self._dirty.add(key)
             return "queued"
-        return await self._drain(key)
-
-    async def _drain(self, key: Key) -> str:
-        result = "sent"
+        if channel not in self._senders:  # not running in this process: they wait
+            (await self._backlog_of(store)).add(key)
+            return "queued"
         self._busy.add(key)
         try:
-            store = await self._db()
-            while True:
-                self._dirty.discard(key)
-                row = await store.outbox_head(*key)
-                if row is None or row.next_at > self.clock():
-                    if row is not None:
-                        result = "queued"
-                    if key in self._dirty:  # more arrived while we looked
-                        continue
-                    break
-                outcome = await self._send(store, row)
-                if outcome == "wait":
-                    result = "queued"
-                    break
-                if outcome == "failed":
-                    result = "failed"
+            done = await self._drain_held(store, key)
         finally:
             self._busy.discard(key)
-        return result
+        return _result(done, ids)
+
+    async def _backlog_of(self, store: Any) -> set[Key]:
+        """Chats that may have messages waiting in the table (from a retry, or an earlier run):
+        a new message to one of them queues behind those."""
+        if self._backlog is None:
+            self._backlog = await store.outbox_backlog()
+        return self._backlog
+
+    async def _drain_held(self, store: Any, key: Key) -> dict[int, str]:
+        """Sends the chat's due messages one after another (the caller holds the chat); what
+        became of each, by row id."""
+        done: dict[int, str] = {}
+        backlog = await self._backlog_of(store)
+        while True:
+            self._dirty.discard(key)
+            try:
+                row = await store.outbox_claim(*key, self.clock())
+            except Exception as exc:  # a full disk: nothing sent, all still pending
+                log.error("outbox: could not record a send (%s); the messages stay pending", exc)
+                backlog.add(key)
+                self._wake.set()
+                break
+            if row is None:
+                if key in self._dirty:  # more arrived while we looked
+                    continue
+                if key in backlog and not await store.outbox_waiting(*key):
+                    backlog.discard(key)
+                break
+            done[row.id] = await self._send(store, row)
+            if done[row.id] == "wait":
+                backlog.add(key)
+                break
+        return done
 
     async def _send(self, store: Any, row: Queued) -> str:
-        """One message: "sent", "failed" (given up) or "wait" (the chat waits for a retry)."""
-        transmit = self._senders.get(row.channel)
-        if transmit is None:
-            return "wait"  # that channel is not running in this process
-        now = self.clock()
-        if now - row.created_at > self.max_age:
+        """One message, already marked as being sent: "sent", "failed" (given up) or "wait" (the
+        chat waits for a retry)."""
+        transmit = self._senders[row.channel]
+        if self.clock() - row.created_at > self.max_age:
             await self._give_up(store, row, "too old")
             return "failed"
-        try:
-            await store.outbox_sending(row.id)
-        except Exception as exc:  # a full disk: not sent, still pending, tried again later
-            log.error("outbox: could not record a send (%s); the message stays pending", exc)
-            self._wake.set()
-            return "wait"
         try:
             async with self._slots:
                 await transmit(row.address, row.op)
@@ -189,7 +223,9 @@ class Outbox:
     async def recover(self) -> int:
         """At start, before any channel sends: what was out when the process died may have
         arrived, so it is given up, not sent again. Returns how many."""
-        interrupted = await (await self._db()).outbox_interrupted()
+        store = await self._db()
+        interrupted = await store.outbox_interrupted()
+        self._backlog = await store.outbox_backlog()
         if interrupted:
             log.warning("outbox: %d message(s) were being sent when the bot stopped; they may have "
                         "arrived and are not sent again", interrupted)
@@ -221,12 +257,15 @@ class Outbox:
                 await asyncio.wait_for(_first(stop, self._wake), wait)
 
     def _spawn(self, key: Key) -> None:
+        """A task for one chat; ``key`` is already held for it (in ``_busy``)."""
+
         async def drain() -> None:
-            self._busy.discard(key)
             try:
-                await self._drain(key)
+                await self._drain_held(await self._db(), key)
             except Exception:
                 log.exception("outbox: sending to a %s chat failed", key[0])
+            finally:
+                self._busy.discard(key)
 
         task = asyncio.create_task(drain())
         self._tasks.add(task)
@@ -245,3 +284,10 @@ async def _first(stop: asyncio.Event, wake: asyncio.Event) -> None:
     finally:
         for waiter in waiters:
             waiter.cancel()
+
+
+def _result(done: dict[int, str], ids: Sequence[int] | None) -> str:
+    results = [done.get(i, "wait") for i in ids] if ids is not None else list(done.values())
+    if "failed" in results:
+        return "failed"
+    return "sent" if results and all(r == "sent" for r in results) else "queued"

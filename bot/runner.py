@@ -157,6 +157,7 @@ async def purge_daily(router: Router, settings: Settings, stop: asyncio.Event) -
         try:
             counts = await router.storage.purge_older_than(settings.DATA_RETENTION_DAYS,
                                                            settings.AUDIT_RETENTION_DAYS)
+            counts["outbox"] = counts.get("outbox", 0) + await router.storage.purge_outbox()
             if any(counts.values()):
                 log.info("retention: deleted %s", {k: v for k, v in counts.items() if v})
         except Exception:

@@ -4,6 +4,7 @@ chat. Channels register their senders here, so they never need to know each othe
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -26,9 +27,11 @@ class Outbound:
     def __init__(self) -> None:
         self._text: dict[str, TextSender] = {}
         self._documents: dict[str, DocumentSender] = {}
+        self._priority: set[str] = set()  # channels whose senders take a priority (a Channel's)
 
     def add(self, channel: Any) -> None:
         self.register(channel.name, channel.send_text, channel.send_document)
+        self._priority.add(channel.name)
 
     def register(self, channel: str, text: TextSender, document: DocumentSender | None = None) -> None:
         """``text``/``document`` answer "sent", "queued" or "failed" (or True / False)."""
@@ -39,9 +42,13 @@ class Outbound:
     def __contains__(self, channel: object) -> bool:
         return channel in self._text
 
-    async def send(self, channel: str, user_id: str, text: str) -> str:
-        """"failed" when nobody can reach that channel's people, or it will never arrive."""
-        return await self._try(channel, self._text.get(channel), user_id, text)
+    async def send(self, channel: str, user_id: str, text: str, broadcast: bool = False) -> str:
+        """"failed" when nobody can reach that channel's people, or it will never arrive.
+        ``broadcast``: one of many; whatever waits for a retry goes after people's replies."""
+        sender = self._text.get(channel)
+        if broadcast and sender is not None and channel in self._priority:
+            sender = functools.partial(sender, priority=1)
+        return await self._try(channel, sender, user_id, text)
 
     async def send_document(self, channel: str, user_id: str, document: Document) -> str:
         return await self._try(channel, self._documents.get(channel), user_id, document)
@@ -69,7 +76,8 @@ class Outbound:
         for done, delivery in enumerate(counted):
             if progress is not None and len(counted) > PROGRESS_EVERY and done % PROGRESS_EVERY == 0:
                 await progress(done, len(counted), reply.lang)
-            results[await self.send(delivery.channel, delivery.user_id, delivery.text)] += 1
+            results[await self.send(delivery.channel, delivery.user_id, delivery.text,
+                                    broadcast=len(counted) > 1)] += 1
         for notice in (d for d in reply.deliveries if d.quiet):
             if await self.send(notice.channel, notice.user_id, notice.text) == "failed":
                 log.info("notice for the %s administrators' chat not sent", notice.channel)

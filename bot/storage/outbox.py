@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from bot.storage.db import Database
 
+INSERT = ("INSERT INTO outbox (channel, address, op, priority, next_at, created_at, status, attempts)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 SEEN_KEEP = 7 * 86400  # Telegram keeps an undelivered update for 24 hours; a week is ample
 
 
@@ -27,32 +29,54 @@ class Queued:
 
 class OutboxStore(Database):
     async def outbox_add(self, channel: str, address: str, ops: Sequence[dict], priority: int = 0,
-                         now: float | None = None) -> list[int]:
-        """Records the messages, in order, in one transaction: all of them or none."""
+                         now: float | None = None, claim_first: bool = False) -> list[int]:
+        """Records the messages, in order: all of them or none. ``claim_first``: the first is
+        recorded as being sent (the caller sends it now; the chat had nothing waiting)."""
         now = time.time() if now is None else now
+        rows = [(channel, address, json.dumps(op, ensure_ascii=False), priority, now, now,
+                 "sending" if claim_first and i == 0 else "pending", 1 if claim_first and i == 0 else 0)
+                for i, op in enumerate(ops)]
+        if len(rows) == 1:  # the usual case: one statement, committed on its own
+            cur = await self._write(INSERT, rows[0])
+            return [int(cur.lastrowid or 0)]
         ids: list[int] = []
         async with self.transaction() as db:
-            for op in ops:
-                cur = await db.execute(
-                    "INSERT INTO outbox (channel, address, op, priority, next_at, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (channel, address, json.dumps(op, ensure_ascii=False), priority, now, now))
+            for row in rows:
+                cur = await db.execute(INSERT, row)
                 ids.append(int(cur.lastrowid or 0))
         return ids
 
-    async def outbox_head(self, channel: str, address: str) -> Queued | None:
-        """The oldest message still to go to one chat: a chat's messages go strictly in order."""
-        async with self.db.execute(
-            "SELECT * FROM outbox WHERE channel = ? AND address = ? AND status = 'pending'"
-            " ORDER BY id LIMIT 1", (channel, address)) as cur:
+    async def outbox_claim(self, channel: str, address: str, now: float) -> Queued | None:
+        """The chat's oldest pending message if it is due, marked as being sent, in one statement:
+        a chat's messages go strictly in order, and once marked, a message is never sent twice
+        (after a crash it may have arrived)."""
+        async with self._lock, self.db.execute(
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id ="
+            " (SELECT id FROM outbox WHERE channel = ? AND address = ? AND status = 'pending'"
+            "  ORDER BY id LIMIT 1) AND next_at <= ?"
+            " RETURNING id, channel, address, op, attempts - 1, next_at, created_at",
+            (channel, address, now)) as cur:
             row = await cur.fetchone()
         return _queued(row) if row else None
+
+    async def outbox_waiting(self, channel: str, address: str) -> bool:
+        """Whether the chat has a message waiting (due or not)."""
+        async with self.db.execute("SELECT 1 FROM outbox WHERE channel = ? AND address = ?"
+                                   " AND status = 'pending' LIMIT 1", (channel, address)) as cur:
+            return await cur.fetchone() is not None
+
+    async def outbox_backlog(self) -> set[tuple[str, str]]:
+        """The chats with messages waiting."""
+        async with self.db.execute("SELECT DISTINCT channel, address FROM outbox"
+                                   " WHERE status = 'pending'") as cur:
+            return {(r[0], r[1]) for r in await cur.fetchall()}
 
     async def outbox_due(self, now: float, channels: Sequence[str], limit: int = 200) -> list[Queued]:
         """Chats whose oldest pending message is due, replies before broadcasts, oldest first."""
         marks = ", ".join("?" * len(channels)) or "NULL"
         async with self.db.execute(
-            "SELECT o.* FROM outbox o WHERE o.status = 'pending' AND o.next_at <= ?"
+            "SELECT o.id, o.channel, o.address, o.op, o.attempts, o.next_at, o.created_at FROM outbox o"
+            " WHERE o.status = 'pending' AND o.next_at <= ?"
             f" AND o.channel IN ({marks}) AND o.id = (SELECT MIN(p.id) FROM outbox p"
             " WHERE p.channel = o.channel AND p.address = o.address AND p.status = 'pending')"
             " ORDER BY o.priority, o.id LIMIT ?", (now, *channels, limit)) as cur:
@@ -66,11 +90,6 @@ class OutboxStore(Database):
             f" AND channel IN ({marks})", (now, *channels)) as cur:
             row = await cur.fetchone()
         return float(row[0]) if row and row[0] is not None else None
-
-    async def outbox_sending(self, row_id: int) -> None:
-        """Marked before the request goes out: after a crash it may have arrived, so it stays sent."""
-        await self._write("UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?",
-                          (row_id,))
 
     async def outbox_sent(self, row_id: int) -> None:
         await self._write("DELETE FROM outbox WHERE id = ?", (row_id,))
@@ -123,10 +142,11 @@ class OutboxStore(Database):
 
 
 def _queued(row: object) -> Queued:
-    r = dict(row)  # type: ignore[call-overload]
+    """From a row of id, channel, address, op, attempts (before this one), next_at, created_at."""
+    r = tuple(row)  # type: ignore[call-overload]
     try:
-        op = json.loads(r["op"])
+        op = json.loads(r[3])
     except ValueError:
         op = {}
-    return Queued(int(r["id"]), r["channel"], r["address"], op if isinstance(op, dict) else {},
-                  int(r["attempts"]), float(r["next_at"]), float(r["created_at"]))
+    return Queued(int(r[0]), r[1], r[2], op if isinstance(op, dict) else {}, int(r[4]), float(r[5]),
+                  float(r[6]))

@@ -4,6 +4,7 @@ chat, given up after its time, and picked up again after a restart."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -125,8 +126,8 @@ async def test_after_a_restart_pending_messages_go_first_and_interrupted_ones_ne
         down = Platform()
         down.down = True
         await outbox_on(store, down).put("t", "1", [{"text": "waiting"}])
-        [interrupted] = await store.outbox_add("t", "2", [{"text": "was out"}])
-        await store.outbox_sending(interrupted)  # the process died during this request
+        await store.outbox_add("t", "2", [{"text": "was out"}])
+        assert await store.outbox_claim("t", "2", time.time())  # the process died during this request
     async with Storage(path) as store:  # the next start
         platform = Platform()
         outbox = outbox_on(store, platform)
@@ -140,16 +141,21 @@ async def test_after_a_restart_pending_messages_go_first_and_interrupted_ones_ne
     assert platform.delivered == [("1", "waiting"), ("1", "new")]
 
 
-async def test_a_full_disk_leaves_the_message_pending_and_unsent(store, monkeypatch):
+async def test_a_full_disk_leaves_the_message_pending_and_unsent(store, monkeypatch, caplog):
     platform = Platform()
     outbox = outbox_on(store, platform)
+    platform.down = True
+    assert await outbox.put("t", "1", [{"text": "a"}]) == "queued"
+    platform.down = False
 
-    async def full(row_id: int) -> None:
+    async def full(*args) -> None:
         raise OSError("database or disk is full")
 
-    monkeypatch.setattr(store, "outbox_sending", full)
-    assert await outbox.put("t", "1", [{"text": "a"}]) == "queued"
-    assert platform.attempts == [] and (await store.outbox_counts())["pending"] == 1
+    monkeypatch.setattr(store, "outbox_claim", full)
+    await asyncio.sleep(0.02)
+    assert await outbox.flush("t", "1") == "queued"
+    assert platform.attempts == ["a"] and (await store.outbox_counts())["pending"] == 1
+    assert "disk is full" in caplog.text
     monkeypatch.undo()
     assert await outbox.flush("t", "1") == "sent" and platform.delivered == [("1", "a")]
 
@@ -163,13 +169,7 @@ async def test_once_the_platform_answers_the_other_retries_are_due_at_once(store
         await outbox.put("t", address, [{"text": address}])
     platform.down = False
     assert await outbox.put("t", "4", [{"text": "4"}]) == "sent"
-    assert len(await store.outbox_due(store_now(), ["t"])) == 3  # no minute-long wait left
-
-
-def store_now() -> float:
-    import time
-
-    return time.time() + 0.01
+    assert len(await store.outbox_due(time.time() + 0.01, ["t"])) == 3  # no minute-long wait left
 
 
 async def test_an_update_id_is_answered_once_across_restarts(tmp_path):
@@ -179,3 +179,39 @@ async def test_an_update_id_is_answered_once_across_restarts(tmp_path):
             assert await Outbox(store).first_time("telegram", "1001") is expected
     async with Storage(path) as store:
         assert await store.first_time("zalo", "1001")  # ids are per channel
+
+
+async def test_messages_to_one_chat_at_once_go_in_order_by_one_sender(store):
+    platform = Platform()
+    sending = []
+
+    async def slow(address: str, op: dict) -> None:
+        sending.append(op["text"])
+        assert len(sending) - len(platform.delivered) == 1  # never two at once to one chat
+        await asyncio.sleep(0.01)
+        await platform.transmit(address, op)
+
+    outbox = Outbox(store)
+    outbox.add("t", slow)
+    await asyncio.gather(*(outbox.put("t", "1", [{"text": str(i)}]) for i in range(5)))
+    assert platform.delivered == [("1", str(i)) for i in range(5)]
+
+
+async def test_after_an_outage_replies_go_before_an_announcements_backlog(store):
+    platform = Platform()
+    outbox = outbox_on(store, platform)
+    platform.down = True
+    for person in ("a", "b"):
+        await outbox.put("t", person, [{"text": "announcement"}], priority=1)
+    await outbox.put("t", "c", [{"text": "reply"}])
+    due = await store.outbox_due(time.time() + 60, ["t"])
+    assert [row.address for row in due] == ["c", "a", "b"]
+
+
+async def test_old_update_ids_and_given_up_rows_are_purged(store):
+    long_ago = time.time() - 40 * 86400
+    assert await store.first_time("telegram", "1", now=long_ago)
+    [row] = await store.outbox_add("t", "1", [{"text": "a"}], now=long_ago)
+    await store.outbox_give_up(row, "too old")
+    assert await store.purge_outbox() == 2
+    assert await store.first_time("telegram", "1")  # forgotten: a week is far longer than any redelivery

@@ -31,9 +31,9 @@ class Recorder(Channel):
     async def send(self, event: Inbound, reply: Reply) -> None:
         self.replies.append(reply)
 
-    async def send_text(self, user_id: str, text: str) -> bool:
+    async def send_text(self, user_id: str, text: str, priority: int = 0) -> str:
         self.texts.append((user_id, text))
-        return True
+        return "sent"
 
     async def notify(self, event: Inbound, text: str, *, toast: bool = False) -> None:
         self.notices.append((text, toast))
@@ -203,3 +203,17 @@ async def test_backoff_waits_out_failures_and_gives_up_on_a_rejection(monkeypatc
 def test_every_channel_module_is_small():
     for path in Path(CHANNELS_DIR).glob("*.py"):
         assert len(path.read_text(encoding="utf-8").splitlines()) < 400, path
+
+
+async def test_deliveries_waiting_for_a_retry_are_reported_as_waiting():
+    router = FakeRouter()
+    router.deliveries = [Delivery("later", "l1", "hi"), Delivery("later", "l2", "hi"), Delivery("rec", "r", "hi")]
+    channel = recorder(router)
+
+    async def outage(user_id: str, text: str) -> str:
+        return "queued"
+
+    channel.pipeline.outbound.register("later", outage)
+    await channel.pipeline.handle(channel, Inbound("admin", text="send"))
+    assert channel.replies[0].text.endswith("Đã chuyển tới: 1 người; đang chờ gửi lại (ứng dụng nhắn tin tạm "
+                                            "thời không nhận): 2; không chuyển được: 0.")

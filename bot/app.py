@@ -29,5 +29,5 @@ def build_app(settings: Settings) -> App:
     router = Router(kb, matcher, Storage(settings.BOT_DB_PATH), retention_days=settings.DATA_RETENTION_DAYS,
                     backup_days=backup_days,
                     admins=settings.admins, knowledge_dir=settings.KNOWLEDGE_DIR,
-                    admin_chat=settings.ADMIN_CHAT_ID.strip())
+                    admin_chat=settings.ADMIN_CHAT_ID.strip(), admin_names=settings.admin_names)
     return App(settings, kb, matcher, router)

@@ -43,6 +43,23 @@ def parse_admin_ids(raw: str) -> frozenset[tuple[str, str]]:
     return frozenset(admins)
 
 
+def parse_admin_names(raw: str) -> dict[str, str]:
+    """"123=Nguyễn Văn A, zalo:77=Trần Thị B" -> {"telegram:123": "Nguyễn Văn A", "zalo:77": …}."""
+    names: dict[str, str] = {}
+    for item in raw.replace(";", ",").split(","):
+        if not item.strip():
+            continue
+        who, sep, name = item.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"ADMIN_NAMES: {item.strip()!r} is not <id>=<name>")
+        ids = parse_admin_ids(who)
+        if len(ids) != 1:
+            raise ValueError(f"ADMIN_NAMES: {item.strip()!r} is not <id>=<name>")
+        [(channel, uid)] = ids
+        names[f"{channel}:{uid}"] = " ".join(name.split())
+    return names
+
+
 class Settings(BaseSettings):
     """Every setting, typed. ``Settings(...)`` holds what it is given, defaults for the rest;
     ``Settings.load()`` adds the environment and ``.env``."""
@@ -76,6 +93,8 @@ class Settings(BaseSettings):
     # Administrators: Telegram user ids, "zalo:<id>" for Zalo; a group for notifications
     ADMIN_IDS: str = ""
     ADMIN_CHAT_ID: str = ""
+    # How the history and the audit log name administrators: "123=Nguyễn Văn A, zalo:77=Trần Thị B"
+    ADMIN_NAMES: str = ""
     # Zalo: polling when ZALO_BOT_TOKEN is set, webhook at /zalo with --webhook
     ZALO_BOT_TOKEN: str = ""
     ZALO_BASE_URL: str = "https://bot-api.zaloplatforms.com"
@@ -113,6 +132,11 @@ class Settings(BaseSettings):
             return cls(_env_file=env_file, **given)
         except ValidationError as exc:
             raise SettingsError(_one_line(exc)) from None
+
+    @property
+    def admin_names(self) -> dict[str, str]:
+        """"telegram:123" -> "Nguyễn Văn A"; ADMIN_NAMES was checked when the settings were made."""
+        return parse_admin_names(self.ADMIN_NAMES)
 
     @property
     def admins(self) -> frozenset[tuple[str, str]]:
@@ -160,6 +184,12 @@ class Settings(BaseSettings):
     @classmethod
     def _admin_ids(cls, value: str) -> str:
         parse_admin_ids(value)
+        return value
+
+    @field_validator("ADMIN_NAMES")
+    @classmethod
+    def _admin_names(cls, value: str) -> str:
+        parse_admin_names(value)
         return value
 
     @field_validator("ADMIN_CHAT_ID")

@@ -87,6 +87,8 @@ class Asker:
 
     def render_entry(self, entry: Entry, lang: str) -> str:
         parts = [entry.answer.get(lang) or entry.answer["vi"]]
+        if lang != "vi" and not entry.answer.get(lang):  # added in the chat in Vietnamese only
+            parts.insert(0, t("only_in_vietnamese", lang))
         contact = self.kb.contacts.get(entry.contact) if entry.contact else None
         if contact is not None:
             details = [f"{t(k, lang)}: {contact.details[k]}" for k in CONTACT_DETAIL_FIELDS
@@ -147,5 +149,5 @@ class Asker:
         if result.reason == "empty":
             return Reply(t("empty", lang), "fallback", lang, topic_options(self.kb, lang))
         key = "unknown_document" if result.reason == "unknown-document" else "fallback"
-        text = t(key, lang, topics=topic_lines(self.kb, lang)) if key == "fallback" else t(key, lang)
+        text = t(key, lang)  # the topics follow as options, listed once
         return Reply(fit(text), "fallback", lang, topic_options(self.kb, lang), score=result.confidence)

@@ -27,6 +27,7 @@ class Ctx:
     # them to the reply as quiet deliveries.
     admin_chat: str = ""
     outbox: list = field(default_factory=list)
+    admin_names: dict[str, str] = field(default_factory=dict)  # ADMIN_NAMES: "telegram:123" -> name
 
     def notify_admins(self, text: str) -> None:
         if self.admin_chat:
@@ -36,6 +37,10 @@ class Ctx:
     def who(self) -> str:
         """How the audit log names a person: "telegram:123"."""
         return f"{self.msg.channel}:{self.msg.user_id}"
+
+    def name_of(self, who: str) -> str:
+        """An administrator as officials know them (ADMIN_NAMES), else as recorded."""
+        return self.admin_names.get(who, who)
 
     @property
     def channel(self) -> str:

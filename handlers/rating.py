@@ -48,7 +48,10 @@ async def on_action(ctx: Ctx, arg: str) -> Reply:
     if entry_id not in ctx.kb.entries or verdict not in ("up", "down"):
         return Reply(t("unknown_option", ctx.lang), "fallback", ctx.lang)
     question_id = int(qid) if qid.isdigit() else 0
-    await ctx.storage.rate(ctx.channel, ctx.user_id, entry_id, 1 if verdict == "up" else -1, question_id)
+    changed = await ctx.storage.rate(ctx.channel, ctx.user_id, entry_id, 1 if verdict == "up" else -1,
+                                     question_id)
     thanks = t("rated_up" if verdict == "up" else "rated_down", ctx.lang)
+    if not changed:  # a double tap: the thanks is there already; only the button's toast again
+        return Reply("", "info", ctx.lang, entry_id=entry_id, notice=thanks)
     return Reply(f"✅ {thanks}", "info", ctx.lang, related_options(ctx.kb, entry_id, ctx.lang),
                  entry_id=entry_id, edit="append", notice=thanks)

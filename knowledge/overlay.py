@@ -221,7 +221,13 @@ def new_entry_id(first_phrasing: str, taken: Iterable[str]) -> str:
     from knowledge.normalize import fold
 
     words = re.findall(r"[a-z0-9]+", fold(first_phrasing).lower())
-    slug = "-".join(words)[:32].strip("-") or "entry"
+    slug = ""
+    for word in words:  # whole words only, up to 32 characters: never "…-doanh-nha"
+        longer = f"{slug}-{word}" if slug else word
+        if len(longer) > 32:
+            break
+        slug = longer
+    slug = slug or (words[0][:32] if words else "entry")
     base = f"{CHAT_ID_PREFIX}{slug}"
     taken = set(taken)
     candidate, n = base, 2

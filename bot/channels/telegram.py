@@ -179,7 +179,7 @@ class TelegramChannel(Channel):
         msg, user, chat = update.message, update.effective_user, update.effective_chat
         if msg is None or user is None or chat is None or user.is_bot:
             return
-        text = msg.text
+        text = msg.text if msg.text is not None else msg.caption  # a photo with a question under it
         if chat.type != ChatType.PRIVATE:
             ours, text = addressed(msg, context.bot.id, context.bot.username or "")
             if not ours:

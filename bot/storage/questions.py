@@ -33,13 +33,16 @@ class QuestionStore(Database):
                 " VALUES (?, ?, ?, ?, ?, ?)", (qid, channel, user_id, text, lang, now))
         return qid
 
-    async def rate(self, channel: str, user_id: str, entry_id: str, value: int, question_id: int = 0) -> None:
-        """One vote per person, answer and question; voting again replaces the vote."""
-        await self._write(
+    async def rate(self, channel: str, user_id: str, entry_id: str, value: int, question_id: int = 0) -> bool:
+        """One vote per person, answer and question; voting again replaces the vote. False when
+        the same vote was there already (a double tap)."""
+        cur = await self._write(
             "INSERT INTO ratings (channel, user_id, entry_id, question_id, value, rated_at)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, user_id, entry_id, question_id)"
-            " DO UPDATE SET value = excluded.value, rated_at = excluded.rated_at",
+            " DO UPDATE SET value = excluded.value, rated_at = excluded.rated_at"
+            " WHERE value != excluded.value",
             (channel, user_id, entry_id, question_id, 1 if value > 0 else -1, time.time()))
+        return cur.rowcount > 0
 
     async def review_items(self, limit: int = 500) -> list[dict]:
         """Open unanswered questions and unreviewed 👎 ratings (the newest ``limit``), oldest first.

@@ -39,7 +39,7 @@ async def audit_reply(ctx: Ctx, limit: int = 15) -> Reply:
     for row in rows:
         target = f" · {row['target']}" if row["target"] else ""
         action = action_name(row["action"], lang)
-        lines.append(f"{when(row['created_at'])} · {row['admin']} · {action}{target}")
+        lines.append(f"{when(row['created_at'])} · {ctx.name_of(row['admin'])} · {action}{target}")
         if (row["before"] is not None or row["after"] is not None) and len(options) < MAX_DETAIL_BUTTONS:
             button = label(f"🔎 {when(row['created_at'])} · {action}{target}")
             options.append(Option(button, encode(Code.AUDIT_DETAIL, row["id"])))
@@ -52,7 +52,7 @@ async def audit_detail(ctx: Ctx, audit_id: int) -> Reply:
     row = next((r for r in await ctx.storage.audit_log(1, audit_id=audit_id)), None)
     if row is None:
         return await audit_reply(ctx)
-    head = f"{when(row['created_at'])} · {row['admin']} · {action_name(row['action'], lang)}"
+    head = f"{when(row['created_at'])} · {ctx.name_of(row['admin'])} · {action_name(row['action'], lang)}"
     if row["target"]:
         head += f" · {row['target']}"
     before, after = row["before"], row["after"]

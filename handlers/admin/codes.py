@@ -65,6 +65,7 @@ class Code(Enum):
     # inside a flow in progress only
     TOPIC = "topic"
     SOURCE = "src"
+    PAGE = "pg"
     SKIP = "skip"
     SAVE = "save"
 
@@ -91,9 +92,10 @@ ARGS: dict[Code, tuple[Arg, ...]] = {
     Code.ROLLBACK: (Arg.ENTRY, Arg.VERSION),
     Code.TOPIC: (Arg.TOPIC,),
     Code.SOURCE: (Arg.SOURCE,),
+    Code.PAGE: (Arg.VERSION,),
 }
 # options that only make sense inside a flow in progress (a stale button says so)
-FLOW_ONLY = frozenset({Code.TOPIC, Code.SOURCE, Code.SKIP, Code.SAVE})
+FLOW_ONLY = frozenset({Code.TOPIC, Code.SOURCE, Code.PAGE, Code.SKIP, Code.SAVE})
 _BY_VALUE = {code.value: code for code in Code}
 
 

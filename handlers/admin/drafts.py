@@ -18,6 +18,9 @@ from knowledge.loader import phrasing_key
 from knowledge.model import LANGS, KnowledgeBase
 from knowledge.overlay import Problem, check_answer, check_phrasings, problem
 
+SOURCES_PER_PAGE = 6
+SHORT_LABEL = 40
+
 # the operation -> the head of its preview
 PREVIEW_KEYS = {"add": "adm_preview_add", "edit": "adm_preview_edit", "hide": "adm_preview_hide",
                 "restore": "adm_preview_restore", "rollback": "adm_preview_rollback"}
@@ -36,6 +39,7 @@ class EntryChange(State):
     draft: dict
     orig: dict | None
     queue: list[str] = field(default_factory=list)
+    page: int = 0  # of the source picker
 
 
 def language(ctx: Ctx, text: str) -> str:
@@ -92,9 +96,33 @@ def answer_en_prompt(ctx: Ctx, state: EntryChange) -> Reply:
 
 
 def source_prompt(ctx: Ctx, state: EntryChange) -> Reply:
+    """A few sources a page, with short labels: a phone shows a screenful of buttons, not 19."""
     lang = ctx.lang
-    options = [Option(label(src.title), encode(Code.SOURCE, src.id)) for src in ctx.kb.sources.values()]
-    return Reply(t("adm_ask_source", lang), "info", lang, [*options, cancel(lang)])
+    sources = list(ctx.kb.sources.values())
+    pages = max(1, -(-len(sources) // SOURCES_PER_PAGE))
+    page = min(max(state.page, 0), pages - 1)
+    shown = sources[page * SOURCES_PER_PAGE:(page + 1) * SOURCES_PER_PAGE]
+    options = [Option(short_label(src.title), encode(Code.SOURCE, src.id)) for src in shown]
+    if page > 0:
+        options.append(Option("◀", encode(Code.PAGE, page - 1), row="page"))
+    if page < pages - 1:
+        options.append(Option("▶", encode(Code.PAGE, page + 1), row="page"))
+    text = t("adm_ask_source", lang)
+    if pages > 1:
+        text += "\n" + t("adm_page", lang, page=str(page + 1), pages=str(pages))
+    return Reply(text, "info", lang, [*options, cancel(lang)])
+
+
+def short_label(text: str) -> str:
+    if len(text) <= SHORT_LABEL:
+        return text
+    return text[:SHORT_LABEL - 1].rsplit(" ", 1)[0].rstrip(" ,:;–-") + "…"  # at a word
+
+
+async def take_page(ctx: Ctx, state: EntryChange, page: str) -> Reply:
+    state.page = int(page) if page.isdigit() else 0
+    await flow.save(ctx, state)
+    return source_prompt(ctx, state)
 
 
 def preview_prompt(ctx: Ctx, state: EntryChange) -> Reply:

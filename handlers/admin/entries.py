@@ -54,10 +54,13 @@ async def entry_view(ctx: Ctx, eid: str) -> Reply:
     if data is None:
         return not_found(ctx, eid)
     hidden = bool(data.get("hidden"))
-    in_file = eid in ctx.live.baseline.entries
-    where = t("adm_v_chat", lang, v=str(version)) if version else t("adm_v_file", lang)
+    baseline = ctx.live.baseline.entries.get(eid)
+    # a chat version that is the file's text again (a rollback to v0) overrides nothing
+    overrides = baseline is not None and version and _content(entry_to_dict(baseline)) != _content(data)
+    where = t("adm_v_chat", lang, v=str(version)) if version and (overrides or baseline is None) \
+        else t("adm_v_file", lang)
     head = [f"📄 {title_of(data, lang)}", f"{t('adm_f_id', lang)}: {eid} · {where}"]
-    if in_file and version:
+    if overrides:
         head.append(t("adm_v_overrides", lang))
     if hidden:
         head.append(t("adm_v_hidden", lang))
@@ -90,10 +93,13 @@ async def history_reply(ctx: Ctx, eid: str) -> Reply:
         lines.append(f"v0 · {t('adm_v_file', lang)}{' ✔' if in_force == 0 else ''}")
         if in_force:
             options.append(Option(t("adm_rollback_to", lang, v="0"), encode(Code.ROLLBACK, eid, 0)))
+    baseline = ctx.live.baseline.entries.get(eid)
+    earlier: list[tuple[int, dict]] = [(0, entry_to_dict(baseline))] if baseline is not None else []
     for row in history:
         current = " ✔" if row["version"] == in_force else ""
-        lines.append(f"v{row['version']} · {when(row['created_at'])} · {row['admin']} · "
-                     f"{action_name(row['action'], lang)}{current}")
+        lines.append(f"v{row['version']} · {when(row['created_at'])} · {ctx.name_of(row['admin'])} · "
+                     f"{action_name(row['action'], lang)}{what_changed(row, earlier, lang)}{current}")
+        earlier.append((row["version"], row["data"]))
     older = [row for row in history if row["version"] != in_force][-MAX_HISTORY_BUTTONS:]
     options += [Option(t("adm_rollback_to", lang, v=str(row["version"])),
                        encode(Code.ROLLBACK, eid, row["version"])) for row in reversed(older)]
@@ -101,6 +107,35 @@ async def history_reply(ctx: Ctx, eid: str) -> Reply:
         lines.append(t("adm_history_none", lang))
     options += [Option(t("adm_open", lang), encode(Code.VIEW, eid)), back(lang)]
     return Reply("\n".join(lines), "info", lang, options)
+
+
+# what a version's line names as changed, in the order an entry view shows the fields
+CHANGED_FIELDS = (("topic", "adm_f_topic"), ("questions", "adm_f_questions"),
+                  ("answer.vi", "adm_f_answer_vi"), ("answer.en", "adm_f_answer_en"), ("sources", "source"))
+
+
+def what_changed(row: dict, earlier: list[tuple[int, dict]], lang: str) -> str:
+    """" (→ v2)" for a rollback to version 2; " (Câu hỏi, Trả lời (tiếng Việt))" for an edit; the
+    fields compared with the version before it (the file's entry for the first)."""
+    data = row["data"]
+    if row["action"] == "rollback":
+        same = [v for v, old in earlier if _content(old) == _content(data)]
+        return f" (→ v{same[-1]})" if same else ""
+    if not earlier or row["action"] in ("hide", "restore"):
+        return ""
+    old = earlier[-1][1]
+    names = [t(key, lang) for field, key in CHANGED_FIELDS if _field(old, field) != _field(data, field)]
+    return f" ({', '.join(names)})" if names else ""
+
+
+def _field(data: dict, name: str) -> object:
+    head, _, lang = name.partition(".")
+    value = data.get(head)
+    return (value or {}).get(lang, "") if lang else value
+
+
+def _content(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k != "hidden"}
 
 
 def _find_prompt(ctx: Ctx, state: State) -> Reply:
@@ -251,7 +286,8 @@ flow.declare("add", EntryChange, {
                    next="answer_en"),
     "answer_en": Step(drafts.answer_en_prompt, drafts.take_answer_en, {Code.SKIP: drafts.skip_answer_en},
                       next="source"),
-    "source": Step(drafts.source_prompt, options={Code.SOURCE: drafts.take_source}),
+    "source": Step(drafts.source_prompt,
+                   options={Code.SOURCE: drafts.take_source, Code.PAGE: drafts.take_page}),
     "preview": Step(drafts.preview_prompt, options={Code.SAVE: save}, enter=_name_new_entry),
 })
 flow.declare("edit", EntryChange, {

@@ -58,6 +58,11 @@ def test_backups_go_beside_the_database_unless_told_otherwise(tmp_path):
     assert Settings(BACKUP_DIR="off").backup_dir() is None
 
 
+def test_administrators_names_by_their_ids():
+    settings = Settings.load(env={"ADMIN_NAMES": "123=Nguyễn  Văn A; zalo:77=Trần Thị B"}, env_file=None)
+    assert settings.admin_names == {"telegram:123": "Nguyễn Văn A", "zalo:77": "Trần Thị B"}
+
+
 def test_invalid_values_are_refused():
     with pytest.raises(SettingsError):
         Settings.load(env={"MATCH_ANSWER_THRESHOLD": "abc"}, env_file=None)
@@ -83,6 +88,8 @@ def test_invalid_values_are_refused():
     ({"AUDIT_RETENTION_DAYS": "0"}, "AUDIT_RETENTION_DAYS must be a positive whole number, got '0'"),
     ({"BACKUP_KEEP": "-3"}, "BACKUP_KEEP must be a positive whole number, got '-3'"),
     ({"DATA_RETENTION_DAYS": "a year"}, "DATA_RETENTION_DAYS must be a whole number, got 'a year'"),
+    ({"ADMIN_NAMES": "123 Nguyễn Văn A"}, "ADMIN_NAMES: '123 Nguyễn Văn A' is not <id>=<name>"),
+    ({"OUTBOX_MAX_AGE": "0"}, "OUTBOX_MAX_AGE must be more than 0, got '0'"),
 ])
 def test_a_bad_value_is_one_line_naming_the_setting(env, message):
     with pytest.raises(SettingsError) as caught:

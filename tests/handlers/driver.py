@@ -58,17 +58,18 @@ class ChatDriver:
 
     def __init__(self, kb: KnowledgeBase, matcher: Matcher, db_path: Path, *,
                  admins: tuple[Person, ...] = (ADMIN, ADMIN2, ZALO_ADMIN), knowledge_dir: Path | None = None,
-                 admin_chat: str = ""):
+                 admin_chat: str = "", admin_names: dict[str, str] | None = None):
         self.kb, self.matcher, self.db_path = kb, matcher, db_path
         self.admins = frozenset((p.channel, p.user_id) for p in admins)
         self.knowledge_dir, self.admin_chat = knowledge_dir, admin_chat
+        self.admin_names = admin_names or {}
         self.last: dict[Person, Reply] = {}
         self.router = self._build()
 
     def _build(self) -> Router:
         return Router(self.kb, self.matcher, Storage(self.db_path), retention_days=365, admins=self.admins,
                       knowledge_dir=str(self.knowledge_dir) if self.knowledge_dir else None,
-                      admin_chat=self.admin_chat)
+                      admin_chat=self.admin_chat, admin_names=self.admin_names)
 
     @property
     def storage(self) -> Storage:

@@ -40,9 +40,9 @@ def test_fallback_says_what_the_bot_can_do_and_where_to_ask(asker, kb):
     reply = asker.ask("giá vàng hôm nay")
     assert reply.status == "fallback"
     assert reply.entry_id is None
-    for topic in kb.topics.values():
-        assert topic.title["vi"] in reply.text
-    assert "Ủy ban nhân dân xã, phường" in reply.text
+    for topic in kb.topics.values():  # the topics as options, not also in the text
+        assert topic.title["vi"] not in reply.text
+    assert "các chủ đề bên dưới" in reply.text and "Ủy ban nhân dân xã, phường" in reply.text
     assert {o.action for o in reply.options} == {f"topic:{t}" for t in kb.topics}
 
 
@@ -89,3 +89,13 @@ def test_an_answer_is_built_once_with_its_votes_and_related_questions(asker: Ask
     assert reply.options[2].action == "entry:resp-so-ngoai-vu"  # the second question, first among the rest
     stamped = for_question(reply, 42)
     assert [o.action for o in stamped.options if o.row == "rate"] == [f"{v}:42" for v in votes]
+
+
+def test_an_answer_only_in_vietnamese_says_so_to_english_askers(kb, matcher):
+    entry = kb.entries["resp-so-ngoai-vu"]
+    vietnamese_only = dataclasses.replace(entry, answer={"vi": entry.answer["vi"]})
+    asker = Asker(kb, matcher)
+    english = asker.render_entry(vietnamese_only, "en")
+    assert english.startswith("This answer is only available in Vietnamese") and entry.answer["vi"] in english
+    assert "only available" not in asker.render_entry(entry, "en")
+    assert "chỉ có bằng tiếng Việt" not in asker.render_entry(vietnamese_only, "vi")

@@ -274,6 +274,8 @@ async def test_non_text_messages_get_a_polite_request(tg):
     for extra in (photo, sticker, voice, location, document):
         [reply] = await tg.say(None, extra=extra)
         assert "gõ câu hỏi" in reply["text"]
+    [answer] = await tg.say(None, extra={**photo, "caption": "ai chủ trì kế hoạch 119"})
+    assert "Sở Ngoại vụ" in html.unescape(answer["text"])  # a photo's caption is its question
 
 
 async def test_long_answer_is_split_at_paragraphs(kb, matcher, tmp_path):

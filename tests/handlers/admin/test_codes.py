@@ -57,7 +57,7 @@ def test_the_codes_keep_their_wire_values():
         "FEEDBACK_REPLY": "fbr", "FEEDBACK_CLOSE": "fbc", "GROUP": "q", "GROUP_ADD_TO": "qa",
         "GROUP_NEW": "qn", "GROUP_REPLY": "qr", "GROUP_DISMISS": "qd", "ENTRY_FROM_REPLY": "qx",
         "VIEW": "v", "EDIT_PHRASINGS": "ep", "EDIT_ANSWER": "ea", "EDIT_ANSWER_EN": "ee", "EDIT_TOPIC": "et",
-        "HIDE": "h", "RESTORE": "r", "HISTORY": "hist", "ROLLBACK": "rb", "TOPIC": "topic", "SOURCE": "src",
+        "HIDE": "h", "RESTORE": "r", "HISTORY": "hist", "ROLLBACK": "rb", "TOPIC": "topic", "SOURCE": "src", "PAGE": "pg",
         "SKIP": "skip", "SAVE": "save",
     }
 
@@ -74,3 +74,10 @@ def test_every_flow_step_leads_to_a_declared_step():
     for op, declared in flow.FLOWS.items():
         for name, step in declared.steps.items():
             assert step.next in declared.steps, (op, name)
+
+
+def test_a_generated_id_ends_at_a_word_boundary():
+    eid = new_entry_id("Thủ tục hỗ trợ doanh nghiệp nhỏ và vừa khi đầu tư vào Thanh Hóa", [])
+    assert eid == "chat-thu-tuc-ho-tro-doanh-nghiep-nho"
+    assert new_entry_id("!!!", []) == "chat-entry"
+    assert new_entry_id("a" * 50, []) == "chat-" + "a" * 32  # one very long word is still cut

@@ -98,6 +98,12 @@ async def test_rollback_restores_the_earlier_answer(chat, kb):
     await chat.press("ad:save")
     assert original[:40] in (await chat.say(ASK, CITIZEN)).text
     assert await chat.storage.kb_version("resp-so-ngoai-vu") == 4
+    lines = (await chat.press("ad:hist:resp-so-ngoai-vu")).text.splitlines()
+    assert any(line.startswith("v1 ") and "sửa (Trả lời (tiếng Việt))" in line for line in lines)
+    assert any(line.startswith("v3 ") and "(→ v1)" in line for line in lines)  # to which version
+    assert any(line.startswith("v4 ") and "(→ v0)" in line for line in lines)
+    view = await chat.press("ad:v:resp-so-ngoai-vu")
+    assert "bản trong tệp YAML" in view.text and "đang thay cho" not in view.text  # the file's text again
     assert "Không tìm thấy" in (await chat.press("ad:rb:resp-so-ngoai-vu:99")).text  # no such version
 
 
@@ -166,3 +172,37 @@ async def test_a_flow_in_progress_survives_a_restart(chat):
     assert "Chọn \"Lưu và áp dụng\"" in pick.text
     typed = await chat.say("lưu đi")  # a preview waits for a button, not text
     assert "Ở bước này bạn hãy chọn" in typed.text and "ad:save" in actions(typed)
+
+
+async def test_history_and_audit_name_administrators_as_officials_know_them(kb, matcher, tmp_path):
+    from tests.handlers.driver import ChatDriver
+
+    chat = ChatDriver(kb, matcher, tmp_path / "bot.sqlite3", admin_names={str(ADMIN): "Nguyễn Văn A"})
+    try:
+        await chat.press("ad:ea:resp-so-ngoai-vu")
+        await chat.say("Phiên bản một.")
+        await chat.press("ad:save")
+        history = await chat.press("ad:hist:resp-so-ngoai-vu")
+        assert "v1 · " in history.text and "Nguyễn Văn A" in history.text and str(ADMIN) not in history.text
+        assert "Nguyễn Văn A" in (await chat.press("ad:audit")).text
+    finally:
+        await chat.close()
+
+
+async def test_the_source_picker_pages_with_short_labels(chat, kb):
+    await chat.press("ad:add")
+    await chat.press("ad:topic:business")
+    await chat.say(NEW_Q)
+    await chat.say(NEW_ANSWER)
+    first = await chat.press("ad:skip")
+    sources = [a for a in actions(first) if a.startswith("ad:src:")]
+    assert 0 < len(sources) <= 6 and "ad:pg:1" in actions(first) and "Trang 1/" in first.text
+    assert all(len(o.label) <= 40 for o in first.options if o.action.startswith("ad:src:"))
+    seen = set(sources)
+    page = first
+    while "ad:pg:" + str(len(seen) // 6) in actions(page) and len(seen) < len(kb.sources):
+        page = await chat.press("ad:pg:" + str(len(seen) // 6))
+        seen |= {a for a in actions(page) if a.startswith("ad:src:")}
+    assert seen == {f"ad:src:{sid}" for sid in kb.sources}  # every source reachable
+    preview = await chat.press(sorted(seen)[-1])
+    assert "Xem trước" in preview.text

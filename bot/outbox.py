@@ -51,13 +51,16 @@ class Outbox:
 
     def __init__(self, store: Any, *, max_age: float = 900.0, concurrency: int = 16,
                  backoff: float = 1.0, clock: Callable[[], float] = time.time,
-                 observe: Callable[[str, str], None] | None = None):
-        """``observe(event, channel)``: told of "given_up" and each failure kind (the metrics)."""
+                 observe: Callable[[str, str], None] | None = None,
+                 on_pending: Callable[[int], None] | None = None):
+        """``observe(event, channel)``: told of "given_up" and each failure kind; ``on_pending``:
+        how many messages wait, at each look of the worker (both for the metrics)."""
         self.store = store
         self.max_age = max_age
         self.backoff = backoff  # the first retry's wait, doubled each time up to BACKOFF_CAP
         self.clock = clock
         self.observe = observe or (lambda event, channel: None)
+        self.on_pending = on_pending
         self._senders: dict[str, Transmit] = {}
         self._busy: set[Key] = set()
         self._dirty: set[Key] = set()  # a chat that got new messages while it was being sent to
@@ -245,6 +248,8 @@ class Outbox:
                     if key not in self._busy:
                         self._busy.add(key)  # taken now, so the next look does not start it twice
                         self._spawn(key)
+                if self.on_pending is not None:
+                    self.on_pending((await store.outbox_counts())["pending"])
                 if len(due) >= DUE_BATCH:
                     wait = 0.05  # more are due than one look takes
                 else:

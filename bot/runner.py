@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from bot import metrics
 from bot.channels.base import Channel, Outbound, Pipeline, protect_token, sleep_or_stop
 from bot.channels.console import ConsoleChannel
 from bot.channels.telegram import TelegramChannel
@@ -63,8 +64,10 @@ async def run(router: Router, settings: Settings, names: Sequence[str], *, webho
     stop = stop or asyncio.Event()
     installed = install_stop_signals(stop) if signals else []
     outbound = Outbound()
-    outbox = Outbox(router.storage, max_age=settings.OUTBOX_MAX_AGE)
+    outbox = Outbox(router.storage, max_age=settings.OUTBOX_MAX_AGE, observe=metrics.observe_send,
+                    on_pending=metrics.OUTBOX_PENDING.set)
     pipeline = Pipeline(router, flood_guard(settings), outbound, outbox=outbox)
+    router.on_match = metrics.MATCH_SECONDS.observe
     channels: list[Channel] = []
     server: WebServer | None = None
     background: list[asyncio.Task] = []
@@ -76,11 +79,14 @@ async def run(router: Router, settings: Settings, names: Sequence[str], *, webho
         await outbox.recover()  # before anything is sent
         background.append(asyncio.create_task(outbox.run(stop)))
         if webhook:
-            server = WebServer(settings.WEBHOOK_LISTEN, settings.WEBHOOK_PORT)
+            server = WebServer(settings.WEBHOOK_LISTEN, settings.WEBHOOK_PORT,
+                               metrics_token=settings.METRICS_TOKEN)
             for channel in channels:
                 for path, route in channel.routes().items():
                     server.add_post(path, route)
             server.add_health_check("database", router.storage.ping)
+            server.add_scrape_hook(lambda: metrics.observe_kb(router.kb))  # after a reload too
+            metrics.observe_kb(router.kb)
             await server.start()
         if jobs:
             background.append(asyncio.create_task(purge_daily(router, settings, stop)))

@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     ZALO_BASE_URL: str = "https://bot-api.zaloplatforms.com"
     ZALO_WEBHOOK_URL: str = ""  # empty: WEBHOOK_URL with /telegram replaced by /zalo
     ZALO_WEBHOOK_SECRET: str = ""
+    # GET /metrics (webhook mode): from this machine without it, from elsewhere with it as a Bearer token
+    METRICS_TOKEN: str = ""
 
     def __init__(self, **values: Any) -> None:
         # extra="ignore" is for .env, which may hold other programs' variables; a name given in
@@ -218,7 +220,7 @@ class Settings(BaseSettings):
 _WORDING = {"float_parsing": "must be a number", "float_type": "must be a number",
             "int_parsing": "must be a whole number", "int_from_float": "must be a whole number",
             "int_type": "must be a whole number", "string_type": "must be text"}
-_SECRETS = {"TELEGRAM_BOT_TOKEN", "WEBHOOK_SECRET", "ZALO_BOT_TOKEN", "ZALO_WEBHOOK_SECRET"}
+_SECRETS = {"TELEGRAM_BOT_TOKEN", "WEBHOOK_SECRET", "ZALO_BOT_TOKEN", "ZALO_WEBHOOK_SECRET", "METRICS_TOKEN"}
 
 
 def _one_line(exc: ValidationError) -> str:

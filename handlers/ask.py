@@ -61,15 +61,17 @@ class Asker:
 
     # -- pieces --------------------------------------------------------------------------------
     def entry_reply(self, entry_id: str, lang: str, score: float = 100.0, question_id: int = 0,
-                    also: Entry | None = None) -> Reply:
+                    also: Entry | None = None, heading: bool = False) -> Reply:
         """The whole answer, built once for every channel and the CLI: the text with its sources,
         👍/👎 and the related questions; ``also``, a second question of the same message, is
-        offered first."""
+        offered first; ``heading``: the question first (opened from a button's short label)."""
         entry = self.kb.entries.get(entry_id)
         if entry is None:
             return Reply(t("unknown_option", lang), "fallback", lang, topic_options(self.kb, lang))
         related = [self.kb.entries[r] for r in entry.related if r in self.kb.entries][:MAX_RELATED]
         text = self.render_entry(entry, lang)
+        if heading:
+            text = f"❓ {entry.title(lang)}\n\n{text}"
         if also is not None and also.id != entry.id:
             text += "\n\n" + t("also_asked", lang, question=also.title(lang))
         # Not cut: the knowledge base keeps answers short enough, and a channel splits what is
@@ -79,7 +81,7 @@ class Asker:
             suggestions=[Suggestion(r.id, r.title(lang)) for r in related],
         ), question_id)
         if also is not None and also.id != entry.id:
-            first = Option(also.title(lang), f"entry:{also.id}")
+            first = Option(also.label(lang), f"entry:{also.id}")
             votes = [o for o in reply.options if o.row == "rate"]
             rest = [o for o in reply.options if o.row != "rate" and o.action != first.action]
             reply.options = [*votes, first, *rest][: len(votes) + MAX_RELATED + 1]
@@ -121,7 +123,7 @@ class Asker:
             text=fit("\n".join(lines)),
             status="clarify",
             lang=lang,
-            options=[Option(e.title(lang), f"entry:{e.id}") for e in picks],
+            options=[Option(e.label(lang), f"entry:{e.id}") for e in picks],
             score=result.confidence,
             suggestions=[Suggestion(e.id, e.title(lang)) for e in picks],
         )
@@ -139,7 +141,7 @@ class Asker:
             lines += [f"{i}. {entry.title(lang)}" for i, entry in enumerate(picks, 1)]
         return Reply(
             text=fit("\n".join(lines)), status="fallback", lang=lang,
-            options=[Option(e.title(lang), f"entry:{e.id}") for e in picks] or topic_options(self.kb, lang),
+            options=[Option(e.label(lang), f"entry:{e.id}") for e in picks] or topic_options(self.kb, lang),
             score=result.confidence, suggestions=[Suggestion(e.id, e.title(lang)) for e in picks],
         )
 

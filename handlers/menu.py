@@ -17,6 +17,6 @@ def topic_reply(kb: KnowledgeBase, topic_id: str, lang: str) -> Reply:
     topic = kb.topics.get(topic_id)
     if topic is None:
         return Reply(t("unknown_option", lang), "menu", lang, topic_options(kb, lang))
-    options = [Option(e.title(lang), f"entry:{e.id}") for e in kb.entries_for_topic(topic_id)]
+    options = [Option(e.label(lang), f"entry:{e.id}") for e in kb.entries_for_topic(topic_id)]
     options.append(Option(t("back", lang), "menu"))
     return Reply(t("topic_intro", lang, title=topic.title[lang]), "menu", lang, options)

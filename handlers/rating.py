@@ -16,7 +16,7 @@ def related_options(kb: KnowledgeBase, entry_id: str, lang: str) -> list[Option]
     if entry is None:
         return []
     related = [kb.entries[r] for r in entry.related if r in kb.entries][:MAX_RELATED]
-    return [Option(r.title(lang), f"entry:{r.id}") for r in related]
+    return [Option(r.label(lang), f"entry:{r.id}") for r in related]
 
 
 def with_rating(kb: KnowledgeBase, reply: Reply, question_id: int = 0) -> Reply:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 
 from handlers import admin, contacts, feedback, language, privacy, rating
 from handlers.ask import Asker, topic_options
 from handlers.context import Ctx
 from handlers.help import COMMANDS, help_reply, start_reply
-from handlers.livekb import LiveKB, Snapshot
+from handlers.livekb import LiveKB
 from handlers.locks import KeyedLocks
 from handlers.menu import main_menu_reply, topic_reply
 from handlers.messages import Incoming, Reply
@@ -63,6 +64,8 @@ class Router:
         self.admin_names = admin_names or {}  # "telegram:123" -> the name the history shows
         self._last_queue_notice = float("-inf")
         self._locks = KeyedLocks()
+        # told how long each question took to answer from the knowledge base (the bot's metrics)
+        self.on_match: Callable[[float], None] | None = None
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -125,7 +128,10 @@ class Router:
 
     async def ask(self, ctx: Ctx, text: str) -> Reply:
         snap = self.live.snap  # one knowledge base for the whole reply, even if an edit lands meanwhile
+        started = time.perf_counter()
         reply = snap.asker.ask(text, ctx.lang)
+        if self.on_match is not None:
+            self.on_match(time.perf_counter() - started)
         unanswered = reply.status == "fallback" and bool(HAS_WORD.search(text))
         qid = await self.storage.log_question(ctx.channel, ctx.user_id, text, reply.lang, reply.status,
                                               reply.entry_id, reply.score, unanswered=unanswered)
@@ -134,11 +140,6 @@ class Router:
             self._last_queue_notice = time.monotonic()
             ctx.notify_admins(t("adm_notify_question", "vi", text=text[:300]))
         return rating.for_question(reply, qid) if reply.status == "answer" else reply
-
-    def _answer(self, entry_id: str, lang: str, score: float = 100.0, qid: int = 0,
-                snap: Snapshot | None = None) -> Reply:
-        snap = snap or self.live.snap
-        return snap.asker.entry_reply(entry_id, lang, score=score, question_id=qid)
 
     async def _on_command(self, ctx: Ctx, name: str, arg: str) -> Reply:
         lang = ctx.lang
@@ -197,8 +198,8 @@ class Router:
             reply = topic_reply(self.kb, arg, lang)
             reply.edit = "replace"
             return reply
-        if kind == "entry":
-            return self._answer(arg, lang)
+        if kind == "entry":  # a button: its short label, so the answer says the whole question
+            return self.live.snap.asker.entry_reply(arg, lang, heading=True)
         if kind == "rate":
             return await rating.on_action(ctx, arg)
         if kind == "lang":

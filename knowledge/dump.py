@@ -13,6 +13,8 @@ from knowledge.model import LANGS, Entry
 def entry_yaml(entry: Entry) -> dict:
     """One entry in the curated file format (see knowledge/data/entries/README.md)."""
     out: dict = {"id": entry.id, "topic": entry.topic}
+    if entry.short:
+        out["short"] = dict(entry.short)
     if entry.answers:
         out["answers"] = list(entry.answers)
     out["questions"] = {lang: list(entry.questions.get(lang, ())) for lang in LANGS}
@@ -56,6 +58,9 @@ def _block(text: str, indent: str) -> str:
 
 def _entry_text(e: dict) -> str:
     lines = [f"- id: {_plain(e['id'])}", f"  topic: {_plain(e['topic'])}"]
+    if e.get("short"):
+        lines.append("  short:")
+        lines += [f"    {lang}: {_quoted(text)}" for lang, text in e["short"].items()]
     if e.get("answers"):
         lines.append(f"  answers: [{', '.join(_plain(k) for k in e['answers'])}]")
     lines.append("  questions:")

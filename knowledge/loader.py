@@ -17,6 +17,7 @@ from knowledge import qtype
 from knowledge.model import (
     CONTACT_DETAIL_FIELDS,
     LANGS,
+    MAX_SHORT,
     Contact,
     Entry,
     KnowledgeBase,
@@ -37,7 +38,7 @@ MAX_ANSWER_CHARS = 3500
 MIN_QUESTIONS = {"vi": 5, "en": 2}
 
 ENTRY_FIELDS = {"id", "topic", "questions", "answer", "sources", "as_of"}
-ENTRY_OPTIONAL = {"keywords", "related", "contact", "answers"}
+ENTRY_OPTIONAL = {"keywords", "related", "contact", "answers", "short"}
 SPECIAL_FILES = {"topics.yaml", "sources.yaml", "contacts.yaml", "synonyms.yaml", "stopwords.yaml",
                  "smalltalk.yaml", "question_types.yaml"}
 
@@ -316,10 +317,32 @@ def _load_entry(v: Validator, shown: str, item: Any, topics: dict, sources: dict
         if kind not in kinds:
             v.add(shown, line_of(item, "answers"),
                   f"unknown kind '{kind}' in answers (known: {', '.join(sorted(kinds))})")
+    short = _short_titles(v, shown, item)
     if not ok:
         return None
     return Entry(
         id=ident, topic=topic, questions=questions, answer=answer, sources=srcs, as_of=as_of,
         keywords=tuple(keywords), related=tuple(related), contact=contact,
         origin=f"{shown}:{line_of(item, 'id')}", answers=tuple(k for k in answers if k in kinds),
+        short=short,
     )
+
+
+def _short_titles(v: Validator, shown: str, item: dict) -> dict[str, str]:
+    """Optional button labels: ``short: {vi: …, en: …}``, each at most MAX_SHORT characters."""
+    value = item.get("short")
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not value or set(value) - set(LANGS):
+        v.add(shown, line_of(item, "short"), f"entry 'short' must have 'vi' and/or 'en' texts of at most "
+                                             f"{MAX_SHORT} characters")
+        return {}
+    out: dict[str, str] = {}
+    for lang, text in value.items():
+        text = " ".join(str(text).split()) if isinstance(text, str) else ""
+        if not text or len(text) > MAX_SHORT:
+            v.add(shown, line_of(value, lang),
+                  f"short.{lang} must be 1 to {MAX_SHORT} characters (has {len(text)})")
+            continue
+        out[lang] = text
+    return out

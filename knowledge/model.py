@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 LANGS = ("vi", "en")
+MAX_SHORT = 40  # characters of a button label: what a phone shows without cutting
 CONTACT_DETAIL_FIELDS = ("address", "phone", "email", "website", "hours")
 
 
@@ -77,11 +78,22 @@ class Entry:
     origin: str = ""
     # kinds of question it answers beyond what its phrasings show (see question_types.yaml)
     answers: tuple[str, ...] = ()
+    # a button's label per language (at most MAX_SHORT characters); the full question is title()
+    short: dict[str, str] = field(default_factory=dict)
 
     def title(self, lang: str) -> str:
         """The question that stands for this entry in menus and suggestions."""
         qs = self.questions.get(lang) or self.questions["vi"]
         return qs[0]
+
+    def label(self, lang: str) -> str:
+        """What a button says: the short title, else the question cut at a word to fit a phone."""
+        if self.short.get(lang):
+            return self.short[lang]
+        title = self.title(lang)
+        if len(title) <= MAX_SHORT:
+            return title
+        return title[:MAX_SHORT - 1].rsplit(" ", 1)[0].rstrip(" ,:;–-") + "…"
 
     def all_questions(self) -> list[str]:
         return [q for lang in LANGS for q in self.questions.get(lang, ())]

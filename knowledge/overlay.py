@@ -143,9 +143,9 @@ def merge(baseline: KnowledgeBase, latest: Iterable[Version]) -> tuple[Knowledge
         except (KeyError, TypeError, ValueError) as exc:
             notes.append(Note(version.entry_id, "invalid", version.version, str(exc)))
             continue
-        if file_entry is not None and file_entry.answers:
-            # the file's question kinds stay with the entry: they are not edited in the chat
-            entry = dataclasses.replace(entry, answers=file_entry.answers)
+        if file_entry is not None and (file_entry.answers or file_entry.short):
+            # the file's question kinds and button labels stay with the entry: not edited in the chat
+            entry = dataclasses.replace(entry, answers=file_entry.answers, short=file_entry.short)
         broken = structural_problems(baseline, entry)
         if broken:
             notes.append(Note(version.entry_id, "invalid", version.version,

@@ -42,6 +42,8 @@ from typing import Any, ClassVar, TypeVar
 
 from aiohttp import web
 
+from bot import metrics
+from bot.channels import webinput
 from bot.channels.outbound import Outbound, Progress
 from bot.outbox import Outbox, SendFailed
 from handlers.flood import FloodGuard
@@ -232,14 +234,17 @@ class Pipeline:
 
     async def handle(self, channel: Channel, event: Inbound) -> None:
         """Never raises: a failure is logged and the person gets a short apology."""
+        received = time.perf_counter()
         if event.event_id and not await self._first_time(channel.name, event.event_id):
             log.info("%s update ignored: already handled", channel.name)
+            metrics.UPDATES.labels(channel.name, "duplicate").inc()
             return
         async with self.locks.hold((channel.name, event.user_id)):
             try:
-                await self._process(channel, event)
+                metrics.UPDATES.labels(channel.name, await self._process(channel, event, received)).inc()
             except Exception:
                 log.exception("error while handling a %s update", channel.name)
+                metrics.UPDATES.labels(channel.name, "error").inc()
                 try:
                     lang = await self.language_of(channel, event)
                 except Exception:
@@ -252,46 +257,59 @@ class Pipeline:
     async def language_of(self, channel: Channel, event: Inbound) -> str:
         return await self.router.language_of(channel.name, event.user_id, event.lang)
 
-    async def _process(self, channel: Channel, event: Inbound) -> None:
+    async def _process(self, channel: Channel, event: Inbound, received: float | None = None) -> str:
+        """The outcome, for the metrics: the reply's status, ``notice`` or ``flood``."""
         started = time.perf_counter()
         verdict = self.flood.check(f"{channel.name}:{event.user_id}") if channel.flood_control else "ok"
         if verdict == "ignore":
             await channel.dropped(event)
-            return
+            return "flood"
         if verdict == "notice":
             log.info("flood control: user muted for %.0fs", self.flood.mute)
             await channel.notify(event, t("flood", await self.language_of(channel, event)), toast=True)
-            return
+            return "flood"
         msg = await channel.incoming(event)
         if isinstance(msg, Notice):
             await channel.notify(event, t(msg.key, await self.language_of(channel, event), **msg.values))
-            return
+            return "notice"
         reply = await self.router.handle(msg)
         if reply.deliveries:
             await self.outbound.deliver(reply, channel.progress(event))
+        metrics.REPLY_SECONDS.labels(channel.name).observe(time.perf_counter() - (received or started))
         await channel.send(event, reply)
         log.log(channel.log_level, "%s %s: status=%s entry=%s %.1fms", channel.name,
                 "option" if msg.action else "message", reply.status, reply.entry_id or "-",
                 (time.perf_counter() - started) * 1000)
+        return reply.status or "unknown"
 
 
 # -- what receiving needs ------------------------------------------------------------------------
 def secret_matches(given: str | None, expected: str) -> bool:
-    """Constant-time comparison; an unset secret never matches."""
-    return bool(expected) and given is not None and hmac.compare_digest(given.encode(), expected.encode())
+    """Constant-time comparison; an unset secret never matches, nor a header that is not UTF-8
+    (aiohttp hands its bytes on as surrogates, which must not become a 500)."""
+    if not expected or given is None:
+        return False
+    return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode())
 
 
 def webhook_route(name: str, header: str, secret: str, accept: Callable[[Any], web.Response | None]) -> Route:
-    """A webhook route: refuses a missing or wrong secret (403) and a body that is not an update
-    (400, when ``accept`` returns None); otherwise answers at once with what ``accept`` returns,
-    the update being handled in the background."""
+    """A webhook route: refuses a missing or wrong secret (403), a body over the server's limit
+    (413), one nested too deep or carrying too many updates (``webinput.Refused``, logged), and a
+    body that is not an update (400, when ``accept`` returns None); otherwise answers at once with
+    what ``accept`` returns, the update being handled in the background."""
 
     async def handle(request: web.Request) -> web.Response:
         if not secret_matches(request.headers.get(header), secret):
             log.warning("%s webhook request refused: missing or wrong secret", name)
             return web.Response(status=403, text="forbidden")
         try:
-            response = accept(await request.json())
+            response = accept(webinput.loads(await request.read()))
+        except web.HTTPRequestEntityTooLarge:
+            log.warning("%s webhook request refused: body over %d bytes", name, request.client_max_size)
+            return web.Response(status=413, text="too large")
+        except webinput.Refused as exc:
+            log.warning("%s webhook request refused: %s", name, exc.reason)
+            return web.Response(status=exc.status, text=exc.reason)
         except Exception:
             response = None
         return response if response is not None else web.Response(status=400, text="bad update")

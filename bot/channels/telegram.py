@@ -47,6 +47,7 @@ from bot.channels.base import (
     with_backoff,
 )
 from bot.channels.telegram_api import RateLimiter, addressed, failure, keyboard_rows, markup
+from bot.channels.webinput import clean
 from handlers.help import command_list
 from handlers.kbfiles import MAX_UPLOAD
 from handlers.messages import Document, Incoming, Reply, split_text, utf16_len
@@ -186,7 +187,7 @@ class TelegramChannel(Channel):
                 return
             if msg.text is not None and not (text or "").strip():
                 text = "menu"  # just "@bot": show what it can do
-        await self.pipeline.handle(self, Inbound(str(user.id), str(chat.id), text=text,
+        await self.pipeline.handle(self, Inbound(str(user.id), str(chat.id), text=clean(text),
                                                  lang=telegram_lang(user.language_code),
                                                  event_id=str(update.update_id), raw=update))
 
@@ -199,7 +200,7 @@ class TelegramChannel(Channel):
             return
         user = query.from_user
         chat = query.message.chat_id if isinstance(query.message, Message) else user.id
-        await self.pipeline.handle(self, Inbound(str(user.id), str(chat), action=query.data,
+        await self.pipeline.handle(self, Inbound(str(user.id), str(chat), action=clean(query.data),
                                                  lang=telegram_lang(user.language_code),
                                                  event_id=str(update.update_id), raw=update))
 

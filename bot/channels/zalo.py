@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.channels import numbered
+from bot.channels import numbered, webinput
 from bot.channels.base import (
     Channel,
     Inbound,
@@ -101,12 +101,15 @@ class ZaloChannel(Channel):
         return {WEBHOOK_PATH: webhook_route("Zalo", SECRET_HEADER, self.secret, self._accept)}
 
     def _accept(self, body: Any) -> web.Response:
-        self.dispatch(body)
+        self.dispatch(body, webinput.MAX_UPDATES)
         return web.json_response({"ok": True})
 
-    def dispatch(self, body: Any) -> int:
-        """Handles the updates in ``body`` in the background; returns how many there were."""
-        updates = unwrap(body)
+    def dispatch(self, body: Any, limit: int | None = None) -> int:
+        """Handles the updates in ``body`` in the background; returns how many there were. More
+        than ``limit``: ``webinput.Refused``, and none is handled."""
+        updates = unwrap(body, None if limit is None else limit + 1)
+        if limit is not None:
+            webinput.check_count(len(updates), limit)
         for update in updates:
             event = parse_update(update)
             if event is None:
@@ -227,5 +230,7 @@ class ZaloChannel(Channel):
 
 
 def inbound(event: ZaloEvent) -> Inbound:
-    return Inbound(event.user_id, event.chat_id, text=event.text if event.kind == "text" else None,
-                   event_id=event.message_id)
+    """Ids are cleaned too: unlike Telegram's numbers, Zalo's are strings from the body."""
+    clean = webinput.clean
+    return Inbound(clean(event.user_id) or "", clean(event.chat_id) or "",
+                   text=clean(event.text) if event.kind == "text" else None, event_id=event.message_id)

@@ -55,16 +55,23 @@ class ZaloEvent:
     message_id: str = ""
 
 
-def unwrap(body: Any) -> list[dict]:
+def unwrap(body: Any, limit: int | None = None) -> list[dict]:
     """Updates in a webhook body or a getUpdates result: bare, wrapped in ``{"ok": true, "result":
-    …}``, or a list of either. A wrapped ``ok: false`` holds none."""
-    if isinstance(body, list):
-        return [u for item in body for u in unwrap(item)]
-    if not isinstance(body, dict):
-        return []
-    if "ok" in body and "message" not in body:
-        return unwrap(body.get("result")) if body.get("ok") is True else []
-    return [body]
+    …}``, or a list of either. A wrapped ``ok: false`` holds none. Iterative, so no body reaches a
+    recursion limit; at most ``limit`` updates (the caller asks for one more than it allows)."""
+    updates: list[dict] = []
+    stack: list[Any] = [body]
+    while stack and (limit is None or len(updates) < limit):
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            if "ok" in item and "message" not in item:
+                if item.get("ok") is True:
+                    stack.append(item.get("result"))
+            else:
+                updates.append(item)
+    return updates
 
 
 def parse_update(update: dict) -> ZaloEvent | None:

@@ -45,3 +45,24 @@ async def test_a_double_tap_on_a_vote_changes_nothing_visible(chat):
     assert again.text == "" and again.edit == "" and again.notice  # only the button's toast
     down = await chat.press(up.replace(":up", ":down"), CITIZEN)  # changing the vote still shows
     assert "✅" in down.text
+
+
+async def test_buttons_carry_short_labels_and_the_answer_the_whole_question(chat, kb):
+    topic = await chat.press("topic:responsibilities", CITIZEN)
+    labels = [o.label for o in topic.options if o.action.startswith("entry:")]
+    assert labels and all(len(label) <= 40 for label in labels)
+    assert "Nhiệm vụ của Sở Ngoại vụ" in labels
+    answer = await chat.press("entry:resp-so-ngoai-vu", CITIZEN)
+    assert answer.text.startswith("❓ " + kb.entries["resp-so-ngoai-vu"].title("vi"))
+    related = [o.label for o in answer.options if o.action.startswith("entry:")]
+    assert related and all(len(label) <= 40 for label in related)
+    typed = await chat.say("ai chủ trì kế hoạch 119", CITIZEN)
+    assert not typed.text.startswith("❓")  # a typed question needs no heading
+
+
+def test_an_entry_without_a_short_label_has_its_question_cut_at_a_word(kb):
+    import dataclasses
+
+    entry = dataclasses.replace(kb.entries["task-people-centred"], short={})
+    label = entry.label("vi")
+    assert len(label) <= 40 and label.endswith("…") and entry.title("vi").startswith(label[:-1])

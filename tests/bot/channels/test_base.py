@@ -13,7 +13,7 @@ from handlers.messages import Delivery, Incoming, Reply
 from tests.conftest import ROOT
 
 CHANNELS_DIR = ROOT / "bot" / "channels"
-SHARED = {"base", "numbered", "outbound"}  # what every channel may use
+SHARED = {"base", "numbered", "outbound", "webinput"}  # what every channel may use
 
 
 class Recorder(Channel):

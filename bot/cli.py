@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot ask|kb|run``. The JSON shapes here are contracts other tools use."""
+"""Command line: ``python -m bot ask|kb|run|backup``. The JSON shapes here are contracts other tools use."""
 
 from __future__ import annotations
 
@@ -6,11 +6,16 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.app import App, build_app
 from bot.settings import Settings, SettingsError
+from bot.storage import Storage
+from bot.storage.backup import backup, backup_name
+from bot.storage.db import StorageError
 from handlers.ask import Asker
 from knowledge.loader import KnowledgeError, validate_dir
 from knowledge.model import KnowledgeBase
@@ -45,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
                      help="json: printed; yaml: the knowledge directory written to --out")
     exp.add_argument("--out", default="kb-export", help="yaml: folder to write (default: kb-export)")
 
+    backup = sub.add_parser("backup", help="a consistent copy of the database, safe while the bot runs")
+    backup.add_argument("path", nargs="?", help="file (or existing folder) to write; "
+                        "default: a timestamped file in BACKUP_DIR")
+
     run = sub.add_parser("run", help="start the bot")
     run.add_argument("--channel", choices=["telegram", "zalo", "zalo-oa", "all", "console"], default=None,
                      help="default: the channels whose token is set (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN, "
@@ -75,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "kb" and args.kb_command == "validate":
             return cmd_validate(args.directory or settings.KNOWLEDGE_DIR)
+        if args.command == "backup":
+            return cmd_backup(settings, args.path)
         app = build_app(settings)
     except KnowledgeError as exc:
         print("The knowledge base has problems; the bot will not start until they are fixed:",
@@ -121,6 +132,10 @@ def cmd_run(app: App, args: argparse.Namespace) -> int:
 
     names = chosen_channels(args.channel, app.settings)
     channel = args.channel or ("all" if len(names) > 1 else names[0])
+    problem = asyncio.run(database_problem(app.settings.BOT_DB_PATH))
+    if problem:
+        print(f"The bot will not start: {problem}", file=sys.stderr)
+        return 2
     if names == ["console"]:
         if args.webhook:
             print("--webhook is for the telegram channel.", file=sys.stderr)
@@ -138,6 +153,9 @@ def cmd_run(app: App, args: argparse.Namespace) -> int:
         return asyncio.run(run(app.router, app.settings, names, webhook=args.webhook))
     except KeyboardInterrupt:
         return 130
+    except StorageError as exc:  # became unusable between the check and the start
+        print(f"The bot will not start: {exc}", file=sys.stderr)
+        return 2
     except Exception:
         log.exception("the %s channel stopped on an unexpected error", channel)
         return 1
@@ -166,6 +184,38 @@ def cmd_zalo_oa(app: App, args: argparse.Namespace) -> int:
     held, line = asyncio.run(zalo_oa_status(settings))
     print(line)
     return 0 if held else 1
+
+
+async def database_problem(path: str) -> str | None:
+    """Opens (creating or migrating) the database once before any channel starts, so a corrupt or
+    unwritable one is one line naming the file, not a traceback from the first message."""
+    try:
+        async with Storage(path):
+            return None
+    except StorageError as exc:
+        return str(exc)
+
+
+def cmd_backup(settings: Settings, path: str | None) -> int:
+    """Prints the path written; one line and exit 2 when it cannot (the live database is only read)."""
+    if path is None:
+        folder = settings.backup_dir()
+        if folder is None:
+            print("BACKUP_DIR is off: give the backup's path, e.g. python -m bot backup copy.sqlite3",
+                  file=sys.stderr)
+            return 2
+        target = folder / backup_name()
+    elif path.endswith(("/", os.sep)):  # a folder, even one that does not exist yet
+        target = Path(path) / backup_name()
+    else:
+        target = Path(path)
+    try:
+        written = asyncio.run(backup(settings.BOT_DB_PATH, target))
+    except StorageError as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return 2
+    print(written)
+    return 0
 
 
 def cmd_validate(directory: str) -> int:

@@ -5,7 +5,7 @@ stopped), the outbox every message goes through (bot/outbox.py) and its worker, 
 for webhooks (/telegram, /zalo and /healthz on one port), the SIGINT/SIGTERM handlers, the
 outbound registry through which any channel's people are reached (so an
 administrator on Telegram answers a citizen on Zalo), and the application's jobs: the daily
-retention purge and the administrators' daily digest.
+retention purge, the daily backup and the administrators' daily digest.
 
 Each channel runs as its own task with its own retries. One that stops (a rejected token, an
 unexpected error) is logged and the others keep answering; the process stops on SIGINT/SIGTERM (or
@@ -30,6 +30,7 @@ from bot.channels.zalo_oa import ZaloOAChannel
 from bot.lifecycle import install_stop_signals, remove_stop_signals
 from bot.outbox import Outbox
 from bot.settings import Settings
+from bot.storage.backup import DAY, daily_backup, seconds_until_due
 from bot.webserver import WebServer
 from handlers.flood import FloodGuard
 from handlers.router import Router
@@ -44,7 +45,8 @@ DIGEST_CHANNEL = "telegram"  # ADMIN_CHAT_ID is a Telegram chat
 
 
 def flood_guard(settings: Settings) -> FloodGuard:
-    return FloodGuard(settings.FLOOD_MAX_MESSAGES, settings.FLOOD_WINDOW_SECONDS, settings.FLOOD_MUTE_SECONDS)
+    return FloodGuard(settings.FLOOD_MAX_MESSAGES, settings.FLOOD_WINDOW_SECONDS, settings.FLOOD_MUTE_SECONDS,
+                      actions=settings.FLOOD_MAX_ACTIONS)
 
 
 async def run(router: Router, settings: Settings, names: Sequence[str], *, webhook: bool = False,
@@ -92,7 +94,8 @@ async def run(router: Router, settings: Settings, names: Sequence[str], *, webho
             metrics.observe_kb(router.kb)
             await server.start()
         if jobs:
-            background.append(asyncio.create_task(purge_daily(router, settings.DATA_RETENTION_DAYS, stop)))
+            background.append(asyncio.create_task(purge_daily(router, settings, stop)))
+            background.append(asyncio.create_task(backup_daily(router, settings, stop)))
             admin_chat = settings.ADMIN_CHAT_ID.strip()
             if admin_chat and DIGEST_CHANNEL in outbound:
                 background.append(asyncio.create_task(digest_daily(outbound, router, admin_chat, stop)))
@@ -158,17 +161,39 @@ def _exit_code(task: asyncio.Task) -> int:
 
 
 # -- the application's jobs --------------------------------------------------------------------
-async def purge_daily(router: Router, days: int, stop: asyncio.Event) -> None:
-    """Deletes what is older than DATA_RETENTION_DAYS, at start and then once a day."""
+async def purge_daily(router: Router, settings: Settings, stop: asyncio.Event) -> None:
+    """Deletes what is older than DATA_RETENTION_DAYS (administrators' audit records:
+    AUDIT_RETENTION_DAYS), at start and then once a day."""
     while not stop.is_set():
         try:
-            counts = await router.storage.purge_older_than(days)
-            counts["outbox"] = await router.storage.purge_outbox()
+            counts = await router.storage.purge_older_than(settings.DATA_RETENTION_DAYS,
+                                                           settings.AUDIT_RETENTION_DAYS)
+            counts["outbox"] = counts.get("outbox", 0) + await router.storage.purge_outbox()
             if any(counts.values()):
                 log.info("retention: deleted %s", {k: v for k, v in counts.items() if v})
         except Exception:
             log.exception("retention purge failed")
         await sleep_or_stop(stop, 86400)
+
+
+async def backup_daily(router: Router, settings: Settings, stop: asyncio.Event) -> None:
+    """A consistent copy of the live database into BACKUP_DIR once a day (at start when the last
+    is a day old), keeping the newest BACKUP_KEEP; a failure is logged and retried in an hour."""
+    db_path = getattr(router.storage, "path", ":memory:")
+    folder, keep = settings.backup_dir(db_path), settings.BACKUP_KEEP
+    if folder is None or db_path == ":memory:":
+        return
+    while not stop.is_set():
+        wait = seconds_until_due(folder)
+        if wait <= 0:
+            try:
+                path, removed = await daily_backup(db_path, folder, keep)
+                log.info("backup written: %s (%d old backup(s) removed)", path, len(removed))
+                wait = DAY
+            except Exception:
+                log.exception("daily backup into %s failed", folder)
+                wait = 3600
+        await sleep_or_stop(stop, wait)
 
 
 def seconds_until_digest(now: float) -> float:

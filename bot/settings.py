@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError, field_validator, model_validator
@@ -80,9 +81,14 @@ class Settings(BaseSettings):
     WEBHOOK_URL: str = ""
     WEBHOOK_SECRET: str = ""
     FLOOD_MAX_MESSAGES: int = 20
+    FLOOD_MAX_ACTIONS: int = 60  # button taps (Zalo: option numbers), counted apart from messages
     FLOOD_WINDOW_SECONDS: float = 60.0
     FLOOD_MUTE_SECONDS: float = 60.0
     DATA_RETENTION_DAYS: int = 365
+    AUDIT_RETENTION_DAYS: int = 730  # administrators' own audit records
+    # Daily backups: empty = a "backups" folder beside BOT_DB_PATH; "off" = none
+    BACKUP_DIR: str = ""
+    BACKUP_KEEP: int = 14
     # Seconds a message that could not be sent is retried before it is given up
     OUTBOX_MAX_AGE: float = 900.0
     # Administrators: Telegram user ids, "zalo:<id>" for Zalo; a group for notifications
@@ -169,6 +175,22 @@ class Settings(BaseSettings):
         if not 0 <= value <= 65535:
             raise ValueError("must be a port number")
         return value
+
+    @field_validator("DATA_RETENTION_DAYS", "AUDIT_RETENTION_DAYS", "BACKUP_KEEP")
+    @classmethod
+    def _positive_count(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be a positive whole number")
+        return value
+
+    def backup_dir(self, db_path: str | None = None) -> Path | None:
+        """Where backups go (empty BACKUP_DIR: beside the database ``db_path``, BOT_DB_PATH by
+        default); None when BACKUP_DIR is "off"."""
+        if self.BACKUP_DIR.strip().lower() == "off":
+            return None
+        if self.BACKUP_DIR.strip():
+            return Path(self.BACKUP_DIR)
+        return Path(db_path or self.BOT_DB_PATH).parent / "backups"
 
     @field_validator("ADMIN_IDS")
     @classmethod

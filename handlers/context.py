@@ -18,6 +18,8 @@ class Ctx:
     kb: KnowledgeBase
     storage: Store
     retention_days: int
+    # how many days the daily backups keep what was deleted (0: no backups), for /privacy
+    backup_days: int = 0
     # Administrators: whether this person is one, and the live knowledge base they edit.
     admin: bool = False
     live: Any = None

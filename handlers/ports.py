@@ -8,6 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, Self
 
+# How an audit record names a piece of feedback: by row id, never by the reference the citizen was
+# given; /xoadulieu replaces it with "feedback:deleted".
+FEEDBACK_TARGET = "feedback:{}"
+
 
 @dataclass(frozen=True)
 class User:
@@ -101,6 +105,8 @@ class Questions(Protocol):
                    question_id: int = 0) -> bool: ...
 
     async def review_items(self, limit: int = 500) -> list[dict]: ...
+
+    async def review_text(self, refs: list[str]) -> str | None: ...
 
     async def review_mark(self, refs: list[str], status: str) -> None: ...
 

@@ -15,7 +15,8 @@ FLOW = "delete"
 
 
 def privacy_reply(ctx: Ctx) -> Reply:
-    return Reply(t("privacy", ctx.lang, days=str(ctx.retention_days)), "info", ctx.lang,
+    backups = t("privacy_backups", ctx.lang, n=str(ctx.backup_days)) if ctx.backup_days else ""
+    return Reply(t("privacy", ctx.lang, days=str(ctx.retention_days), backups=backups), "info", ctx.lang,
                  [Option(t("cmd_xoadulieu", ctx.lang), "privacy:delete")])
 
 

@@ -50,14 +50,15 @@ def parse_command(text: str) -> tuple[str, str] | None:
 
 class Router:
     def __init__(self, kb: KnowledgeBase, matcher: Matcher, storage: Store, *,
-                 retention_days: int = 365, admins: frozenset[tuple[str, str]] = frozenset(),
-                 knowledge_dir: str | None = None, admin_chat: str = "",
-                 admin_names: dict[str, str] | None = None):
+                 retention_days: int = 365, backup_days: int = 0,
+                 admins: frozenset[tuple[str, str]] = frozenset(), knowledge_dir: str | None = None,
+                 admin_chat: str = "", admin_names: dict[str, str] | None = None):
         # The knowledge base changes while the bot runs (administrators' edits, /reload): always
         # read it through ``self.live``, never keep a reference across awaits.
         self.live = LiveKB(kb, matcher, knowledge_dir)
         self.storage = storage
         self.retention_days = retention_days
+        self.backup_days = backup_days
         self.admins = admins  # (channel, user id) pairs from ADMIN_IDS
         self.admin_chat = admin_chat  # ADMIN_CHAT_ID: a Telegram group told about new questions, feedback
         self.admin_names = admin_names or {}  # "telegram:123" -> the name the history shows
@@ -89,7 +90,7 @@ class Router:
         await self.live.ensure_loaded(self.storage)
         async with self._locks.hold((msg.channel, msg.user_id)):
             user, state = await self.storage.arrive(msg.channel, msg.user_id, msg.lang, STATE_TTL)
-            ctx = Ctx(msg, user, user.language, self.kb, self.storage, self.retention_days,
+            ctx = Ctx(msg, user, user.language, self.kb, self.storage, self.retention_days, self.backup_days,
                       admin=(msg.channel, msg.user_id) in self.admins, live=self.live,
                       admin_chat=self.admin_chat, admin_names=self.admin_names)
             if msg.document is not None:

@@ -7,7 +7,7 @@ platform delivers into an ``Inbound`` and hands it to ``Pipeline.handle``; it re
 1. de-duplication: an update delivered twice (a webhook retried, a poll's last batch after a
    crash) is handled once, by its id, remembered in the database;
 2. a per-person lock: one person's messages one after another, different people concurrently;
-3. flood control, with one notice before the silence;
+3. flood control (administrators exempt, taps counted apart), with one notice naming the pause;
 4. the channel's ``incoming``: a number picks an option, a file is downloaded, a picture becomes
    a polite "text only, please";
 5. the Router (``handlers/``), which answers with a ``Reply``;
@@ -46,7 +46,7 @@ from bot import metrics
 from bot.channels import webinput
 from bot.channels.outbound import Outbound, Progress
 from bot.outbox import Outbox, SendFailed
-from handlers.flood import FloodGuard
+from handlers.flood import FloodGuard, notice
 from handlers.locks import KeyedLocks
 from handlers.messages import Document, Incoming, Reply
 from handlers.router import Router
@@ -128,6 +128,10 @@ class Channel(ABC):
     async def close(self) -> None:
         """Releases the platform client; called by the runner once everything has stopped."""
         return None
+
+    def is_tap(self, event: Inbound) -> bool:
+        """Counted as a button tap by flood control (a higher limit than typed messages)."""
+        return event.action is not None
 
     async def incoming(self, event: Inbound) -> Incoming | Notice:
         """The router's message for ``event``; channels add their own (numbers, files)."""
@@ -269,13 +273,17 @@ class Pipeline:
     async def _process(self, channel: Channel, event: Inbound, received: float | None = None) -> str:
         """The outcome, for the metrics: the reply's status, ``notice`` or ``flood``."""
         started = time.perf_counter()
-        verdict = self.flood.check(f"{channel.name}:{event.user_id}") if channel.flood_control else "ok"
+        person, tap = f"{channel.name}:{event.user_id}", channel.is_tap(event)
+        exempt = not channel.flood_control or (channel.name, event.user_id) in self.router.admins
+        verdict = "ok" if exempt else self.flood.check(person, action=tap)
         if verdict == "ignore":
             await channel.dropped(event)
             return "flood"
         if verdict == "notice":
-            log.info("flood control: user muted for %.0fs", self.flood.mute)
-            await channel.notify(event, t("flood", await self.language_of(channel, event)), toast=True)
+            wait = self.flood.wait(person, action=tap)
+            log.info("flood control: user's %s paused for %.0fs", "taps" if tap else "messages", wait)
+            text = notice(wait, await self.language_of(channel, event), action=tap)
+            await channel.notify(event, text, toast=True)
             return "flood"
         msg = await channel.incoming(event)
         if isinstance(msg, Notice):

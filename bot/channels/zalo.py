@@ -203,6 +203,10 @@ class ZaloChannel(Channel):
         await self.api.close()
 
     # -- the numbered options --------------------------------------------------------------------
+    def is_tap(self, event: Inbound) -> bool:
+        """A typed option number is Zalo's button: reading through the menus is many of them."""
+        return super().is_tap(event) or bool(event.text and numbered.NUMBER.fullmatch(event.text))
+
     async def incoming(self, event: Inbound) -> Incoming | Notice:
         if event.raw == "unsupported":
             return Notice("zalo_unsupported")

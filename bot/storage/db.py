@@ -27,6 +27,11 @@ from bot.storage.migrations import Migration
 log = logging.getLogger(__name__)
 
 
+class StorageError(RuntimeError):
+    """The database cannot be used (corrupt, not a database, unwritable, newer than this code);
+    the message names the file, for the CLI to print as one line."""
+
+
 class Database:
     """The open connection every part of the storage shares; ``path`` may be ``:memory:``."""
 
@@ -41,23 +46,32 @@ class Database:
         async with self._open_lock:
             if self._db is not None:
                 return self
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            db = await aiosqlite.connect(self.path, isolation_level=None)
             try:
-                db.row_factory = aiosqlite.Row
-                await db.execute("PRAGMA journal_mode=WAL")
-                # WAL + NORMAL: a commit survives a crash of the process; only a power cut can
-                # lose the last transactions. Feedback is written with FULL (see add_feedback).
-                await db.execute("PRAGMA synchronous=NORMAL")
-                await db.execute("PRAGMA busy_timeout=5000")
-                await db.execute("PRAGMA foreign_keys=ON")
-                await migrate(db)
-            except BaseException:
-                await db.close()
-                raise
-            self._db = db
+                self._db = await self._connect()
+            except (sqlite3.DatabaseError, OSError, StorageError) as exc:
+                raise StorageError(f"the database {self.path} cannot be used: {exc}") from exc
             return self
+
+    async def _connect(self) -> aiosqlite.Connection:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(self.path, isolation_level=None)
+        try:
+            db.row_factory = aiosqlite.Row
+            await db.execute("PRAGMA journal_mode=WAL")
+            # WAL + NORMAL: a commit survives a crash of the process; only a power cut can
+            # lose the last transactions. Feedback is written with FULL (see add_feedback).
+            await db.execute("PRAGMA synchronous=NORMAL")
+            await db.execute("PRAGMA busy_timeout=5000")
+            await db.execute("PRAGMA foreign_keys=ON")
+            # deleted rows are overwritten with zeros, not just unlinked: what a person had
+            # deleted cannot be read back from the file's free space
+            await db.execute("PRAGMA secure_delete=ON")
+            await migrate(db)
+        except BaseException:
+            await db.close()
+            raise
+        return db
 
     async def close(self) -> None:
         async with self._open_lock:
@@ -93,6 +107,16 @@ class Database:
         async with self._lock:
             return await self.db.execute(sql, params)
 
+    async def checkpoint(self) -> None:
+        """Moves the WAL into the database file and empties it (TRUNCATE): after a deletion the
+        old pages would otherwise stay readable in -wal until SQLite reuses that space."""
+        if self.path == ":memory:":
+            return
+        async with self._lock, self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cur:
+            row = await cur.fetchone()
+        if row is not None and row[0]:
+            log.warning("WAL checkpoint incomplete (another connection is reading %s)", self.path)
+
     async def ping(self) -> bool:
         """For the health check: the database answers a query."""
         async with self.db.execute("SELECT 1") as cur:
@@ -108,7 +132,7 @@ async def migrate(db: aiosqlite.Connection, migrations: list[tuple[str, Migratio
         row = await cur.fetchone()
     current = int(row[0]) if row else 0
     if current > len(migrations):
-        raise RuntimeError(f"database schema version {current} is newer than this code "
+        raise StorageError(f"database schema version {current} is newer than this code "
                            f"({len(migrations)}); refusing to run an older bot on it")
     for version, (name, step) in enumerate(migrations, 1):
         if version <= current:

@@ -169,6 +169,18 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ) WITHOUT ROWID;
     CREATE INDEX seen_updates_time ON seen_updates (seen_at);
     """),
+    # Audit records name citizens' items by id, never by their words: the review-queue actions
+    # kept the question's text, feedback actions the reference the citizen was given. The text
+    # goes (the record keeps who, what, when and how many); the reference becomes the row id, or
+    # "feedback:deleted" when the feedback is gone.
+    ("audit_without_citizens_words", """
+    UPDATE audit_log SET before = json_remove(before, '$.question')
+        WHERE action IN ('queue_dismiss', 'queue_reply')
+        AND CASE WHEN json_valid(before) THEN json_type(before) END = 'object';
+    UPDATE audit_log SET target = COALESCE(
+            (SELECT 'feedback:' || f.id FROM feedback f WHERE f.ref = audit_log.target), 'feedback:deleted')
+        WHERE action IN ('feedback_reply', 'feedback_close') AND target NOT LIKE 'feedback:%';
+    """),
     # Zalo Official Account: the OAuth token pair (a refresh token works once, so the new pair
     # replaces the old in one statement), the PKCE verifiers of logins in progress (by state), and
     # each person's last message, for the 48-hour and 7-day windows of Zalo's consultation messages.

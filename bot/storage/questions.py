@@ -9,6 +9,10 @@ from bot.storage.db import Database
 INSERT_QUESTION = ("INSERT INTO questions (channel, user_id, text, lang, outcome, entry_id, score, asked_at)"
                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 
+# a queue item's wording by its ref's kind: the unanswered question, or the question a 👎 answered
+REVIEW_TEXT = {"u": "SELECT text FROM unanswered WHERE id = ?",
+               "r": "SELECT q.text FROM ratings r JOIN questions q ON q.id = r.question_id WHERE r.id = ?"}
+
 
 class QuestionStore(Database):
     async def log_question(self, channel: str, user_id: str, text: str, lang: str, outcome: str,
@@ -54,6 +58,21 @@ class QuestionStore(Database):
             " ORDER BY created_at DESC LIMIT ?", (limit,)) as cur:
             rows = [dict(row) for row in await cur.fetchall()]
         return rows[::-1]  # the newest ``limit``, oldest first
+
+    async def review_text(self, refs: list[str]) -> str | None:
+        """The wording of the first of ``refs`` still stored (the person may have deleted it): the
+        audit log names queue items by ref, never by their words."""
+        for ref in refs:
+            kind, _, rid = ref.partition(":")
+            if not rid.isdigit():
+                continue
+            if kind not in REVIEW_TEXT:
+                continue
+            async with self.db.execute(REVIEW_TEXT[kind], (int(rid),)) as cur:
+                row = await cur.fetchone()
+            if row and row[0]:
+                return str(row[0])
+        return None
 
     async def review_mark(self, refs: list[str], status: str) -> None:
         """Takes items out of the queue: ``status`` is "handled" or "dismissed"."""

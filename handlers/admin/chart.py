@@ -1,61 +1,105 @@
-"""A small PNG bar chart for /stats, drawn pixel by pixel with zlib: daily questions by outcome.
+"""The /stats and daily-digest picture: questions per day by outcome, and the share answered per week.
 
-matplotlib would be a large dependency for one picture; this draws stacked bars and light grid
-lines only. The words (legend, scale) go in the message text, so nothing needs a font.
+Drawn with matplotlib's object-oriented ``Figure`` (no pyplot, so no global figure registry and no
+GUI backend), rendered to PNG by Agg. Every word comes from texts.yaml in the reader's language,
+set in the DejaVu Sans matplotlib bundles, which has the Vietnamese glyphs, so the picture does
+not depend on the fonts of the server it runs on.
 """
 
 from __future__ import annotations
 
-import struct
-import zlib
+import datetime as dt
+import io
+import threading
 
-# outcome -> colour, bottom of the bar first; the legend in texts.yaml uses the same order and squares
-COLOURS: dict[str, tuple[int, int, int]] = {
-    "answer": (46, 160, 67),      # green
-    "clarify": (240, 180, 0),     # amber
-    "smalltalk": (150, 160, 175),  # grey
-    "fallback": (214, 69, 65),    # red
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from handlers.texts import t
+
+# outcome -> (colour, legend text key), bottom of the stack first
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "answer": ("#2ea043", "adm_chart_answer"),       # green
+    "clarify": ("#f0b400", "adm_chart_clarify"),     # amber
+    "fallback": ("#d64541", "adm_chart_fallback"),   # red
+    "smalltalk": ("#96a0af", "adm_chart_smalltalk"),  # grey
 }
-WHITE = (255, 255, 255)
-GRID = (225, 228, 232)
-AXIS = (120, 120, 120)
+FONT = "DejaVu Sans"  # bundled with matplotlib: the picture looks the same on every server
+WIDTH, HEIGHT, DPI = 1000, 700, 100  # pixels: sharp in a Telegram photo, well under its limits
+# matplotlib does not promise thread safety; /stats and the digest at the same moment take turns
+_RENDERING = threading.Lock()
 
 
-def _png(width: int, height: int, rows: list[bytearray]) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    raw = b"".join(b"\x00" + bytes(row) for row in rows)  # filter type 0 on every row
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) \
-        + chunk(b"IEND", b"")
-
-
-def daily_chart(days: list[dict[str, int]], bar: int = 18, gap: int = 6, height: int = 240) -> bytes:
-    """One stacked bar per day (oldest left), scaled to the busiest day."""
-    margin = 12
-    width = margin * 2 + len(days) * (bar + gap) - gap
-    pixels = [bytearray(WHITE * width) for _ in range(height)]
-
-    def paint(x0: int, x1: int, y0: int, y1: int, colour: tuple[int, int, int]) -> None:
-        for y in range(max(0, y0), min(height, y1)):
-            row = pixels[y]
-            for x in range(max(0, x0), min(width, x1)):
-                row[3 * x:3 * x + 3] = bytes(colour)
-
-    top = max((sum(d.values()) for d in days), default=0) or 1
-    plot_h = height - 2 * margin
-    base = height - margin
-    for quarter in (1, 2, 3, 4):
-        y = base - plot_h * quarter // 4
-        paint(margin, width - margin, y, y + 1, GRID)
+def weeks(days: list[dict[str, int]], first: dt.date) -> list[tuple[dt.date, dt.date, int, int]]:
+    """(first day, last day, answered, asked) per Monday-to-Sunday week, cut to the days given, so
+    the first and last week may be short."""
+    out: list[tuple[dt.date, dt.date, int, int]] = []
     for i, counts in enumerate(days):
-        x = margin + i * (bar + gap)
-        y = base
-        for outcome, colour in COLOURS.items():
-            h = round(plot_h * counts.get(outcome, 0) / top)
-            if h:
-                paint(x, x + bar, y - h, y, colour)
-                y -= h
-    paint(margin, width - margin, base, base + 2, AXIS)
-    return _png(width, height, pixels)
+        day = first + dt.timedelta(days=i)
+        if not out or day.weekday() == 0:
+            out.append((day, day, 0, 0))
+        start, _, answered, asked = out[-1]
+        out[-1] = (start, day, answered + counts.get("answer", 0), asked + sum(counts.values()))
+    return out
+
+
+def figure(days: list[dict[str, int]], last: dt.date, lang: str = "vi") -> Figure:
+    """``days`` oldest first, ending on ``last`` (a Vietnam date); the share answered counts every
+    outcome, small talk too, as the /stats text does, so the two agree."""
+    first = last - dt.timedelta(days=len(days) - 1)
+    dates = [first + dt.timedelta(days=i) for i in range(len(days))]
+    font = FontProperties(family=FONT)
+    fig = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, layout="constrained")
+    daily, weekly = fig.subplots(2, 1, height_ratios=(2, 1))
+
+    x = range(len(days))
+    bottom = [0] * len(days)
+    for outcome, (colour, key) in OUTCOMES.items():
+        heights = [d.get(outcome, 0) for d in days]
+        daily.bar(x, heights, bottom=bottom, color=colour, label=t(key, lang), width=0.8)
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    daily.set_title(t("adm_chart_title", lang), fontproperties=font, fontsize=14, fontweight="bold")
+    daily.set_xlabel(t("adm_chart_day", lang), fontproperties=font)
+    daily.set_ylabel(t("adm_chart_count", lang), fontproperties=font)
+    daily.set_xticks(list(x), [d.strftime("%d/%m") for d in dates], rotation=90)
+    daily.set_xlim(-0.6, len(days) - 0.4)
+    daily.yaxis.set_major_locator(MaxNLocator(integer=True))
+    daily.grid(axis="y", color="#e1e4e8")
+    daily.set_axisbelow(True)
+    daily.legend(prop=font, loc="upper left", ncols=len(OUTCOMES), frameon=False)
+    daily.set_ylim(0, max(max(bottom) * 1.2, 1))  # room for the legend above the tallest bar
+
+    spans = weeks(days, first)
+    shares = [100 * answered / asked if asked else 0.0 for _, _, answered, asked in spans]
+    bars = weekly.bar(range(len(spans)), shares, color=OUTCOMES["answer"][0], width=0.6)
+    values = [f"{s:.0f}%" if asked else "–" for s, (*_, asked) in zip(shares, spans, strict=True)]
+    weekly.bar_label(bars, values, padding=2, fontproperties=font)
+    weekly.set_title(t("adm_chart_weekly", lang), fontproperties=font, fontsize=12)
+    weekly.set_xlabel(t("adm_chart_week", lang), fontproperties=font)
+    weekly.set_ylabel(t("adm_chart_share", lang), fontproperties=font)
+    weekly.set_xticks(range(len(spans)), [
+        t("adm_chart_week_label", lang, first=f"{a:%d/%m}", last=f"{b:%d/%m}", count=str(n))
+        for a, b, _, n in spans])
+    weekly.set_ylim(0, 115)  # room for "100%" above a full bar
+    weekly.set_yticks([0, 25, 50, 75, 100])
+    weekly.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    weekly.grid(axis="y", color="#e1e4e8")
+    weekly.set_axisbelow(True)
+    for ax in (daily, weekly):
+        ax.tick_params(labelfontfamily=FONT)
+        ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def png(fig: Figure) -> bytes:
+    """The figure as PNG, exactly WIDTH x HEIGHT pixels (no tight bounding box, which would crop)."""
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=DPI)
+    return out.getvalue()
+
+
+def daily_chart(days: list[dict[str, int]], last: dt.date, lang: str = "vi") -> bytes:
+    """The PNG for /stats and the digest: half a second of blocking work, to run off the event loop."""
+    with _RENDERING:
+        return png(figure(days, last, lang))

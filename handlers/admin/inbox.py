@@ -9,6 +9,7 @@ from handlers.admin.codes import Code, encode
 from handlers.admin.common import back, label, when
 from handlers.context import Ctx
 from handlers.messages import Delivery, Option, Reply
+from handlers.ports import FEEDBACK_TARGET
 from handlers.texts import t
 
 
@@ -44,7 +45,7 @@ async def on_feedback(ctx: Ctx, code: Code, feedback_id: int) -> Reply:
         return await flow.start(ctx, state)
     if code is Code.FEEDBACK_CLOSE:
         await ctx.storage.feedback_set(feedback_id, "closed")
-        await ctx.storage.audit(ctx.who, "feedback_close", row["ref"])
+        await ctx.storage.audit(ctx.who, "feedback_close", FEEDBACK_TARGET.format(feedback_id))
         reply = await inbox_reply(ctx)
         reply.text = t("adm_inbox_closed", lang, ref=row["ref"]) + "\n\n" + reply.text
         return reply
@@ -65,7 +66,8 @@ async def _send_feedback_reply(ctx: Ctx, state: Message, _arg: str) -> Reply:
     lang, text, ref = ctx.lang, state.text, state.question
     [(channel, user_id, person_lang)] = state.askers
     await ctx.storage.feedback_set(int(state.fid), "replied", text)
-    await ctx.storage.audit(ctx.who, "feedback_reply", ref, None, {"text": text})
+    target = FEEDBACK_TARGET.format(int(state.fid))
+    await ctx.storage.audit(ctx.who, "feedback_reply", target, None, {"text": text})
     await ctx.set_state(None)
     delivery = Delivery(channel, user_id, t("adm_fb_to_citizen", person_lang, ref=ref, text=text))
     return Reply(t("adm_fb_replied", lang, ref=ref), "info", lang, [_inbox_button(lang), back(lang)],

@@ -66,7 +66,8 @@ async def on_group(ctx: Ctx, code: Code, ref: str, eid: str = "") -> Reply:
         return await flow.start(ctx, state)
     if code is Code.GROUP_DISMISS:
         await ctx.storage.review_mark(group.refs, "dismissed")
-        await ctx.storage.audit(ctx.who, "queue_dismiss", None, {"question": text, "count": group.count})
+        # the items by ref, never the citizen's words: /xoadulieu takes the refs out again
+        await ctx.storage.audit(ctx.who, "queue_dismiss", None, {"items": group.refs, "count": group.count})
         reply = await queue_reply(ctx)
         reply.text = t("adm_queue_dismissed", lang) + "\n\n" + reply.text
         return reply
@@ -114,8 +115,9 @@ async def _send_reply(ctx: Ctx, state: Message, _arg: str) -> Reply:
     deliveries = [Delivery(channel, user_id, t("adm_to_citizen", person_lang, question=question, text=text))
                   for channel, user_id, person_lang in state.askers]
     await ctx.storage.review_mark(state.queue, "handled")
-    # the audit log keeps how many people were answered, not who: it outlives /xoadulieu
-    await ctx.storage.audit(ctx.who, "queue_reply", None, {"question": question},
+    # the audit log keeps how many people were answered and which items, never who or their words:
+    # it outlives /xoadulieu, which takes the items' refs out of it
+    await ctx.storage.audit(ctx.who, "queue_reply", None, {"items": state.queue, "count": len(state.queue)},
                             {"text": text, "to": len(state.askers)})
     await ctx.set_state(None)
     options = [Option(t("adm_make_entry", lang), encode(Code.ENTRY_FROM_REPLY)), _queue_button(lang),
@@ -125,10 +127,14 @@ async def _send_reply(ctx: Ctx, state: Message, _arg: str) -> Reply:
 
 async def entry_from_last_reply(ctx: Ctx) -> Reply:
     """"Turn it into an entry": the administrator's latest direct answer, read back from the audit
-    log, so the button still works after they looked at something else."""
+    log, so the button still works after they looked at something else. The question is read from
+    the queue items it names; if everyone who asked has deleted it, only the answer is filled in."""
     for row in await ctx.storage.audit_log(100):
-        if row["admin"] == ctx.who and row["action"] == "queue_reply" and row["before"] and row["after"]:
-            return await entries.start_add(ctx, [row["before"]["question"]], row["after"]["text"])
+        if row["admin"] == ctx.who and row["action"] == "queue_reply" and row["after"]:
+            before = row["before"] if isinstance(row["before"], dict) else {}
+            refs = before.get("items") if isinstance(before.get("items"), list) else []
+            question = await ctx.storage.review_text([r for r in refs if isinstance(r, str)])
+            return await entries.start_add(ctx, [question] if question else [], row["after"]["text"])
     return stale(ctx)
 
 

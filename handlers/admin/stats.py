@@ -2,31 +2,46 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import time
+
 from handlers import review
-from handlers.admin import chart
 from handlers.admin.common import back
 from handlers.context import Ctx
 from handlers.messages import Document, Reply
 from handlers.ports import Store
 from handlers.texts import t
+from handlers.vntime import vn_datetime
 from knowledge.model import KnowledgeBase
 
 
 async def stats_reply(ctx: Ctx) -> Reply:
     """The statistics as text, and the daily volume by outcome over 30 days as a picture."""
     text = await stats_text(ctx.storage, ctx.kb, ctx.lang)
-    picture = await stats_chart(ctx.storage)
+    picture = await stats_chart(ctx.storage, ctx.lang)
     if picture is not None:
         text += "\n\n" + t("adm_chart_legend", ctx.lang)
     return Reply(text, "info", ctx.lang, [back(ctx.lang)], documents=[picture] if picture else [])
 
 
-async def stats_chart(storage: Store) -> Document | None:
-    """None when nobody asked anything in 30 days (an empty chart says nothing)."""
-    days = await storage.daily_outcomes(30)
+async def stats_chart(storage: Store, lang: str = "vi") -> Document | None:
+    """None when nobody asked anything in 30 days (an empty chart says nothing). Drawn in a thread:
+    matplotlib takes about half a second, which would stall every other chat."""
+    now = time.time()  # one moment for the counts and the dates under them
+    days = await storage.daily_outcomes(30, now)
     if not any(days):
         return None
-    return Document("stats-30-days.png", chart.daily_chart(days), photo=True)
+    data = await asyncio.to_thread(_draw, days, vn_datetime(now).date(), lang)
+    return Document("stats-30-days.png", data, photo=True)
+
+
+def _draw(days: list[dict[str, int]], last: dt.date, lang: str) -> bytes:
+    """Imports matplotlib on first use, in the thread: a second that neither start-up (the CLI,
+    every test) nor the event loop should pay."""
+    from handlers.admin import chart
+
+    return chart.daily_chart(days, last, lang)
 
 
 async def digest_text(storage: Store, kb: KnowledgeBase, lang: str = "vi") -> str:

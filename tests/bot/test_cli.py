@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -101,3 +102,50 @@ def test_bad_setting_is_a_clear_error():
     out = run("ask", "xin chào", env={"MATCH_ANSWER_THRESHOLD": "high"})
     assert out.returncode == 2
     assert out.stderr.splitlines() == ["configuration error: MATCH_ANSWER_THRESHOLD must be a number, got 'high'"]
+
+
+def make_database(path: Path) -> None:
+    """A database as the bot leaves it, with a question in it."""
+    out = subprocess.run([sys.executable, "-m", "bot", "run", "--channel", "console"], input="giá vàng hôm nay\n",
+                         capture_output=True, text=True, cwd=ROOT, timeout=120,
+                         env={**os.environ, "BOT_DB_PATH": str(path), "BACKUP_DIR": "off"})
+    assert out.returncode == 0, out.stderr
+
+
+def test_backup_writes_a_consistent_copy_and_prints_its_path(tmp_path):
+    live = tmp_path / "bot.sqlite3"
+    make_database(live)
+    env = {"BOT_DB_PATH": str(live), "BACKUP_DIR": str(tmp_path / "backups")}
+    out = run("backup", env=env)
+    assert out.returncode == 0, out.stderr
+    [line] = out.stdout.splitlines()
+    written = Path(line)
+    assert written.parent == tmp_path / "backups" and written.name.startswith("bot-")
+    with sqlite3.connect(written) as copy:
+        assert copy.execute("SELECT text FROM questions").fetchall() == [("giá vàng hôm nay",)]
+    explicit = run("backup", str(tmp_path / "mine.sqlite3"), env=env)
+    assert explicit.returncode == 0 and explicit.stdout.strip() == str(tmp_path / "mine.sqlite3")
+
+
+def test_backup_to_an_unwritable_path_is_one_line_and_exit_2(tmp_path):
+    live = tmp_path / "bot.sqlite3"
+    make_database(live)
+    before = live.read_bytes()
+    (tmp_path / "a-file").write_text("not a folder")
+    target = tmp_path / "a-file" / "copy.sqlite3"
+    out = run("backup", str(target), env={"BOT_DB_PATH": str(live)})
+    assert out.returncode == 2 and out.stdout == ""
+    [line] = out.stderr.splitlines()
+    assert line.startswith("backup failed:") and str(target) in line
+    assert live.read_bytes() == before
+    with sqlite3.connect(live) as db:
+        assert db.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 1
+
+
+def test_backup_of_a_corrupt_database_is_one_line_and_exit_2(tmp_path):
+    garbage = tmp_path / "bot.sqlite3"
+    garbage.write_bytes(os.urandom(4096))
+    out = run("backup", str(tmp_path / "copy.sqlite3"), env={"BOT_DB_PATH": str(garbage)})
+    assert out.returncode == 2
+    [line] = out.stderr.splitlines()
+    assert str(garbage) in line and "not a database" in line and "Traceback" not in out.stderr

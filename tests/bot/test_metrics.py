@@ -3,6 +3,7 @@ updates, the knowledge base is described, and only this machine or the right tok
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from unittest import mock
 
@@ -49,7 +50,14 @@ async def test_counters_move_with_handled_updates(kb, matcher, tmp_path):
             assert resp.status == 200
         await bot.telegram.wait_for("sendMessage", timeout=30)
         await bot.zalo.wait_for("sendMessage", chat_id="z901", timeout=30)
-        after = await scrape(http, bot.base)
+        for _ in range(100):  # an update is counted once its reply was sent: just after the fake saw it
+            after = await scrape(http, bot.base)
+            if value(after, "bot_updates_total", channel="zalo", outcome="info") > value(
+                    before, "bot_updates_total", channel="zalo", outcome="info") and value(
+                    after, "bot_updates_total", channel="telegram", outcome="answer") > value(
+                    before, "bot_updates_total", channel="telegram", outcome="answer"):
+                break
+            await asyncio.sleep(0.05)
 
     def moved(name: str, **labels: str) -> float:
         return value(after, name, **labels) - value(before, name, **labels)

@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -33,3 +35,43 @@ def test_telegram_without_token_or_webhook_url_is_a_clear_error(tmp_path):
     assert webhook.returncode == 2 and "WEBHOOK_URL" in webhook.stderr
     for out in (explicit, webhook):
         assert "Traceback" not in out.stderr
+
+
+def test_a_corrupt_database_is_one_line_naming_it_and_exit_2(tmp_path):
+    garbage = tmp_path / "db.sqlite3"
+    garbage.write_bytes(os.urandom(4096))
+    before = garbage.read_bytes()
+    out = subprocess.run([sys.executable, "-m", "bot", "run"], input="", capture_output=True, text=True,
+                         cwd=tmp_path, env=_env(tmp_path), timeout=120)
+    assert out.returncode == 2
+    [line] = out.stderr.splitlines()
+    assert str(garbage) in line and "not a database" in line
+    assert garbage.read_bytes() == before  # refused, not "repaired"
+
+
+def test_a_database_in_an_unwritable_folder_is_one_line_naming_it_and_exit_2(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("permissions do not bind root")
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    env = dict(_env(tmp_path), BOT_DB_PATH=str(folder / "db.sqlite3"))
+    try:
+        out = subprocess.run([sys.executable, "-m", "bot", "run"], input="", capture_output=True, text=True,
+                             cwd=tmp_path, env=env, timeout=120)
+    finally:
+        folder.chmod(0o700)
+    assert out.returncode == 2
+    [line] = out.stderr.splitlines()
+    assert str(folder / "db.sqlite3") in line and "Traceback" not in out.stderr
+
+
+def test_a_database_path_under_a_file_is_one_line_naming_it_and_exit_2(tmp_path):
+    """Unwritable for root too: the database's folder would be a file."""
+    (tmp_path / "a-file").write_text("not a folder")
+    env = dict(_env(tmp_path), BOT_DB_PATH=str(tmp_path / "a-file" / "db.sqlite3"))
+    out = subprocess.run([sys.executable, "-m", "bot", "run"], input="", capture_output=True, text=True,
+                         cwd=tmp_path, env=env, timeout=120)
+    assert out.returncode == 2
+    [line] = out.stderr.splitlines()
+    assert str(tmp_path / "a-file" / "db.sqlite3") in line and "Traceback" not in out.stderr

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -46,6 +47,15 @@ def test_defaults():
     assert settings.MATCH_ANSWER_THRESHOLD is None and settings.WEBHOOK_PORT == 8080
     assert settings.FLOOD_MAX_MESSAGES == 20 and settings.FLOOD_WINDOW_SECONDS == 60.0
     assert settings.BOT_DB_PATH == "data/bot.sqlite3" and settings.admins == frozenset()
+    assert (settings.DATA_RETENTION_DAYS, settings.AUDIT_RETENTION_DAYS, settings.BACKUP_KEEP) == (365, 730, 14)
+
+
+def test_backups_go_beside_the_database_unless_told_otherwise(tmp_path):
+    assert Settings().backup_dir() == Path("data/backups")
+    assert Settings(BOT_DB_PATH="/srv/bot/db.sqlite3").backup_dir() == Path("/srv/bot/backups")
+    assert Settings().backup_dir("/tmp/x/live.sqlite3") == Path("/tmp/x/backups")  # the database in use
+    assert Settings(BACKUP_DIR="/mnt/copies").backup_dir() == Path("/mnt/copies")
+    assert Settings(BACKUP_DIR="off").backup_dir() is None
 
 
 def test_administrators_names_by_their_ids():
@@ -75,6 +85,9 @@ def test_invalid_values_are_refused():
     ({"ADMIN_IDS": "1,@boss"}, "ADMIN_IDS: '@boss' must be a numeric Telegram user id (not a @username)"),
     ({"ADMIN_CHAT_ID": "admins"}, "ADMIN_CHAT_ID must be a Telegram chat id (a number), got 'admins'"),
     ({"ZALO_WEBHOOK_SECRET": "sh\nort"}, "ZALO_WEBHOOK_SECRET must be 8 to 256 characters (Zalo's limit)"),
+    ({"AUDIT_RETENTION_DAYS": "0"}, "AUDIT_RETENTION_DAYS must be a positive whole number, got '0'"),
+    ({"BACKUP_KEEP": "-3"}, "BACKUP_KEEP must be a positive whole number, got '-3'"),
+    ({"DATA_RETENTION_DAYS": "a year"}, "DATA_RETENTION_DAYS must be a whole number, got 'a year'"),
     ({"ADMIN_NAMES": "123 Nguyễn Văn A"}, "ADMIN_NAMES: '123 Nguyễn Văn A' is not <id>=<name>"),
     ({"OUTBOX_MAX_AGE": "0"}, "OUTBOX_MAX_AGE must be more than 0, got '0'"),
 ])
@@ -88,3 +101,9 @@ def test_every_setting_is_documented_in_env_example():
     text = (ROOT / ".env.example").read_text(encoding="utf-8")
     documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", text, flags=re.M))
     assert set(Settings.model_fields) == documented  # and nothing documented that is not a setting
+
+
+def test_env_example_shows_each_default():
+    """Its uncommented values are the defaults, so the justified flood limits cannot drift apart."""
+    assert Settings.load(env={}, env_file=str(ROOT / ".env.example")) == Settings()
+    assert (Settings().FLOOD_MAX_MESSAGES, Settings().FLOOD_MAX_ACTIONS) == (20, 60)

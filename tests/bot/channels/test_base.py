@@ -132,18 +132,80 @@ async def test_one_persons_messages_in_order_different_people_at_once():
     assert len(pipeline.locks) == 0  # nothing left behind
 
 
-async def test_flood_control_one_notice_then_dropped_then_answered_again():
+async def test_flood_control_one_notice_naming_the_wait_then_dropped_then_answered_again():
     now = [0.0]
     channel = recorder(flood=FloodGuard(limit=2, window=60, mute=30, clock=lambda: now[0]))
     for _ in range(5):
         await channel.pipeline.handle(channel, Inbound("u", text="hi", lang="en"))
     assert len(channel.replies) == 2
     [(notice, toast)] = channel.notices
-    assert toast and "fast" in notice  # in the person's language
+    assert toast and "too fast" in notice and "in about 30 seconds" in notice  # in the person's language
     assert len(channel.dropped_events) == 2
-    now[0] += 31
-    await channel.pipeline.handle(channel, Inbound("u", text="hi"))
-    assert len(channel.replies) == 3
+    await channel.pipeline.handle(channel, Inbound("other", text="hi"))  # nobody else is held up
+    assert channel.replies[-1].text == "re: hi"
+    now[0] += 30  # as long as the notice said
+    await channel.pipeline.handle(channel, Inbound("u", text="still there?"))
+    assert channel.replies[-1].text == "re: still there?" and len(channel.notices) == 1
+
+
+async def test_an_administrator_is_never_muted():
+    router = FakeRouter()
+    router.admins = {("rec", "boss")}
+    channel = recorder(router, FloodGuard(limit=2, actions=2, window=60, mute=60, clock=lambda: 0.0))
+    for i in range(30):
+        await channel.pipeline.handle(channel, Inbound("boss", text=f"q{i}"))
+        await channel.pipeline.handle(channel, Inbound("boss", action=f"a{i}"))
+    assert len(channel.replies) == 60 and channel.notices == [] and channel.dropped_events == []
+    for _ in range(3):  # the same id on another channel's list is not this channel's administrator
+        await channel.pipeline.handle(channel, Inbound("citizen", text="q"))
+    assert len(channel.replies) == 62 and len(channel.notices) == 1
+
+
+async def test_taps_have_their_own_higher_limit():
+    now = [0.0]
+    channel = recorder(flood=FloodGuard(limit=2, actions=5, window=60, mute=60, clock=lambda: now[0]))
+    handle = channel.pipeline.handle
+    await handle(channel, Inbound("u", text="q"))
+    for i in range(5):
+        await handle(channel, Inbound("u", action=f"topic:{i}"))
+    assert len(channel.replies) == 6 and channel.notices == []  # five taps and a message: two allowed
+    await handle(channel, Inbound("u", action="topic:x", lang="vi"))
+    [(notice, toast)] = channel.notices
+    assert toast and "bấm quá nhanh" in notice and "khoảng 1 phút" in notice
+    await handle(channel, Inbound("u", action="topic:y"))
+    assert len(channel.dropped_events) == 1
+    await handle(channel, Inbound("u", text="a question while the taps wait"))  # typing still answered
+    assert channel.replies[-1].text == "re: a question while the taps wait"
+    now[0] += 60
+    await handle(channel, Inbound("u", action="topic:z"))  # and tapping again after the pause
+    assert channel.replies[-1].text == "re: topic:z" and len(channel.notices) == 1
+
+
+async def test_reading_every_topic_one_tap_a_second_is_never_paused(kb, matcher):
+    """What .env.example promises of the default limits, walked through the real menus."""
+    from bot.runner import flood_guard
+    from bot.settings import Settings
+    from bot.storage import Storage
+    from handlers.router import Router
+
+    now = [0.0]
+    guard = flood_guard(Settings())
+    guard.clock = lambda: now[0]
+    router = Router(kb, matcher, Storage(":memory:"))
+    channel = Recorder(Pipeline(router, guard))
+    taps = ["menu"]
+    for topic in kb.topics_in_order():
+        taps += [f"topic:{topic.id}", *(f"entry:{e.id}" for e in kb.entries_for_topic(topic.id)), "menu"]
+    assert len(taps) > guard.actions  # more than one window's worth
+    try:
+        for action in taps:
+            await channel.pipeline.handle(channel, Inbound("reader", action=action))
+            now[0] += 1.0
+    finally:
+        await router.close()
+    assert channel.notices == [] and channel.dropped_events == []
+    assert len(channel.replies) == len(taps)
+    assert sum(r.status == "answer" for r in channel.replies) == len(kb.entries)
 
 
 async def test_an_error_is_an_apology_and_a_picture_a_request_for_text(caplog):

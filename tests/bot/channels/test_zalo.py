@@ -163,6 +163,11 @@ def test_files_are_pointed_to_telegram_and_the_stats_chart_left_out():
     assert "kb.csv" in text and "Telegram" in text and text.endswith("Gõ số 1 để chọn.")
 
 
+def test_a_typed_option_number_counts_as_a_tap(router):
+    channel = channel_for(router, Settings(ZALO_BOT_TOKEN="x"))
+    assert channel.is_tap(Inbound("u", text=" 3. ")) and channel.is_tap(Inbound("u", action="menu"))
+    assert not channel.is_tap(Inbound("u", text="thủ tục 3 bước")) and not channel.is_tap(Inbound("u"))
+
 async def test_polling_goes_on_after_an_unexpected_error(kb, matcher, caplog):
     bot = channel_for(Router(kb, matcher, Storage(":memory:")), Settings(ZALO_BOT_TOKEN="x"))
     stop = asyncio.Event()

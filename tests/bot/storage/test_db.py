@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from pathlib import Path
 
 import pytest
 
 from bot.storage import MIGRATIONS, Storage, migrate
 from bot.storage import migrations as schema
+from bot.storage.db import StorageError
 from tests.storage_rows import schema_version
 
 
@@ -55,3 +58,26 @@ async def test_failed_migration_rolls_back_and_newer_schema_is_refused(tmp_path)
             assert await cur.fetchone() is None
         with pytest.raises(RuntimeError, match="newer"):
             await migrate(db, [])
+
+
+async def test_deleted_rows_are_overwritten_and_a_checkpoint_empties_the_wal(tmp_path):
+    path = tmp_path / "bot.sqlite3"
+    async with Storage(path) as st:
+        async with st.db.execute("PRAGMA secure_delete") as cur:
+            assert (await cur.fetchone())[0] == 1  # set by the storage, whatever SQLite's build default
+        await st.log_question("telegram", "1", "dấu vết riêng", "vi", "fallback", None, 0)
+        assert Path(f"{path}-wal").stat().st_size > 0
+        await st.checkpoint()
+        assert Path(f"{path}-wal").stat().st_size == 0
+    async with Storage(":memory:") as st:
+        await st.checkpoint()  # nothing to do, and no error
+
+
+@pytest.mark.parametrize("content", [os.urandom(4096), b"SQLite format 3\x00" + b"\xff" * 4080, b"garbage " * 512])
+async def test_a_database_that_is_not_one_is_a_storage_error_naming_it(tmp_path, content):
+    path = tmp_path / "bot.sqlite3"
+    path.write_bytes(content)
+    with pytest.raises(StorageError) as caught:
+        await Storage(path).open()
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)
+    assert path.read_bytes() == content  # refused, never rewritten

@@ -6,6 +6,7 @@ import dataclasses
 import time
 
 from bot.storage import Storage
+from bot.storage.people import AUDIT_RETAINED_BY, NO_PERSONAL_DATA, RETAINED_BY
 from tests.storage_rows import rows
 
 
@@ -50,9 +51,10 @@ async def test_delete_user_data_and_retention():
             await st.set_oa_contact("telegram", uid, "m1")
         counts = await st.delete_user_data("telegram", "1")
         assert counts == {"questions": 1, "ratings": 1, "feedback": 1, "unanswered": 1,
-                          "conversation_state": 1, "pending_options": 1, "oa_contacts": 1, "users": 1}
+                          "conversation_state": 1, "pending_options": 1, "oa_contacts": 1, "users": 1,
+                          "audit_log": 0, "flows": 0, "options": 0, "outbox": 0}
         assert len(await rows(st, "questions")) == 1
-        assert await st.purge_older_than(30) == dict.fromkeys(counts, 0)
+        assert await st.purge_older_than(30) == {**dict.fromkeys(RETAINED_BY, 0), "references": 0}
         await st.db.execute("UPDATE questions SET asked_at = ?", (time.time() - 40 * 86400,))
         assert (await st.purge_older_than(30))["questions"] == 1
 
@@ -72,3 +74,9 @@ async def test_pending_options_per_person_replaced_forgotten_and_expired():
         assert await st.pending_options("zalo", "2", max_age=600) == ["lang:en"]
         async with st.db.execute("SELECT COUNT(*) FROM conversation_state") as cur:
             assert (await cur.fetchone())[0] == 0  # the flow table holds only flows
+
+
+async def test_retention_has_decided_about_every_table():
+    async with Storage(":memory:") as st:
+        tables = {r["name"] for r in await rows(st, "sqlite_master", "name", type="table")}
+    assert tables == {*RETAINED_BY, AUDIT_RETAINED_BY[0], *NO_PERSONAL_DATA}

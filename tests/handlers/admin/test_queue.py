@@ -44,7 +44,9 @@ async def test_answering_a_citizen_from_the_queue_delivers_it_and_can_become_an_
     assert "Bạn vui lòng hỏi cơ quan xuất nhập cảnh" in to_citizen.text and NEW_Q in to_citizen.text
     assert "Hàng chờ đang trống" in (await chat.press("ad:queue")).text
     [row] = [r for r in await chat.storage.audit_log() if r["action"] == "queue_reply"]
-    assert row["after"]["to"] == 1 and CITIZEN.user_id not in str(row)  # how many, not who
+    logged = str([row["target"], row["before"], row["after"]])  # not the time: "42" may be in it
+    assert row["after"]["to"] == 1 and CITIZEN.user_id not in logged  # how many, not who
+    assert row["before"] == {"items": [ref], "count": 1} and NEW_Q not in str(row)  # ids, not words
     # ... then turned into an entry with everything already filled in
     await chat.press("ad:qx")
     await chat.press("ad:topic:business")
@@ -84,7 +86,8 @@ async def test_disliked_answers_join_the_queue_and_can_be_dismissed(chat):
     assert "resp-so-ngoai-vu" in view.text
     done = await chat.press(f"ad:qd:{ref}")
     assert "Đã bỏ qua" in done.text and "Hàng chờ đang trống" in done.text
-    assert any(r["action"] == "queue_dismiss" for r in await chat.storage.audit_log())
+    [row] = [r for r in await chat.storage.audit_log() if r["action"] == "queue_dismiss"]
+    assert row["before"] == {"items": [ref], "count": 1} and ASK not in str(row)
     gone = await chat.press(f"ad:q:{ref}")  # the same button again: the group is dealt with
     assert "ad:queue" in actions(gone) and "Số lượt" not in gone.text
 

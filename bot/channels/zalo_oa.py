@@ -223,6 +223,10 @@ class ZaloOAChannel(Channel):
         return web.Response(text="Zalo OA connected: the bot can answer. You may close this page.")
 
     # -- the numbered options --------------------------------------------------------------------
+    def is_tap(self, event: Inbound) -> bool:
+        """A typed option number stands for a button tap (flood control counts taps apart)."""
+        return super().is_tap(event) or bool(event.text and numbered.NUMBER.fullmatch(event.text))
+
     async def incoming(self, event: Inbound) -> Incoming | Notice:
         msg = await super().incoming(event)
         if isinstance(msg, Incoming) and msg.text and numbered.NUMBER.fullmatch(msg.text):

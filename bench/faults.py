@@ -7,7 +7,9 @@ answer, how many messages arrived twice, and how many apologies were sent. Scena
 - sendMessage is carried out, but its answer comes after the bot's read timeout, for 30 s;
 - 429 with retry_after=5 for 20 s;
 - the bot process killed with kill -9 while its replies wait in the outbox, then restarted;
-- the same webhook update posted twice.
+- the same webhook update posted twice;
+- after /xoadulieu, a unique marker the person typed (questions, feedback, a name; answered,
+  dismissed and quoted by administrators, waiting in the outbox) searched for in the database files.
 
     python bench/faults.py [--quick]   (--quick: every fault a quarter as long)
 """
@@ -197,6 +199,21 @@ async def webhook_twice(kb, matcher, tmp: Path) -> dict:
     return {"replies": len(api.replies().get(777, []))}
 
 
+async def deleted(kb, matcher, tmp: Path) -> dict:
+    """The privacy test's scenario, and the bytes of db, -wal and -shm searched for the marker."""
+    from tests.handlers.driver import ChatDriver
+    from tests.handlers.test_privacy import deleting_leaves_no_byte, leftovers
+
+    chat = ChatDriver(kb, matcher, tmp / "deleted.sqlite3", admin_chat="-100")
+    try:
+        await deleting_leaves_no_byte(chat)
+    except AssertionError as exc:
+        print(f"  the deletion scenario failed: {exc}")
+    finally:
+        await chat.close()
+    return {"files_with_the_marker": len(leftovers(chat.db_path))}
+
+
 async def main(quick: bool) -> None:
     logging.basicConfig(level=logging.ERROR)
     scale = 0.25 if quick else 1.0
@@ -217,6 +234,8 @@ async def main(quick: bool) -> None:
         print(f"  {results[-1][0]}: {result}", flush=True)
         result = await webhook_twice(kb, matcher, path)
         results.append(("the same webhook update posted twice", "one reply", result))
+        result = await deleted(kb, matcher, path)
+        results.append(("after /xoadulieu: the person's marker in db, -wal, -shm", "found nowhere", result))
     print("\n| fault | target | measured |\n|---|---|---|")
     for label, target, result in results:
         shown = ", ".join(f"{k} {v}" for k, v in result.items())

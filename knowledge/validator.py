@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from knowledge.model import LANGS
-from knowledge.yamlnodes import LinedList, line_of, read_yaml
+from knowledge.yamlnodes import LinedList, error_line, line_of, read_yaml
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -61,8 +61,7 @@ class Validator:
         try:
             data, duplicates = read_yaml(text)
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else 1
+            line = error_line(text, exc)
             self.add(shown, line, f"YAML syntax error: {exc.problem or exc.context}")
             return None
         except yaml.YAMLError as exc:

@@ -42,6 +42,63 @@ def line_of(obj: Any, key: Any = None, default: int = 1) -> int:
     return getattr(obj, "line", default)
 
 
+# Errors whose context mark is where the unfinished thing began, on the line the person broke: a key
+# without its ':', a quote never closed, a block scalar.
+_STARTED_HERE = ("while scanning a simple key", "while scanning a quoted scalar",
+                 "while scanning a block scalar")
+
+_OPEN_OR_COMMA = (yaml.FlowEntryToken, yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)
+
+
+def error_line(text: str, exc: yaml.MarkedYAMLError) -> int:
+    """The line (1-based) a person most likely broke, which is often not where PyYAML noticed.
+
+    The problem mark is where the parser gave up: after a quote left open or a ':' dropped, the
+    text that follows is read as part of one value, so the mark lands lines below the mistake.
+    The context mark is no better in general (for a block mapping it is the mapping's first line).
+    So: an unfinished key, quote or block scalar is reported where it began; in a ``[…]`` list, a
+    line that ends with neither ',' nor ']' before the problem; a quoted value, or a key that lost
+    its ':', read across several lines up to the problem, where it began.
+    """
+    problem, context = exc.problem_mark, exc.context_mark
+    if problem is None:
+        return context.line + 1 if context is not None else 1
+    if context is not None and exc.context in _STARTED_HERE and context.line <= problem.line:
+        return context.line + 1
+    tokens = _tokens_before(text, problem.index)
+    if context is not None and (exc.context or "").startswith("while parsing a flow"):
+        inside = [tok for tok in tokens if tok.start_mark.index >= context.index]
+        starts = [tok.start_mark.line for tok in inside[1:]] + [problem.line]
+        for prev, next_line in zip(inside, starts, strict=True):
+            runs_on = prev.end_mark.line > prev.start_mark.line
+            if isinstance(prev, yaml.ScalarToken) and not prev.style and runs_on:
+                return prev.start_mark.line + 1  # a plain word runs on to the next line in a list
+            if next_line > prev.end_mark.line and not isinstance(prev, _OPEN_OR_COMMA):
+                return prev.end_mark.line + 1
+        return problem.line + 1
+    before = tokens[-1] if tokens else None
+    if isinstance(before, yaml.ScalarToken) and before.start_mark.line < before.end_mark.line:
+        start = before.start_mark
+        line_start = text.rfind("\n", 0, start.index) + 1
+        if before.style in ('"', "'") or (not before.style and not text[line_start:start.index].strip(" -")):
+            return start.line + 1
+    return problem.line + 1
+
+
+def _tokens_before(text: str, index: int) -> list[yaml.Token]:
+    """The tokens that end before ``index``; the scanner may itself fail on the way."""
+    out: list[yaml.Token] = []
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if token.end_mark.index > index:
+                break
+            if not isinstance(token, yaml.BlockEndToken | yaml.StreamStartToken):
+                out.append(token)
+    except yaml.YAMLError:
+        pass
+    return out
+
+
 def read_yaml(text: str) -> tuple[Any, list[tuple[int, str]]]:
     """The document's value and its repeated keys as (line, message); raises yaml.YAMLError."""
     node = yaml.compose(text, Loader=_Loader)

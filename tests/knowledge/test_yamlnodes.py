@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from knowledge.loader import DEFAULT_DIR, yaml_files
-from knowledge.yamlnodes import LinedDict, LinedList, line_of, read_yaml
+from knowledge.yamlnodes import LinedDict, LinedList, error_line, line_of, read_yaml
 
 SNIPPETS = [
     "a: 1\nb: 1.5\nc: true\nd: ~\ne: 2023-05-15\nf: '1'\nh: yes\ni: 0x10\nk: ''\nl:\n",
@@ -84,3 +84,27 @@ def test_unsafe_or_unknown_tags_and_bad_syntax_raise_with_a_mark():
 def test_keys_that_are_not_text_keep_their_type_or_become_text():
     data, _ = read_yaml("1: a\n2023-01-01: b\n[1, 2]: c\n~: d\n")
     assert data == {1: "a", dt.date(2023, 1, 1): "b", "[1, 2]": "c", "None": "d"}
+
+
+PLAN = DEFAULT_DIR / "entries" / "plan.yaml"
+# (what the person did to the real plan.yaml, the line they touched, and the text there before)
+BREAKS = [
+    ("closing quote left out", '    - "kh 119 noi ve cai gi the"', lambda s: s[:-1]),
+    ("':' dropped before a block of text", "    vi: |-", lambda s: s.replace(":", "", 1)),
+    ("':' dropped after a key", "  topic: plan", lambda s: s.replace(":", "", 1)),
+    ("']' left out", '  keywords: ["119/KH-UBND"', lambda s: s[:-1]),
+    ("a ',' left out", '  keywords: ["119/KH-UBND"', lambda s: s.replace('", "', '" "', 1)),
+    ("a line indented one space too far", "  topic: plan", lambda s: " " + s),
+]
+
+
+@pytest.mark.parametrize(("what", "start", "edit"), BREAKS, ids=[b[0] for b in BREAKS])
+def test_a_syntax_error_names_the_line_that_was_broken(what, start, edit):
+    """PyYAML's problem mark is where it gave up, often lines below the mistake."""
+    lines = PLAN.read_text(encoding="utf-8").splitlines()
+    broken = next(i for i, line in enumerate(lines) if line.startswith(start))
+    lines[broken] = edit(lines[broken])
+    text = "\n".join(lines) + "\n"
+    with pytest.raises(yaml.MarkedYAMLError) as caught:
+        read_yaml(text)
+    assert error_line(text, caught.value) == broken + 1, what

@@ -72,7 +72,7 @@ def validate_dir(
 
 
 def _validate_dir(root: Path) -> tuple[KnowledgeBase | None, list[FileProblem]]:
-    v = Validator()
+    v = Validator(root)
     if not root.is_dir():
         v.add(display_path(root), 1, "knowledge directory not found")
         return None, v.problems
@@ -80,7 +80,7 @@ def _validate_dir(root: Path) -> tuple[KnowledgeBase | None, list[FileProblem]]:
     by_name = {p.name: p for p in files if p.parent == root}
     for name in ("topics.yaml", "sources.yaml"):
         if name not in by_name:
-            v.add(display_path(root / name), 1, f"required file {name} is missing")
+            v.add(name, 1, f"required file {name} is missing")
     raw: dict[Path, Any] = {p: v.read(p) for p in files}
 
     topics = _load_topics(v, by_name.get("topics.yaml"), raw)
@@ -90,32 +90,32 @@ def _validate_dir(root: Path) -> tuple[KnowledgeBase | None, list[FileProblem]]:
                 for name in ("synonyms.yaml", "stopwords.yaml", "question_types.yaml") if name in by_name}
     for name, data in language.items():
         if not isinstance(data, dict):
-            v.add(display_path(by_name[name]), 1, f"{name} must be a mapping")
+            v.add(v.shown(by_name[name]), 1, f"{name} must be a mapping")
     if "question_types.yaml" in by_name:
         data = language["question_types.yaml"]
         for key, message in qtype.check(data):
             section = data.get(key.split(".")[0]) if isinstance(data, dict) else None
             line = line_of(section, key.split(".")[1]) if "." in key and isinstance(section, dict) else 1
-            v.add(display_path(by_name["question_types.yaml"]), line, message)
+            v.add(v.shown(by_name["question_types.yaml"]), line, message)
     smalltalk = _load_smalltalk(v, by_name.get("smalltalk.yaml"), raw)
     entry_files = [p for p in files if not (p.parent == root and p.name in SPECIAL_FILES)]
     entries = _load_entries(v, entry_files, raw, topics, sources, contacts)
     if not entries and not any(p.path.endswith(".yaml") for p in v.problems):
-        v.add(display_path(root), 1, "no entries found")
+        v.add(".", 1, "no entries found")
     kb = KnowledgeBase(entries, topics, sources, contacts, smalltalk,
                        {k: (d if isinstance(d, dict) else {}) for k, d in language.items()})
-    return kb, sorted(set(v.problems), key=lambda p: (p.path, p.line, p.message))
+    return kb, sorted(set(v.problems), key=lambda p: (p.path, p.line, p.message)) + v.summaries()
 
 
 def _items(v: Validator, path: Path | None, raw: dict, key: str) -> Iterable[tuple[str, Any]]:
     if path is None:
         return []
     data = raw.get(path)
-    shown = display_path(path)
+    shown = v.shown(path)
     if data is None:
         return []
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
-        v.add(shown, line_of(data), f"file must contain a list under '{key}:'")
+        v.report(shown, line_of(data), "kb_list_under", key=key)
         return []
     for extra in set(data) - {key}:
         v.add(shown, line_of(data, extra), f"unknown top-level field '{extra}' (expected '{key}')")
@@ -161,7 +161,7 @@ def _check_refs(v: Validator, shown: str, item: dict, key: str, refs: list[str],
         if ref in known:
             good.append(ref)
         else:
-            v.add(shown, line_of(item, key), f"unknown {what} '{ref}'")
+            v.refer(shown, item, line_of(item, key), what, ref, [f"{what}s.yaml"])
     return tuple(good)
 
 
@@ -188,7 +188,7 @@ def _load_contacts(v: Validator, path: Path | None, raw: dict, sources: dict) ->
         audience = tuple(v.str_list(shown, item, "audience", "contact", required=False))
         as_of = as_date(item.get("as_of")) if "as_of" in item else None
         if "as_of" in item and as_of is None:
-            v.add(shown, line_of(item, "as_of"), "contact 'as_of' must be a date YYYY-MM-DD")
+            v.report(shown, line_of(item, "as_of"), "kb_bad_date", what="contact", field="as_of")
         if ident and name and role:
             out[ident] = Contact(ident, name, role, audience, details, srcs, as_of)
     return out
@@ -243,10 +243,11 @@ def _load_entries(v: Validator, files: list[Path], raw: dict, topics: dict, sour
             related = item.get("related") if isinstance(item, dict) else None
             if isinstance(related, list):
                 pending_related.append((shown, item, [str(r) for r in related]))
+    homes = [v.shown(path) for path in files]
     for shown, item, related in pending_related:
         for ref in related:
             if ref not in seen:
-                v.add(shown, line_of(item, "related"), f"unknown related entry '{ref}'")
+                v.refer(shown, item, line_of(item, "related"), "related", ref, homes)
     return out
 
 
@@ -260,7 +261,7 @@ def _load_entry(v: Validator, shown: str, item: Any, topics: dict, sources: dict
     ok = ident is not None
     topic = item.get("topic")
     if topic not in topics:
-        v.add(shown, line_of(item, "topic"), f"unknown topic '{topic}'")
+        v.refer(shown, item, line_of(item, "topic"), "topic", str(topic), ["topics.yaml"])
         ok = False
     questions: dict[str, tuple[str, ...]] = {}
     qblock = item.get("questions")
@@ -268,21 +269,21 @@ def _load_entry(v: Validator, shown: str, item: Any, topics: dict, sources: dict
         for lang in LANGS:
             qs = v.str_list(shown, qblock, lang, f"questions.{lang} of entry")
             if len(qs) < MIN_QUESTIONS[lang]:
-                v.add(shown, line_of(qblock, lang),
-                      f"entry needs at least {MIN_QUESTIONS[lang]} '{lang}' phrasings (has {len(qs)})")
+                v.report(shown, line_of(qblock, lang), "kb_few_phrasings", min=MIN_QUESTIONS[lang], lang=lang,
+                         n=len(qs))
             lines = qblock[lang].item_lines if isinstance(qblock.get(lang), LinedList) else []
             for i, q in enumerate(qs):
                 key = phrasing_key(q)
                 line = lines[i] if i < len(lines) else line_of(qblock, lang)
                 if not key:
-                    v.add(shown, line, f"phrasing {q!r} has no words")
+                    v.report(shown, line, "kb_phrasing_no_words", text=repr(q))
                     continue
                 prior = phrasings.get(key)
                 if prior and prior[0] != ident:
-                    v.add(shown, line,
-                          f"phrasing {q!r} also belongs to entry '{prior[0]}' ({prior[1]}:{prior[2]})")
+                    v.report(shown, line, "kb_phrasing_taken", text=repr(q), entry=prior[0],
+                             where=f"{prior[1]}:{prior[2]}")
                 elif prior:
-                    v.add(shown, line, f"phrasing {q!r} is repeated in the same entry")
+                    v.report(shown, line, "kb_phrasing_repeated", text=repr(q))
                 else:
                     phrasings[key] = (ident or "?", shown, str(line))
             questions[lang] = tuple(qs)
@@ -291,32 +292,32 @@ def _load_entry(v: Validator, shown: str, item: Any, topics: dict, sources: dict
     answer = v.lang_texts(shown, item, "answer", "entry")
     for lang, text in answer.items():
         if len(text) > MAX_ANSWER_CHARS:
-            v.add(shown, line_of(item["answer"], lang),
-                  f"answer.{lang} is {len(text)} characters; at most {MAX_ANSWER_CHARS} fit a message")
+            v.report(shown, line_of(item["answer"], lang), "kb_answer_too_long", lang=lang, n=len(text),
+                     max=MAX_ANSWER_CHARS)
     if len(answer) != len(LANGS) or not all(answer.values()):
         ok = False
     refs = v.str_list(shown, item, "sources", "entry")
     srcs = _check_refs(v, shown, item, "sources", refs, sources, "source")
     if not refs:
-        v.add(shown, line_of(item, "sources"), "entry must name at least one source")
+        v.report(shown, line_of(item, "sources"), "kb_no_source")
     if len(srcs) != len(refs) or not srcs:
         ok = False
     as_of = as_date(item.get("as_of"))
     if as_of is None:
-        v.add(shown, line_of(item, "as_of"), "entry 'as_of' must be a date YYYY-MM-DD")
+        v.report(shown, line_of(item, "as_of"), "kb_bad_date", what="entry", field="as_of")
         ok = False
     keywords = v.str_list(shown, item, "keywords", "entry", required=False)
     related = v.str_list(shown, item, "related", "entry", required=False)
     contact = item.get("contact")
     if contact is not None and contact not in contacts:
-        v.add(shown, line_of(item, "contact"), f"unknown contact '{contact}'")
+        v.refer(shown, item, line_of(item, "contact"), "contact", str(contact), ["contacts.yaml"])
         ok = False
     answers = v.str_list(shown, item, "answers", "entry", required=False)
     kinds = set(qtype.QUESTION_TYPES) | set(qtype.NOT_HELD_KINDS)
     for kind in answers:
         if kind not in kinds:
-            v.add(shown, line_of(item, "answers"),
-                  f"unknown kind '{kind}' in answers (known: {', '.join(sorted(kinds))})")
+            v.report(shown, line_of(item, "answers"), "kb_unknown_kind", kind=kind,
+                     known=", ".join(sorted(kinds)))
     short = _short_titles(v, shown, item)
     if not ok:
         return None
@@ -334,15 +335,13 @@ def _short_titles(v: Validator, shown: str, item: dict) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict) or not value or set(value) - set(LANGS):
-        v.add(shown, line_of(item, "short"), f"entry 'short' must have 'vi' and/or 'en' texts of at most "
-                                             f"{MAX_SHORT} characters")
+        v.report(shown, line_of(item, "short"), "kb_short_shape", max=MAX_SHORT)
         return {}
     out: dict[str, str] = {}
     for lang, text in value.items():
         text = " ".join(str(text).split()) if isinstance(text, str) else ""
         if not text or len(text) > MAX_SHORT:
-            v.add(shown, line_of(value, lang),
-                  f"short.{lang} must be 1 to {MAX_SHORT} characters (has {len(text)})")
+            v.report(shown, line_of(value, lang), "kb_short_length", lang=lang, max=MAX_SHORT, n=len(text))
             continue
         out[lang] = text
     return out

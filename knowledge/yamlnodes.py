@@ -100,7 +100,7 @@ def _tokens_before(text: str, index: int) -> list[yaml.Token]:
 
 
 def read_yaml(text: str) -> tuple[Any, list[tuple[int, str]]]:
-    """The document's value and its repeated keys as (line, message); raises yaml.YAMLError."""
+    """The document's value and its repeated keys as (line, key); raises yaml.YAMLError."""
     node = yaml.compose(text, Loader=_Loader)
     builder = _Builder()
     return (None if node is None else builder.build(node)), builder.duplicates
@@ -151,7 +151,7 @@ class _Builder:
                     key = str(key)  # a list or mapping as a key: unhashable, kept as its text
             line = key_node.start_mark.line + 1
             if key in out and key not in inherited:
-                self.duplicates.append((line, f"duplicate key '{key}'"))
+                self.duplicates.append((line, str(key)))
             out[key] = self.build(value_node)
             lines[key] = line
             if i < merged:

@@ -170,3 +170,32 @@ def test_reorganised_bodies_always_come_with_what_they_are_now(kb, lang, old_bod
         text = entry.answer[lang].lower()
         if old_body in text:
             assert now in text, f"{entry.id} ({lang}) names '{old_body}' without saying it is now '{now}'"
+
+
+def test_paths_are_relative_to_the_knowledge_directory(kb_copy):
+    write(kb_copy, "zz-extra.yaml", ENTRY.replace("topic: plan", "topic: weather"))
+    [problem] = validate_dir(kb_copy)[1]
+    assert problem.path == "entries/zz-extra.yaml" and str(problem).startswith("entries/zz-extra.yaml:3: ")
+    assert problem.key == "kb_unknown_topic" and problem.kwargs() == {"id": "weather"}
+
+
+def test_a_file_that_cannot_be_read_is_reported_once_and_what_refers_to_it_in_one_line(kb_copy, kb):
+    plan = kb_copy / "entries" / "plan.yaml"
+    plan_ids = {e.id for e in kb.entries.values() if e.origin.startswith("entries/plan.yaml:")}
+    referring = {e.id for e in kb.entries.values() if set(e.related) & plan_ids and e.id not in plan_ids}
+    assert len(referring) >= 3
+    plan.write_text(plan.read_text(encoding="utf-8").replace("  topic: plan\n", "  topic plan\n", 1),
+                    encoding="utf-8")
+    write(kb_copy, "zz-extra.yaml", ENTRY + "  related: [no-such-entry]\n")
+    found = messages(kb_copy)
+    assert found == ["entries/plan.yaml:3: YAML syntax error: could not find expected ':'",
+                     "entries/zz-extra.yaml:13: unknown related entry 'no-such-entry'",  # still a real one
+                     f"{len(referring)} entries refer to entries in entries/plan.yaml, which could not be read"]
+
+
+def test_an_unreadable_topics_file_is_not_blamed_on_every_entry(kb_copy, kb):
+    topics = kb_copy / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8").replace("title:", "title", 1), encoding="utf-8")
+    found = messages(kb_copy)
+    assert found == ["topics.yaml:5: YAML syntax error: did not find expected key",
+                     f"{len(kb.entries)} entries refer to topics in topics.yaml, which could not be read"]

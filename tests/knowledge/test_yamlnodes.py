@@ -53,13 +53,13 @@ def test_lines_of_keys_items_and_nested_values():
 def test_duplicate_keys_are_reported_with_their_lines_and_the_last_wins():
     data, duplicates = read_yaml("a: 1\nb:\n  x: 1\n  x: 2\na: 3\n")
     assert data == {"a": 3, "b": {"x": 2}}
-    assert duplicates == [(4, "duplicate key 'x'"), (5, "duplicate key 'a'")]
+    assert duplicates == [(4, "x"), (5, "a")]
 
 
 def test_a_key_of_its_own_overrides_a_merged_one_without_counting_as_a_repeat():
     data, duplicates = read_yaml("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n  y: 4\n")
     assert data["m"] == {"x": 1, "y": 4}
-    assert duplicates == [(5, "duplicate key 'y'")]
+    assert duplicates == [(5, "y")]
     assert line_of(data["m"], "x") == 1 and line_of(data["m"], "y") == 5
 
 

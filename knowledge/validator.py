@@ -56,7 +56,7 @@ MESSAGES: dict[str, str] = {
     # knock-on problems of a file that could not be read, one line for all of them (line 0)
     "kb_knock_on_related": "{n} entries refer to entries in {file}, which could not be read",
     "kb_knock_on_topic": "{n} entries refer to topics in {file}, which could not be read",
-    "kb_knock_on_source": "{n} entries refer to sources in {file}, which could not be read",
+    "kb_knock_on_source": "{n} items refer to sources in {file}, which could not be read",
     "kb_knock_on_contact": "{n} entries refer to contacts in {file}, which could not be read",
 }
 

@@ -15,8 +15,9 @@ from handlers.admin.codes import Code, encode
 from handlers.admin.common import back, hidden_entries, note_text
 from handlers.context import Ctx
 from handlers.messages import Document, Option, Reply
-from handlers.texts import t
+from handlers.texts import TEXTS, t
 from handlers.vntime import VN_TIME
+from knowledge.validator import FileProblem
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +69,27 @@ async def reload_reply(ctx: Ctx) -> Reply:
     if problems:
         await ctx.storage.audit(ctx.who, "reload_failed", None, None, [str(p) for p in problems])
         log.warning("reload refused: %d problem(s) in the knowledge files", len(problems))
-        lines = [t("adm_reload_failed", lang, n=str(len(problems))), *(str(p) for p in problems)]
-        return Reply("\n".join(lines), "info", lang, [back(lang)])
+        return Reply(problems_text(problems, lang), "info", lang, [back(lang)])
     await ctx.storage.audit(ctx.who, "reload", None, None, {"entries": len(ctx.live.kb.entries)})
     lines = [t("adm_reload_ok", lang, n=str(len(ctx.live.kb.entries)))]
     lines += ["• " + note_text(n, lang) for n in ctx.live.snap.notes]
     return Reply("\n".join(lines), "info", lang, [back(lang)])
+
+
+def problem_text(problem: FileProblem, lang: str) -> str:
+    """A knowledge-file problem in the administrator's language; a rare one without a text of its
+    own keeps the validator's English rather than being left out."""
+    text = t(problem.key, lang, **problem.kwargs()) if problem.key in TEXTS else problem.message
+    if problem.line == 0:  # a summary, which names its file
+        return text
+    return t("kb_problem_at", lang, path=problem.path, line=str(problem.line), text=text)
+
+
+def problems_text(problems: list[FileProblem], lang: str) -> str:
+    """Why a reload was refused, short enough for one message."""
+    shown = problems[:MAX_PROBLEMS]
+    lines = [t("adm_reload_failed", lang, n=str(len(problems)))]
+    lines += ["• " + problem_text(p, lang) for p in shown]
+    if len(problems) > len(shown):
+        lines.append(t("kb_problems_more", lang, n=str(len(problems) - len(shown))))
+    return "\n".join(lines)

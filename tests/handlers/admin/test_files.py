@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from handlers.texts import TEXTS, placeholders
+from knowledge.validator import MESSAGES
 from tests.handlers.admin.helpers import ASK
 from tests.handlers.driver import ADMIN2, CITIZEN, ChatDriver, actions
 
@@ -106,8 +108,8 @@ async def test_reload_with_a_broken_file_keeps_the_running_knowledge_base(kb, ma
         (kb_copy / "entries" / "broken.yaml").write_text("entries:\n- id: [unclosed\n", encoding="utf-8")
         text = (await chat.say("/reload")).text
         assert "Không tải lại được" in text
-        assert f"plan.yaml:{line_no}:" in text and "khong-co-chu-de" in text
-        assert "broken.yaml:" in text
+        assert f"• entries/plan.yaml, dòng {line_no}: chủ đề 'khong-co-chu-de' không có trong topics.yaml" in text
+        assert "• entries/broken.yaml, dòng 2: sai cú pháp YAML" in text
         assert "Sở Ngoại vụ" in (await chat.say(ASK, CITIZEN)).text
         # fixed: the reload goes through, and a file change supersedes a chat edit, with a note
         await chat.press("ad:ea:resp-so-ngoai-vu")
@@ -132,3 +134,57 @@ async def test_reload_with_a_broken_file_keeps_the_running_knowledge_base(kb, ma
         assert "reload_failed" in logged and "reload" in logged
     finally:
         await chat.close()
+
+
+def break_plan(kb_dir) -> int:
+    """Leaves a closing quote out in the real plan.yaml, as a hurried edit does; returns that line."""
+    plan = kb_dir / "entries" / "plan.yaml"
+    lines = plan.read_text(encoding="utf-8").splitlines()
+    broken = next(i for i, line in enumerate(lines) if line.startswith('    - "') and line.endswith('"'))
+    lines[broken] = lines[broken][:-1]
+    plan.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return broken + 1
+
+
+async def test_a_broken_file_is_one_vietnamese_line_and_what_it_breaks_elsewhere_one_more(kb, matcher, kb_copy,
+                                                                                           tmp_path):
+    line = break_plan(kb_copy)
+    chat = ChatDriver(kb, matcher, tmp_path / "r.sqlite3", knowledge_dir=kb_copy)
+    try:
+        head, *problems = (await chat.say("/reload")).text.splitlines()
+        assert head.startswith("❌ Không tải lại được: tệp dữ liệu có 2 lỗi.")
+        assert problems[0].startswith(f"• entries/plan.yaml, dòng {line}: sai cú pháp YAML: xem lại dấu ngoặc kép")
+        assert len(problems) == 2 and problems[1].startswith("• 12 câu trả lời khác nhắc tới câu trả lời trong "
+                                                             "entries/plan.yaml; tệp này chưa đọc được")
+        assert "../" not in head + "".join(problems) and str(kb_copy) not in "".join(problems)
+        assert "Sở Ngoại vụ" in (await chat.say(ASK, CITIZEN)).text  # still answering from the running files
+        await chat.say("/lang en")
+        english = (await chat.say("/reload")).text.splitlines()
+        assert english[0].startswith("❌ Not reloaded: the data files have 2 problem(s).")
+        assert english[1].startswith(f"• entries/plan.yaml, line {line}: not valid YAML: check the quotes")
+        assert english[2].startswith("• 12 entries refer to entries in entries/plan.yaml, which could not be read")
+    finally:
+        await chat.close()
+
+
+async def test_common_mistakes_read_in_vietnamese_and_a_rare_one_keeps_its_english(kb, matcher, kb_copy, tmp_path):
+    for name, old, new in [("plan.yaml", "  topic: plan\n", ""), ("tasks.yaml", "  as_of: ", "  as_of: 15/5/2023 #")]:
+        path = kb_copy / "entries" / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    topics = kb_copy / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8").replace("order: 1", "order: một", 1), encoding="utf-8")
+    chat = ChatDriver(kb, matcher, tmp_path / "r.sqlite3", knowledge_dir=kb_copy)
+    try:
+        reply = (await chat.say("/reload")).text
+        assert "entries/tasks.yaml, dòng " in reply
+        assert ": 'as_of' phải là ngày dạng năm-tháng-ngày, ví dụ 2025-03-31" in reply
+        assert "entries/plan.yaml, dòng 2: thiếu trường 'topic'" in reply
+        assert "topics.yaml, dòng 4: topic 'order' must be a whole number" in reply  # no text of its own
+    finally:
+        await chat.close()
+
+
+def test_every_knowledge_problem_key_has_a_text_in_both_languages():
+    for key, english in MESSAGES.items():
+        assert key in TEXTS, key
+        assert placeholders(TEXTS[key]["vi"]) <= placeholders(english), key

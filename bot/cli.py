@@ -17,7 +17,7 @@ from bot.storage import Storage
 from bot.storage.backup import backup, backup_name
 from bot.storage.db import StorageError
 from handlers.ask import Asker
-from knowledge.loader import KnowledgeError, validate_dir
+from knowledge.loader import DEFAULT_DIR, KnowledgeError, validate_dir
 from knowledge.model import KnowledgeBase
 from knowledge.ranker import RankerError
 
@@ -88,7 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_backup(settings, args.path)
         app = build_app(settings)
     except KnowledgeError as exc:
-        print("The knowledge base has problems; the bot will not start until they are fixed:",
+        where = Path(settings.KNOWLEDGE_DIR or DEFAULT_DIR).resolve()
+        print(f"The knowledge base in {where} has problems; the bot will not start until they are fixed:",
               file=sys.stderr)
         for problem in exc.problems:
             print(str(problem), file=sys.stderr)
@@ -219,11 +220,13 @@ def cmd_backup(settings: Settings, path: str | None) -> int:
 
 
 def cmd_validate(directory: str) -> int:
+    """One ``path:line: message`` a line, paths inside the knowledge directory, which the last line names."""
     kb, problems = validate_dir(directory)
     for problem in problems:
         print(str(problem))
     if problems:
-        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        where = Path(directory or DEFAULT_DIR).resolve()
+        print(f"{len(problems)} problem(s) found in {where}.", file=sys.stderr)
         return 1
     assert kb is not None
     print(f"OK: {len(kb.entries)} entries, {len(kb.topics)} topics, {len(kb.sources)} sources, "

@@ -68,13 +68,25 @@ def test_kb_validate_ok_and_broken(kb_copy):
     assert bad.returncode == 1
     assert all(line.count(":") >= 2 for line in bad.stdout.splitlines())
     assert "bad.yaml:2:" in bad.stdout
+    assert f"problem(s) found in {kb_copy.resolve()}." in bad.stderr
+
+
+def test_kb_validate_names_the_broken_line_once_and_sums_up_what_it_breaks(kb_copy):
+    plan = kb_copy / "entries" / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("  topic: plan\n", "  topic plan\n", 1),
+                    encoding="utf-8")
+    out = run("kb", "validate", str(kb_copy))
+    assert out.returncode == 1
+    assert out.stdout.splitlines() == [
+        "entries/plan.yaml:3: YAML syntax error: could not find expected ':'",
+        "12 entries refer to entries in entries/plan.yaml, which could not be read"]
 
 
 def test_bot_refuses_to_start_on_a_broken_knowledge_base(kb_copy):
     (kb_copy / "entries" / "bad.yaml").write_text("entries: [\n", encoding="utf-8")
     out = run("ask", "xin chào", env={"KNOWLEDGE_DIR": str(kb_copy)})
     assert out.returncode == 1
-    assert "bad.yaml:" in out.stderr
+    assert "entries/bad.yaml:" in out.stderr and str(kb_copy.resolve()) in out.stderr
     assert "Traceback" not in out.stderr
 
 

@@ -27,6 +27,7 @@ from knowledge.overlay import (
     problem,
     structural_problems,
 )
+from knowledge.yamlnodes import error_line
 
 __all__ = ["MAX_UPLOAD", "ImportPlan", "plan_import", "to_csv", "to_xlsx", "to_yaml"]
 
@@ -62,10 +63,10 @@ def _from_sheet(sheet: Sheet, lang: str) -> tuple[list[Row], list[str]]:
 def _from_yaml(text: str, lang: str) -> tuple[list[Row], list[str]]:
     try:
         raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = str(mark.line + 1) if mark is not None else "?"
-        return [], [t("imp_yaml", lang, line=line, problem=str(getattr(exc, "problem", None) or exc))]
+    except yaml.MarkedYAMLError as exc:
+        return [], [t("imp_yaml", lang, line=str(error_line(text, exc)))]
+    except yaml.YAMLError:
+        return [], [t("imp_yaml", lang, line="1")]
     items = raw.get("entries") if isinstance(raw, dict) else None
     if not isinstance(items, list):
         return [], [t("imp_no_list", lang)]

@@ -60,6 +60,14 @@ MESSAGES: dict[str, str] = {
     "kb_knock_on_contact": "{n} entries refer to contacts in {file}, which could not be read",
 }
 
+# what a reference names -> (its problem when not found, the summary when it is in a file not read)
+REFERENCES = {
+    "topic": ("kb_unknown_topic", "kb_knock_on_topic"),
+    "source": ("kb_unknown_source", "kb_knock_on_source"),
+    "contact": ("kb_unknown_contact", "kb_knock_on_contact"),
+    "related": ("kb_unknown_related", "kb_knock_on_related"),
+}
+
 
 @dataclass(frozen=True, order=True)
 class FileProblem:
@@ -141,7 +149,7 @@ class Validator:
         that seems to define it (one summary line for all), otherwise reported where it is."""
         home = next((h for h in homes if ref in self.unreadable.get(h, ())), None)
         if home is None:
-            self.report(path, line, f"kb_unknown_{kind}", id=ref)
+            self.report(path, line, REFERENCES[kind][0], id=ref)
         else:
             self._knock_ons.setdefault((kind, home), set()).add((path, line_of(item)))
 
@@ -150,7 +158,7 @@ class Validator:
         out = []
         for (kind, home), referrers in sorted(self._knock_ons.items(), key=lambda kv: (kv[0][1], kv[0][0])):
             values = (("n", str(len(referrers))), ("file", home))
-            key = f"kb_knock_on_{kind}"
+            key = REFERENCES[kind][1]
             out.append(FileProblem(home, 0, MESSAGES[key].format(**dict(values)), key, values))
         return out
 

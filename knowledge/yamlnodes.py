@@ -60,6 +60,11 @@ def error_line(text: str, exc: yaml.MarkedYAMLError) -> int:
     line that ends with neither ',' nor ']' before the problem; a quoted value, or a key that lost
     its ':', read across several lines up to the problem, where it began.
     """
+    last = len(text.splitlines()) or 1  # the end of the text, not the empty line after it
+    return max(1, min(_error_line(text, exc), last))
+
+
+def _error_line(text: str, exc: yaml.MarkedYAMLError) -> int:
     problem, context = exc.problem_mark, exc.context_mark
     if problem is None:
         return context.line + 1 if context is not None else 1
@@ -68,7 +73,7 @@ def error_line(text: str, exc: yaml.MarkedYAMLError) -> int:
     tokens = _tokens_before(text, problem.index)
     if context is not None and (exc.context or "").startswith("while parsing a flow"):
         inside = [tok for tok in tokens if tok.start_mark.index >= context.index]
-        starts = [tok.start_mark.line for tok in inside[1:]] + [problem.line]
+        starts = [tok.start_mark.line for tok in inside[1:]] + [problem.line] if inside else []
         for prev, next_line in zip(inside, starts, strict=True):
             runs_on = prev.end_mark.line > prev.start_mark.line
             if isinstance(prev, yaml.ScalarToken) and not prev.style and runs_on:

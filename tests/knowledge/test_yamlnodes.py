@@ -108,3 +108,12 @@ def test_a_syntax_error_names_the_line_that_was_broken(what, start, edit):
     with pytest.raises(yaml.MarkedYAMLError) as caught:
         read_yaml(text)
     assert error_line(text, caught.value) == broken + 1, what
+
+
+@pytest.mark.parametrize("loader", [yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)])
+@pytest.mark.parametrize("text", ["entries: [\n  - id: x\n  bad", "[", "a: [\n", "a: 'x\n", "- a\nb: c\n",
+                                  "a:\n\tb: 1\n", "a: |\n x\n  y\nb", "\"", "a: [1, {b: 2\n"])
+def test_any_syntax_error_gets_a_line_in_the_text(text, loader):
+    with pytest.raises(yaml.MarkedYAMLError) as caught:
+        yaml.load(text, Loader=loader)  # both are safe loaders
+    assert 1 <= error_line(text, caught.value) <= text.count("\n") + 1

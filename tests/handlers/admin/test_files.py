@@ -91,7 +91,7 @@ async def test_a_broken_import_lists_its_problems_and_changes_nothing(chat):
     assert "ô E2 (resp-so-ngoai-vu): câu trả lời đang để trống" in reply
     assert "ô A3: thiếu mã" in reply
     yaml_reply = await chat.send_file("kb.yaml", b"entries: [\n  - id: x\n  bad")
-    assert "tệp YAML không đúng cú pháp" in yaml_reply.text
+    assert "dòng 2: tệp YAML không đúng cú pháp; xem lại dấu ngoặc kép" in yaml_reply.text
     assert await chat.storage.kb_latest() == []
     assert "chỉ đọc được tin nhắn chữ" in (await chat.send_file("kb.csv", bad, CITIZEN)).text
 

@@ -104,7 +104,9 @@ def _validate_dir(root: Path) -> tuple[KnowledgeBase | None, list[FileProblem]]:
         v.add(".", 1, "no entries found")
     kb = KnowledgeBase(entries, topics, sources, contacts, smalltalk,
                        {k: (d if isinstance(d, dict) else {}) for k, d in language.items()})
-    return kb, sorted(set(v.problems), key=lambda p: (p.path, p.line, p.message)) + v.summaries()
+    # a summary (line 0) right after its unreadable file's own problem
+    problems = set(v.problems) | set(v.summaries())
+    return kb, sorted(problems, key=lambda p: (p.path, p.line or 1 << 30, p.message))
 
 
 def _items(v: Validator, path: Path | None, raw: dict, key: str) -> Iterable[tuple[str, Any]]:

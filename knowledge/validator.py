@@ -154,9 +154,9 @@ class Validator:
             self._knock_ons.setdefault((kind, home), set()).add((path, line_of(item)))
 
     def summaries(self) -> list[FileProblem]:
-        """One line per unreadable file and kind of reference, after that file's own problem."""
+        """One line per unreadable file and kind of reference."""
         out = []
-        for (kind, home), referrers in sorted(self._knock_ons.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        for (kind, home), referrers in self._knock_ons.items():
             values = (("n", str(len(referrers))), ("file", home))
             key = REFERENCES[kind][1]
             out.append(FileProblem(home, 0, MESSAGES[key].format(**dict(values)), key, values))

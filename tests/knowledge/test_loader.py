@@ -189,8 +189,8 @@ def test_a_file_that_cannot_be_read_is_reported_once_and_what_refers_to_it_in_on
     write(kb_copy, "zz-extra.yaml", ENTRY + "  related: [no-such-entry]\n")
     found = messages(kb_copy)
     assert found == ["entries/plan.yaml:3: YAML syntax error: could not find expected ':'",
-                     "entries/zz-extra.yaml:13: unknown related entry 'no-such-entry'",  # still a real one
-                     f"{len(referring)} entries refer to entries in entries/plan.yaml, which could not be read"]
+                     f"{len(referring)} entries refer to entries in entries/plan.yaml, which could not be read",
+                     "entries/zz-extra.yaml:13: unknown related entry 'no-such-entry'"]  # still a real one
 
 
 def test_an_unreadable_topics_file_is_not_blamed_on_every_entry(kb_copy, kb):
@@ -199,3 +199,13 @@ def test_an_unreadable_topics_file_is_not_blamed_on_every_entry(kb_copy, kb):
     found = messages(kb_copy)
     assert found == ["topics.yaml:5: YAML syntax error: did not find expected key",
                      f"{len(kb.entries)} entries refer to topics in topics.yaml, which could not be read"]
+
+
+def test_each_summary_follows_its_own_file(kb_copy):
+    for name in ("plan.yaml", "tasks.yaml"):
+        path = kb_copy / "entries" / name
+        path.write_text(path.read_text(encoding="utf-8").replace("  topic: ", "  topic ", 1), encoding="utf-8")
+    found = messages(kb_copy)
+    assert [m.split(":")[0].split(" in ")[-1].split(",")[0] for m in found] == [
+        "entries/plan.yaml", "entries/plan.yaml", "entries/tasks.yaml", "entries/tasks.yaml"]
+    assert "refer to entries in entries/plan.yaml" in found[1] and "in entries/tasks.yaml" in found[3]

@@ -28,9 +28,9 @@ ENGLISH = {
     "adm_err_phone": "{value!r} is not a Vietnamese phone number: write it as 0237 3 852 …, "
                      "+84 237 3 852 … or a 1800/1900 hotline",
     "adm_err_phones": "at most {max} phone numbers, separated by ';'",
-    "adm_err_email": "{value!r} is not an e-mail address (name@domain.vn)",
+    "adm_err_email": "{value!r} is not an e-mail address (name@example.org)",
     "adm_err_url_https": "{value!r} must start with https://",
-    "adm_err_url": "{value!r} is not a web address (https://domain.vn/…)",
+    "adm_err_url": "{value!r} is not a web address (https://example.org/…)",
     "adm_err_detail_long": "at most {max} characters (has {n})",
 }
 

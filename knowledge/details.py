@@ -18,7 +18,8 @@ DetailProblem = tuple[str, dict[str, str]]
 
 # 0 + area code and number (landlines 0237 3 852 …, 11 digits; mobiles, 10), the same after +84
 # without the 0, and the nationwide hotlines 1800/1900 with 4 or 6 more digits
-_PHONE_RES = (re.compile(r"0[1-9]\d{8,9}"), re.compile(r"\+84[1-9]\d{8,9}"), re.compile(r"1[89]00(\d{4}|\d{6})"))
+_PHONE_RES = (re.compile(r"0[1-9]\d{8,9}"), re.compile(r"\+84[1-9]\d{8,9}"),
+              re.compile(r"1[89]00(\d{4}|\d{6})"))
 _PHONE_CHARS = re.compile(r"[\d\s.()+-]+")
 _PHONE_SPLIT = re.compile(r"\s*[;,/]\s*")
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")

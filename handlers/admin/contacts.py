@@ -130,13 +130,15 @@ async def history_reply(ctx: Ctx, cid: str) -> Reply:
     in_force = 0 if file_wins else version
     lines = [t("adm_history_title", lang, id=_name(ctx, cid)),
              f"v0 · {t('adm_v_file', lang)}{' ✔' if in_force == 0 else ''}"]
-    options = [Option(t("adm_rollback_to", lang, v="0"), encode(Code.CONTACT_ROLLBACK, cid, 0))] if in_force else []
+    options = [Option(t("adm_rollback_to", lang, v="0"), encode(Code.CONTACT_ROLLBACK, cid, 0))
+               ] if in_force else []
     baseline = ctx.live.baseline.contacts.get(cid)
     earlier: list[tuple[int, dict]] = [(0, contact_to_dict(baseline))] if baseline else []
     for row in history:
         action = t(ACTION_KEYS[row["action"]], lang) if row["action"] in ACTION_KEYS else row["action"]
+        mark = " ✔" if row["version"] == in_force else ""
         lines.append(f"v{row['version']} · {when(row['created_at'])} · {ctx.name_of(row['admin'])} · "
-                     f"{action}{_what_changed(row, earlier, lang)}{' ✔' if row['version'] == in_force else ''}")
+                     f"{action}{_what_changed(row, earlier, lang)}{mark}")
         earlier.append((row["version"], row["data"]))
     older = [row for row in history if row["version"] != in_force][-MAX_HISTORY_BUTTONS:]
     options += [Option(t("adm_rollback_to", lang, v=str(row["version"])),
@@ -188,7 +190,8 @@ async def start_rollback(ctx: Ctx, cid: str, number: int) -> Reply:
 
 def value_prompt(ctx: Ctx, state: ContactChange) -> Reply:
     lang = ctx.lang
-    current = t("adm_contact_current", lang, field=t(state.field, lang), value=_value(state.draft, state.field, lang))
+    current = t("adm_contact_current", lang, field=t(state.field, lang),
+                value=_value(state.draft, state.field, lang))
     text = f"📇 {_name(ctx, state.id)}\n{current}\n\n{t(ASK_KEYS[state.field], lang)}"
     return Reply(text, "info", lang, [Option(t("adm_contact_clear", lang), encode(Code.SKIP)), cancel(lang)])
 
@@ -212,7 +215,7 @@ def preview_prompt(ctx: Ctx, state: ContactChange) -> Reply:
     lang = ctx.lang
     key = "adm_preview_contact_rollback" if state.op == "contact_rollback" else "adm_preview_contact"
     changes = details_diff(state.orig, state.draft, lang) or [t("adm_no_change", lang)]
-    text = t(key, lang, name=_name(ctx, state.id)) + "\n\n" + "\n".join(changes) + "\n\n" + t("adm_confirm", lang)
+    text = "\n\n".join([t(key, lang, name=_name(ctx, state.id)), "\n".join(changes), t("adm_confirm", lang)])
     return Reply(text, "info", lang, save_or_cancel(lang))
 
 
@@ -231,8 +234,8 @@ async def save(ctx: Ctx, state: ContactChange, _arg: str = "") -> Reply:
         latest = conflict.latest
         who = t("adm_conflict_by", lang, admin=ctx.name_of(latest["admin"]), when=when(latest["created_at"]),
                 v=str(latest["version"])) if latest else t("adm_conflict_file", lang)
-        text = t("adm_conflict_contact", lang, who=who) + "\n\n" + "\n".join(details_diff(state.orig, state.draft,
-                                                                                        lang))
+        changes = "\n".join(details_diff(state.orig, state.draft, lang))
+        text = t("adm_conflict_contact", lang, who=who) + "\n\n" + changes
         return Reply(text, "info", lang, [_open(lang, cid), back(lang)])
     log.info("contacts: %s saved %s version %d", ctx.who, cid, number)
     undo = Option(t("adm_undo", lang), encode(Code.CONTACT_ROLLBACK, cid, number - 1))

@@ -121,3 +121,25 @@ async def test_an_unknown_contact_or_field_is_answered(chat):
     assert "Không tìm thấy cơ quan" in (await chat.press("ad:ctv:khong-co")).text
     assert "Không tìm thấy cơ quan" in (await chat.press("ad:ctr:khong-co:3")).text
     assert "Sở Ngoại vụ" in (await chat.press(f"ad:cte:{CID}:fax")).text
+
+
+async def test_a_newer_file_wins_with_a_note_and_the_chat_version_can_come_back(kb, matcher, kb_copy, tmp_path):
+    chat = ChatDriver(kb, matcher, tmp_path / "c.sqlite3", knowledge_dir=kb_copy)
+    try:
+        await edit(chat, "phone", PHONE)
+        path = kb_copy / "contacts.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace('phone: ""', 'phone: "0237 3 000 001"', 1), encoding="utf-8")
+        await chat.say("/reload")
+        menu = await chat.say("/admin")
+        assert f"Liên hệ {CID}: tệp contacts.yaml đã có thông tin mới hơn" in menu.text
+        assert f"ad:ctv:{CID}" in actions(menu)
+        assert "0237 3 000 001" in (await chat.say("/lienhe", CITIZEN)).text
+        history = await chat.press(f"ad:cth:{CID}")
+        assert "v0 · bản trong tệp YAML ✔" in history.text and f"ad:ctr:{CID}:1" in actions(history)
+        await chat.press(f"ad:ctr:{CID}:1")
+        await chat.press("ad:save")
+        assert PHONE in (await chat.say("/lienhe", CITIZEN)).text
+        assert "mới hơn" not in (await chat.say("/admin")).text
+    finally:
+        await chat.close()

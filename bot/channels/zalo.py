@@ -249,4 +249,4 @@ def inbound(event: ZaloEvent) -> Inbound:
     clean = webinput.clean
     return Inbound(clean(event.user_id) or "", clean(event.chat_id) or "",
                    text=clean(event.text) if event.kind == "text" else None, event_id=event.message_id,
-                   raw=event.kind)
+                   raw=event.kind, name=clean(event.name) or "")

@@ -208,4 +208,9 @@ MIGRATIONS: list[tuple[str, Migration]] = [
         PRIMARY KEY (channel, user_id)
     ) WITHOUT ROWID;
     """),
+    # The name an administrator's platform gives them (Telegram's, Zalo's), so the history and the
+    # audit log say who changed what; kept for administrators only.
+    ("display_name", """
+    ALTER TABLE users ADD COLUMN display_name TEXT;
+    """),
 ]

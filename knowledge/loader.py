@@ -168,7 +168,7 @@ def _source_field(v: Validator, shown: str, item: dict, key: str) -> str:
     if key == "date":
         text = value.isoformat() if hasattr(value, "isoformat") else str(value)
         if not _SOURCE_DATE.fullmatch(text):
-            v.add(shown, line_of(item, key), "source 'date' must be YYYY, YYYY-MM or YYYY-MM-DD")
+            v.report(shown, line_of(item, key), "kb_source_date")
             return ""
         return text
     if not isinstance(value, str) or not value.strip():
@@ -176,11 +176,10 @@ def _source_field(v: Validator, shown: str, item: dict, key: str) -> str:
         return ""
     text = " ".join(value.split())
     if key == "short" and len(text) > MAX_SHORT_SOURCE:
-        v.add(shown, line_of(item, key), f"source 'short' must be at most {MAX_SHORT_SOURCE} characters "
-                                         f"(has {len(text)})")
+        v.report(shown, line_of(item, key), "kb_source_short", max=MAX_SHORT_SOURCE, n=len(text))
     if key == "url":
         for found in check_url(text)[1]:
-            v.add(shown, line_of(item, key), f"source 'url': {english(found)}")
+            v.add(shown, line_of(item, key), f"source 'url': {english(found)}", *found)
     return text
 
 
@@ -214,7 +213,7 @@ def _load_contacts(v: Validator, path: Path | None, raw: dict, sources: dict) ->
                 continue
             stored, problems = check_detail(key, value or "")
             for found in problems:
-                v.add(shown, line_of(item, key), f"contact '{key}': {english(found)}")
+                v.add(shown, line_of(item, key), f"contact '{key}': {english(found)}", *found)
             details[key] = stored
         refs = v.str_list(shown, item, "sources", "contact", required=False)
         srcs = _check_refs(v, shown, item, "sources", refs, sources, "source")

@@ -50,6 +50,8 @@ MESSAGES: dict[str, str] = {
     "kb_answer_too_long": "answer.{lang} is {n} characters; at most {max} fit a message",
     "kb_no_source": "entry must name at least one source",
     "kb_bad_date": "{what} '{field}' must be a date YYYY-MM-DD",
+    "kb_source_date": "source 'date' must be YYYY, YYYY-MM or YYYY-MM-DD",
+    "kb_source_short": "source 'short' must be at most {max} characters (has {n})",
     "kb_unknown_kind": "unknown kind '{kind}' in answers (known: {known})",
     "kb_short_shape": "entry 'short' must have 'vi' and/or 'en' texts of at most {max} characters",
     "kb_short_length": "short.{lang} must be 1 to {max} characters (has {n})",
@@ -104,9 +106,11 @@ class Validator:
         self.unreadable: dict[str, set[str]] = {}  # shown path -> the ids its text seems to define
         self._knock_ons: dict[tuple[str, str], set[tuple[str, int]]] = {}  # (kind, file) -> referrers
 
-    def add(self, path: str, line: int, message: str) -> None:
-        """A rare problem, shown in English to everyone."""
-        self.problems.append(FileProblem(path, line, message))
+    def add(self, path: str, line: int, message: str, key: str = "", params: dict[str, str] | None = None
+            ) -> None:
+        """A problem in the caller's English: a rare one, shown so to everyone, or one with a text key
+        of its own (the contact details' checks)."""
+        self.problems.append(FileProblem(path, line, message, key, tuple((params or {}).items())))
 
     def report(self, path: str, line: int, key: str, /, **params: object) -> None:
         values = tuple((k, str(v)) for k, v in params.items())

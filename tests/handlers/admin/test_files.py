@@ -173,12 +173,16 @@ async def test_common_mistakes_read_in_vietnamese_and_a_rare_one_keeps_its_engli
         path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
     topics = kb_copy / "topics.yaml"
     topics.write_text(topics.read_text(encoding="utf-8").replace("order: 1", "order: một", 1), encoding="utf-8")
+    contacts = kb_copy / "contacts.yaml"
+    contacts.write_text(contacts.read_text(encoding="utf-8").replace('  phone: ""', '  phone: "12345"', 1),
+                        encoding="utf-8")
     chat = ChatDriver(kb, matcher, tmp_path / "r.sqlite3", knowledge_dir=kb_copy)
     try:
         reply = (await chat.say("/reload")).text
         assert "entries/tasks.yaml, dòng " in reply
         assert ": 'as_of' phải là ngày dạng năm-tháng-ngày, ví dụ 2025-03-31" in reply
         assert "entries/plan.yaml, dòng 2: thiếu trường 'topic'" in reply
+        assert ': "12345" không phải số điện thoại Việt Nam' in reply  # the contact details' own texts
         assert "topics.yaml, dòng 4: topic 'order' must be a whole number" in reply  # no text of its own
     finally:
         await chat.close()

@@ -7,12 +7,13 @@ import datetime as dt
 from handlers import review
 from handlers.admin.codes import Code, encode
 from handlers.context import Ctx
-from handlers.messages import Option, Reply
+from handlers.messages import Option, Reply, clip
 from handlers.texts import t
 from handlers.vntime import VN_TIME
 from knowledge.overlay import Note, Problem, entry_to_dict, fingerprint
 
 MAX_LABEL = 60
+PAGE_SIZE = 8  # items on one page of the review queue or the inbox: a phone screen
 # the note a merge leaves on an entry (knowledge.overlay.Note.kind) -> its text
 NOTE_KEYS = {"superseded": "adm_note_superseded", "orphan": "adm_note_orphan", "invalid": "adm_note_invalid"}
 
@@ -28,6 +29,33 @@ def today() -> str:
 
 def label(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1].rstrip() + "…"
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """A citizen's text as one line of a list, cut (see ``clip``)."""
+    flat = " ".join(text.split())
+    return clip(flat, limit) if limit else clip(flat)
+
+
+def pages(total: int, page: int) -> tuple[int, int]:
+    """The page to show (an old ▶ may point past the end) and how many there are."""
+    count = max(1, -(-total // PAGE_SIZE))
+    return min(max(page, 0), count - 1), count
+
+
+def page_options(page: int, count: int, code: Code) -> list[Option]:
+    """◀ ▶ side by side, only where there is a page to go to."""
+    options = []
+    if page > 0:
+        options.append(Option("◀", encode(code, page - 1), row="page"))
+    if page < count - 1:
+        options.append(Option("▶", encode(code, page + 1), row="page"))
+    return options
+
+
+def full_text(text: str, heading: str, options: list[Option], lang: str) -> Reply:
+    """The whole of a citizen's text, one tap from where it was cut."""
+    return Reply(f"{heading}\n\n{text}", "info", lang, options)
 
 
 def back(lang: str) -> Option:
@@ -91,7 +119,7 @@ async def admin_menu_with_counts(ctx: Ctx) -> Reply:
     """The menu, with how much waits in the review queue and the feedback inbox on its buttons."""
     reply = admin_menu(ctx)
     waiting = {encode(Code.QUEUE): len(await groups(ctx)),
-               encode(Code.INBOX): len(await ctx.storage.feedback_inbox(100))}
+               encode(Code.INBOX): await ctx.storage.feedback_waiting()}
     reply.options = [Option(f"{o.label} ({waiting[o.action]})", o.action) if waiting.get(o.action) else o
                      for o in reply.options]
     return reply

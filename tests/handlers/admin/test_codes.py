@@ -24,6 +24,8 @@ def worst_case(kb) -> dict[Arg, str]:
         Arg.TOPIC: max(kb.topics, key=len),
         Arg.SOURCE: max(kb.sources, key=len),
         Arg.SET: "f" * 8,
+        Arg.PAGE: "9" * 4,
+        Arg.OFFER: "f" * 8,
     }
 
 
@@ -60,7 +62,9 @@ def test_the_codes_keep_their_wire_values():
         "VIEW": "v", "EDIT_PHRASINGS": "ep", "EDIT_ANSWER": "ea", "EDIT_ANSWER_EN": "ee", "EDIT_TOPIC": "et",
         "HIDE": "h", "RESTORE": "r", "HISTORY": "hist", "ROLLBACK": "rb", "TOPIC": "topic", "SOURCE": "src",
         "PAGE": "pg", "SKIP": "skip", "SAVE": "save", "EXPORT_XLSX": "xxlsx", "UNDO_IMPORT": "undo",
-        "IMPORT_HIDE": "imph", "IMPORT_KEEP": "impk",
+        "IMPORT_HIDE": "imph", "IMPORT_KEEP": "impk", "FEEDBACK_FULL": "fbt", "INBOX_PAGE": "ib",
+        "GROUP_FULL": "qt", "QUEUE_PAGE": "qp", "FOLLOWUP": "fu", "FOLLOWUP_SEND": "fus",
+        "FOLLOWUP_DROP": "fux",
     }
 
 

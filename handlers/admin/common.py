@@ -7,13 +7,14 @@ import datetime as dt
 from handlers import review
 from handlers.admin.codes import Code, encode
 from handlers.context import Ctx
-from handlers.messages import Option, Reply, clip
+from handlers.messages import Option, Reply, clip, split_text, utf16_len
 from handlers.texts import t
 from handlers.vntime import VN_TIME
 from knowledge.overlay import Note, Problem, entry_to_dict, fingerprint
 
 MAX_LABEL = 60
 PAGE_SIZE = 8  # items on one page of the review queue or the inbox: a phone screen
+ONE_MESSAGE = 4096  # Telegram's message limit in UTF-16 units, the largest of the channels'
 # the note a merge leaves on an entry (knowledge.overlay.Note.kind) -> its text
 NOTE_KEYS = {"superseded": "adm_note_superseded", "orphan": "adm_note_orphan", "invalid": "adm_note_invalid"}
 
@@ -54,7 +55,12 @@ def page_options(page: int, count: int, code: Code) -> list[Option]:
 
 
 def full_text(text: str, heading: str, options: list[Option], lang: str) -> Reply:
-    """The whole of a citizen's text, one tap from where it was cut."""
+    """The whole of a citizen's text, one tap from where it was cut. Storage keeps at most 4,000
+    characters of a question (3,000 of feedback), which fit one Telegram message; only text made
+    mostly of emoji (two UTF-16 units each) is cut to fit it."""
+    budget = ONE_MESSAGE - utf16_len(heading) - 3
+    if utf16_len(text) > budget:
+        text = split_text(text, budget - 1, utf16_len)[0] + "…"
     return Reply(f"{heading}\n\n{text}", "info", lang, options)
 
 

@@ -35,7 +35,7 @@ from handlers.messages import Option, Reply
 from handlers.ports import KbChange, VersionConflict
 from handlers.texts import t
 from knowledge.matcher import SMALLTALK_PREFIX
-from knowledge.overlay import check_entry, entry_to_dict, new_entry_id
+from knowledge.overlay import MAX_PHRASING_CHARS, check_entry, entry_to_dict, new_entry_id
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +181,8 @@ async def start_add(ctx: Ctx, questions: list[str] | None = None, answer: str = 
     draft: dict = {"questions": {"vi": [], "en": []}, "answer": {"vi": answer, "en": ""}, "keywords": [],
                    "related": [], "contact": None, "hidden": False}
     for q in questions or ():
-        if q.strip():
+        # a queued text too long to be a question (spam) is not offered as one: the question is typed
+        if q.strip() and len(q.strip()) <= MAX_PHRASING_CHARS:
             draft["questions"][drafts.language(ctx, q)].append(q.strip())
     if not draft["questions"]["vi"]:
         draft["questions"]["vi"], draft["questions"]["en"] = draft["questions"]["en"], []

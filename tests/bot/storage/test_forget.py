@@ -139,3 +139,21 @@ async def test_deleting_drops_messages_not_yet_sent_to_the_person_or_quoting_the
         counts = await st.delete_user_data("telegram", "1")
         assert counts["outbox"] == 3
         assert [json.loads(r["op"]) for r in await rows(st, "outbox")] == [{"text": "ok, thanks"}]
+
+
+async def test_an_offer_to_tell_the_askers_forgets_who_deleted_their_data_or_was_purged(tmp_path):
+    async with Storage(tmp_path / "bot.sqlite3") as st:
+        refs = await two_people_in_the_queue(st)
+        await st.review_mark([refs["u1"], refs["u2"], refs["r1"]], "handled")  # the group was fixed
+        offer, n = await st.followup_keep([refs["u1"], refs["u2"], refs["r1"], "u:999999"], "e")
+        assert n == 2 and [r["ref"] for r in await st.followup_askers(offer)] == sorted(
+            [refs["u1"], refs["u2"], refs["r1"]])
+        assert (await st.delete_user_data("telegram", "1"))["followups"] == 2
+        [left] = await st.followup_askers(offer)
+        assert (left["channel"], left["user_id"], left["ref"]) == ("telegram", "2", refs["u2"])
+        # retention purges the item (its id may be taken by someone else's next question): the
+        # offer forgets it too, even before it expires
+        await st.db.execute("UPDATE unanswered SET created_at = ?", (time.time() - 40 * 86400,))
+        await st.purge_older_than(30)
+        assert await st.followup_askers(offer) == []
+        assert await st.followup_take(offer) == []

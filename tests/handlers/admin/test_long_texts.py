@@ -3,12 +3,12 @@ queue and the inbox page, and nothing an administrator reads needs a second mess
 
 from __future__ import annotations
 
-from handlers.admin.common import PAGE_SIZE
+from handlers.admin.common import ONE_MESSAGE, PAGE_SIZE
+from handlers.messages import utf16_len
 from tests.handlers.admin.test_inbox import send_feedback
 from tests.handlers.driver import CITIZEN, ChatDriver, actions, citizen, labels
 from tests.storage_rows import rows
 
-ONE_MESSAGE = 4096  # Telegram's limit, the larger of the channels'
 SPAM = "Khuyến mãi siêu rẻ mua son môi mỹ phẩm chính hãng tặng quà hấp dẫn, nhắn tin zalo ngay hôm nay! " * 60
 # nine questions the bot cannot answer, none like another: nine groups
 UNKNOWN = ["giá vàng hôm nay", "thời tiết ngày mai thế nào", "lịch thi đấu bóng đá", "công thức nấu phở bò",
@@ -96,3 +96,13 @@ async def test_the_inbox_pages_cuts_long_feedback_and_shows_it_whole_on_request(
     whole = await chat.choose("Xem toàn văn")
     assert stored["text"] in whole.text and stored["ref"] in whole.text
     assert f"ad:fbv:{stored['id']}" in actions(whole)
+
+
+async def test_emoji_spam_shown_whole_still_fits_one_message_and_is_not_offered_as_a_question(chat):
+    await chat.say("🎁🎁 son môi mỹ phẩm chính hãng " * 200, CITIZEN)
+    [stored] = await rows(chat.storage, "unanswered")
+    whole = await chat.press(f"ad:qt:u:{stored['id']}")
+    assert utf16_len(whole.text) <= ONE_MESSAGE and stored["text"][:1000] in whole.text
+    await chat.press(f"ad:qn:u:{stored['id']}")  # a new entry from it: the question is typed
+    phrasings = await chat.press("ad:topic:business")
+    assert "son môi" not in phrasings.text and "Đã có các câu hỏi" not in phrasings.text

@@ -11,6 +11,9 @@ from typing import Protocol, Self
 # How an audit record names a piece of feedback: by row id, never by the reference the citizen was
 # given; /xoadulieu replaces it with "feedback:deleted".
 FEEDBACK_TARGET = "feedback:{}"
+# How long storage keeps who asked a question an entry now answers, for the offer to send it to
+# them (/privacy says so).
+FOLLOWUP_DAYS = 7
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,8 @@ import secrets
 import time
 
 from bot.storage.db import Database
+from handlers.ports import FOLLOWUP_DAYS  # an offer not answered by then is dropped with who it names
 
-# an offer not answered in this many days is dropped with who it names
-FOLLOWUP_DAYS = 7
 # a queue item's asker by its ref's kind (a 👎 rating's language is its question's)
 ASKER = {"u": "SELECT channel, user_id, lang FROM unanswered WHERE id = ?",
          "r": "SELECT r.channel, r.user_id, COALESCE(q.lang, 'vi') FROM ratings r"

@@ -39,6 +39,9 @@ def fit(text: str, limit: int = MAX_REPLY_CHARS) -> str:
     return cut + "…"
 
 
+SHORT_TALK = 3  # words: up to this, small talk is answered in the person's own language
+
+
 class Asker:
     """Turns questions into replies using one knowledge base and its matcher."""
 
@@ -54,7 +57,9 @@ class Asker:
             also = self.kb.entries.get(result.also.entry_id) if result.also else None
             return self.entry_reply(result.candidates[0].entry_id, lang, score=result.confidence, also=also)
         if result.status == "smalltalk":
-            return self._smalltalk(result, lang)
+            # "cảm ơn", "thanks", "ok": a word of thanks says nothing of the language the person
+            # chose; their setting does
+            return self._smalltalk(result, default_lang if len(text.split()) <= SHORT_TALK else lang)
         if result.status == "clarify":
             return self._clarify(result, lang)
         return self._fallback(result, lang)

@@ -208,6 +208,11 @@ MIGRATIONS: list[tuple[str, Migration]] = [
         PRIMARY KEY (channel, user_id)
     ) WITHOUT ROWID;
     """),
+    # The name an administrator's platform gives them (Telegram's, Zalo's), so the history and the
+    # audit log say who changed what; kept for administrators only.
+    ("display_name", """
+    ALTER TABLE users ADD COLUMN display_name TEXT;
+    """),
     # Who asked the questions of a review group an administrator has just answered with an entry, by
     # queue item, kept until the administrator sends them the answer, declines, or the offer expires:
     # the queue items themselves leave the queue and may be purged.

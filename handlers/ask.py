@@ -6,7 +6,7 @@ from handlers import rating
 from handlers.messages import Option, Reply, Suggestion
 from handlers.texts import t
 from knowledge.matcher import SMALLTALK_PREFIX, Matcher, MatchResult
-from knowledge.model import CONTACT_DETAIL_FIELDS, Entry, KnowledgeBase
+from knowledge.model import CONTACT_DETAIL_FIELDS, Entry, KnowledgeBase, Source
 
 MAX_REPLY_CHARS = 4096
 MAX_RELATED = 3
@@ -40,6 +40,17 @@ def fit(text: str, limit: int = MAX_REPLY_CHARS) -> str:
 
 
 SHORT_TALK = 3  # words: up to this, small talk is answered in the person's own language
+
+
+def source_line(src: Source, lang: str) -> str:
+    """Short enough for a phone: the short title, the publisher and the date, then the link if the
+    source has one; a source without a short title keeps its full reference."""
+    if not src.short:
+        where = src.where_en if lang == "en" and src.where_en else src.where
+        return f"{src.title} — {where}"
+    by = ", ".join(x for x in (src.publisher, src.when()) if x)
+    line = f"{src.short} — {by}" if by else src.short
+    return f"{line} · {src.url}" if src.url else line
 
 
 class Asker:
@@ -102,12 +113,8 @@ class Asker:
                        if contact.details.get(k)]
             if details:
                 parts.append("\n".join([f"{t('contact', lang)}: {contact.name[lang]}", *details]))
-        sources = []
-        for sid in entry.sources:
-            src = self.kb.sources[sid]
-            where = src.where_en if lang == "en" and src.where_en else src.where
-            sources.append(f"{src.title} — {where}")
         # One source per line: on a phone a run-on list of sources is unreadable.
+        sources = [source_line(self.kb.sources[sid], lang) for sid in entry.sources]
         footer = f"{t('source', lang)}: " + "\n".join(sources)
         footer += f"\n{t('as_of', lang)}: {entry.as_of.day:02d}/{entry.as_of.month:02d}/{entry.as_of.year}"
         parts.append(footer)

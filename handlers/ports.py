@@ -44,8 +44,8 @@ class KbChange:
 
     entry_id: str
     action: str  # add | edit | hide | restore | rollback | import_add | import_edit | import_hide
-    #              | import_undo
-    data: dict  # the whole entry after the change
+    #              | import_undo | contact_edit | contact_rollback (entry_id "contact:<id>")
+    data: dict  # the whole entry after the change, or a contact's details (knowledge/contacts.py)
     version: int
     fp: str
     before: dict | None = None  # the entry before, for the audit log

@@ -16,6 +16,9 @@ from knowledge.overlay import Note, Problem, entry_to_dict, fingerprint
 MAX_LABEL = 60
 PAGE_SIZE = 8  # items on one page of the review queue or the inbox: a phone screen
 ONE_MESSAGE = 4096  # Telegram's message limit in UTF-16 units, the largest of the channels'
+# a citizen's text as one line of a list (the queue, the inbox, /stats): a page of 8 with its
+# numbered options stays within Zalo's 2,000 characters; a view shows SHOWN, the whole is a tap away
+LIST_CHARS = 120
 # the note a merge leaves on an entry (knowledge.overlay.Note.kind) -> its text
 NOTE_KEYS = {"superseded": "adm_note_superseded", "orphan": "adm_note_orphan", "invalid": "adm_note_invalid"}
 CONTACT_NOTE_KEYS = {"superseded": "adm_note_contact_superseded", "orphan": "adm_note_contact_orphan",

@@ -6,13 +6,21 @@ from __future__ import annotations
 from handlers.admin import broadcast, flow
 from handlers.admin.broadcast import Message
 from handlers.admin.codes import Code, encode
-from handlers.admin.common import PAGE_SIZE, back, full_text, label, one_line, page_options, pages, when
+from handlers.admin.common import (
+    LIST_CHARS,
+    PAGE_SIZE,
+    back,
+    full_text,
+    label,
+    one_line,
+    page_options,
+    pages,
+    when,
+)
 from handlers.context import Ctx
 from handlers.messages import Delivery, Option, Reply, clip
 from handlers.ports import FEEDBACK_TARGET
 from handlers.texts import t
-
-LIST_CHARS = 80  # a line of the list; the view shows more, and the whole text is one tap further
 
 
 def _inbox_button(lang: str) -> Option:
@@ -33,8 +41,8 @@ async def inbox_reply(ctx: Ctx, page: int = 0) -> Reply:
     options = []
     for row in rows:
         mark = "🆕 " if row["status"] == "new" else ""
-        line = f"{mark}{row['ref']} · {when(row['created_at'])} · {one_line(row['text'], LIST_CHARS)}"
-        lines.append(line)
+        line = f"{mark}{row['ref']} · {when(row['created_at'])} · {one_line(row['text'], LIST_CHARS - 40)}"
+        lines.append(line)  # its reference and date take the rest of a list line
         button = label(f"{mark}{row['ref']}: {one_line(row['text'])}")
         options.append(Option(button, encode(Code.FEEDBACK_VIEW, row["id"])))
     return Reply("\n".join(lines), "info", lang, [*options, *page_options(page, count, Code.INBOX_PAGE),

@@ -10,6 +10,7 @@ from handlers.admin import broadcast, entries, flow
 from handlers.admin.broadcast import Message
 from handlers.admin.codes import Code, encode
 from handlers.admin.common import (
+    LIST_CHARS,
     PAGE_SIZE,
     back,
     full_text,
@@ -55,7 +56,7 @@ async def queue_reply(ctx: Ctx, page: int = 0) -> Reply:
     options = []
     first = page * PAGE_SIZE
     for i, group in enumerate(found[first:first + PAGE_SIZE], first + 1):
-        text = one_line(_group_text(ctx, group))
+        text = one_line(_group_text(ctx, group), LIST_CHARS)
         line = f"{i}. (×{group.count}) {'👎 ' if group.kind == 'disliked' else ''}{text}"
         lines.append(line)
         options.append(Option(label(line), encode(Code.GROUP, group.ref)))
@@ -113,7 +114,7 @@ async def _group_view(ctx: Ctx, group: review.Group) -> Reply:
         kind = t("adm_q_unanswered", lang)
     lines = [t("adm_q_view", lang, text=clip(text), n=str(group.count), kind=kind)]
     others = sorted({i["text"] for i in group.items if i["text"] and i["text"] != text})[:5]
-    lines += [f"• {one_line(o)}" for o in others]
+    lines += [f"• {one_line(o, LIST_CHARS)}" for o in others]
     suggested = [c.entry_id for c in ctx.live.matcher.score_all(text, limit=6)
                  if not c.entry_id.startswith(SMALLTALK_PREFIX) and c.entry_id in ctx.kb.entries
                  and c.entry_id != group.entry_id][:3]

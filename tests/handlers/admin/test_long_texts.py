@@ -3,10 +3,11 @@ queue and the inbox page, and nothing an administrator reads needs a second mess
 
 from __future__ import annotations
 
+from bot.channels import zalo
 from handlers.admin.common import ONE_MESSAGE, PAGE_SIZE
 from handlers.messages import utf16_len
 from tests.handlers.admin.test_inbox import send_feedback
-from tests.handlers.driver import CITIZEN, ChatDriver, actions, citizen, labels
+from tests.handlers.driver import CITIZEN, ZALO_ADMIN, ChatDriver, actions, citizen, labels
 from tests.storage_rows import rows
 
 SPAM = "Khuyến mãi siêu rẻ mua son môi mỹ phẩm chính hãng tặng quà hấp dẫn, nhắn tin zalo ngay hôm nay! " * 60
@@ -25,7 +26,7 @@ async def test_long_spam_is_cut_in_the_queue_the_group_and_stats_and_shown_whole
     [stored] = await rows(chat.storage, "unanswered")
     queue = await chat.press("ad:queue")
     assert_cut(queue.text)
-    assert SPAM[:100] in queue.text  # the beginning, as it was: recognisable
+    assert SPAM[:60] in queue.text  # the beginning, as it was: recognisable
     group = await chat.press(queue.options[0])
     assert_cut(group.text)
     assert "📜 Xem toàn văn" in labels(group)
@@ -106,3 +107,20 @@ async def test_emoji_spam_shown_whole_still_fits_one_message_and_is_not_offered_
     await chat.press(f"ad:qn:u:{stored['id']}")  # a new entry from it: the question is typed
     phrasings = await chat.press("ad:topic:business")
     assert "son môi" not in phrasings.text and "Đã có các câu hỏi" not in phrasings.text
+
+
+async def test_every_screen_full_of_spam_fits_one_zalo_message(chat):
+    """Zalo's 2,000 characters, options numbered under the text, are the tightest limit."""
+    for n, question in enumerate(UNKNOWN):
+        spam = " ".join(f"{question} số {k}" for k in range(150))  # nine long groups, none like another
+        await chat.say(spam, citizen(n))
+        await chat.say(spam, citizen(n + 20))
+        await send_feedback(chat, spam[:2900], citizen(n))
+    screens = [await chat.press("ad:queue", ZALO_ADMIN), await chat.press("ad:qp:1", ZALO_ADMIN),
+               await chat.press("ad:fb", ZALO_ADMIN), await chat.press("ad:ib:1", ZALO_ADMIN),
+               await chat.say("/stats", ZALO_ADMIN)]
+    assert "9 nhóm" in screens[0].text and "Góp ý chưa xử lý: 9" in screens[2].text
+    screens.append(await chat.press(screens[0].options[0], ZALO_ADMIN))
+    screens.append(await chat.press(screens[2].options[0], ZALO_ADMIN))
+    for screen in screens:
+        assert utf16_len(zalo.render(screen)) <= zalo.MAX_MESSAGE, screen.text[:80]

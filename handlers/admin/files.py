@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 EXPORTS = {Code.EXPORT_XLSX: ("xlsx", kbfiles.to_xlsx), Code.EXPORT_CSV: ("csv", kbfiles.to_csv),
            Code.EXPORT_YAML: ("yaml", kbfiles.to_yaml)}
 MAX_PROBLEMS = 30
+# a refused reload's problems within Zalo's 2,000 characters, the smallest message of the channels,
+# leaving room for the "… and N more" line and the button's number
+RELOAD_CHARS = 1800
 
 
 async def files_reply(ctx: Ctx) -> Reply:
@@ -86,10 +89,16 @@ def problem_text(problem: FileProblem, lang: str) -> str:
 
 
 def problems_text(problems: list[FileProblem], lang: str) -> str:
-    """Why a reload was refused, short enough for one message."""
-    shown = problems[:MAX_PROBLEMS]
+    """Why a reload was refused, in one message on every channel: the first problems, and how many
+    more there are."""
     lines = [t("adm_reload_failed", lang, n=str(len(problems)))]
-    lines += ["• " + problem_text(p, lang) for p in shown]
-    if len(problems) > len(shown):
-        lines.append(t("kb_problems_more", lang, n=str(len(problems) - len(shown))))
+    size = len(lines[0])
+    for p in problems[:MAX_PROBLEMS]:
+        line = "• " + problem_text(p, lang)
+        if size + 1 + len(line) > RELOAD_CHARS:
+            break
+        lines.append(line)
+        size += 1 + len(line)
+    if len(lines) - 1 < len(problems):
+        lines.append(t("kb_problems_more", lang, n=str(len(problems) - len(lines) + 1)))
     return "\n".join(lines)

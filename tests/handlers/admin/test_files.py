@@ -192,3 +192,17 @@ def test_every_knowledge_problem_key_has_a_text_in_both_languages():
     for key, english in MESSAGES.items():
         assert key in TEXTS, key
         assert placeholders(TEXTS[key]["vi"]) <= placeholders(english), key
+
+
+async def test_many_problems_fit_one_message_and_say_how_many_more(kb, matcher, kb_copy, tmp_path):
+    for path in (kb_copy / "entries").glob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("  topic: ", "  topic: chu-de-cu-"),
+                        encoding="utf-8")
+    chat = ChatDriver(kb, matcher, tmp_path / "r.sqlite3", knowledge_dir=kb_copy)
+    try:
+        text = (await chat.say("/reload")).text
+        *shown, more = text.splitlines()[1:]
+        assert len(text) <= 2000 and len(shown) >= 10
+        assert more == f"… và {len(kb.entries) - len(shown)} lỗi khác: sửa các lỗi trên rồi gõ /reload để xem tiếp."
+    finally:
+        await chat.close()

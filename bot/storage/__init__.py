@@ -15,11 +15,13 @@ from bot.storage.outbox import OutboxStore
 from bot.storage.people import PeopleStore
 from bot.storage.questions import QuestionStore
 from bot.storage.stats import StatsStore
+from bot.storage.webchat import WebInboxStore
 from bot.storage.zalo_oa import ZaloOAStore
 from handlers.ports import Stats, User, VersionConflict
 
 __all__ = ["MIGRATIONS", "Stats", "Storage", "User", "VersionConflict", "migrate"]
 
 
-class Storage(PeopleStore, QuestionStore, FeedbackStore, KbStore, StatsStore, OutboxStore, ZaloOAStore):
+class Storage(PeopleStore, QuestionStore, FeedbackStore, KbStore, StatsStore, OutboxStore, ZaloOAStore,
+              WebInboxStore):
     """All persistence for the bot, on one SQLite file (or ``:memory:``)."""

@@ -105,6 +105,8 @@ class WebChannel(Channel):
                 response = web.json_response({"error": exc.reason}, status=exc.status)
                 if exc.status == 429:
                     response.headers["Retry-After"] = "30"
+                if origin is None and exc.reason == "origin not allowed":
+                    origin = request.headers["Origin"]  # so the page can say why; it holds nothing else
             response.headers["Cache-Control"] = "no-store"
             return guard.cors(response, origin)
 

@@ -83,7 +83,7 @@
   var fbLabels = [el("label", {"for": "khh-fb-text"}), el("label", {"for": "khh-fb-name"}),
     el("label", {"for": "khh-fb-email"})];
   fb.append(fbTitle, fbLabels[0], fbText, fbLabels[1], fbName, fbLabels[2], fbEmail, fbErr, fbSend, fbCancel);
-  panel.append(header, tools, log, fb, form);
+  panel.append(header, tools, log, form, fb);  /* the question's form first: tools look for it */
   root.append(launcher, panel);
 
   var toolButtons = [["topics", "/menu"], ["feedback", null], ["contacts", "/lienhe"], ["privacy", "/privacy"],
@@ -156,7 +156,7 @@
     if (msg.lang === "vi" || msg.lang === "en") {
       if (msg.lang !== lang) { lang = msg.lang; labels(); }
     }
-    var typing = root.activeElement === input;
+    var typing = form.contains(root.activeElement);  /* asking: the focus stays in the form */
     var m = bubble("bot", msg.text || "");
     var row = null;
     var rowName = null;

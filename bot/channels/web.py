@@ -7,7 +7,8 @@ Served by the shared web server: ``GET /webchat/`` (a demo page, the chat open),
   panel is empty, the welcome;
 - ``POST message``: typed text or a tapped option, answered through the pipeline;
 - ``POST feedback``: the panel's feedback form, run through the same guided flow as /gopy;
-- ``GET messages?after=N`` (long polling): what the bot sent the session since ``N``.
+- ``POST messages`` ``{"after": N}`` (long polling): what the bot sent the session since ``N``;
+  a POST, not a GET, because it deletes what the browser says it has: the Origin check covers it.
 
 What the bot sends to a session (its replies, an administrator's answer, a flood notice) goes
 through the outbox like every channel's; ``transmit`` puts it in the session's inbox
@@ -74,28 +75,29 @@ class WebChannel(Channel):
     # -- receiving -------------------------------------------------------------------------------
     def routes(self) -> dict:
         return {API + "start": self._api(self._start), API + "message": self._api(self._message),
-                API + "feedback": self._api(self._feedback)}
+                API + "feedback": self._api(self._feedback),
+                API + "messages": self._api(self._poll, fresh=False)}
 
     def get_routes(self) -> dict:
         return {ROOT: self._page, ROOT + "widget.js": self._asset("widget.js", "application/javascript"),
-                ROOT + "widget.css": self._asset("widget.css", "text/css"),
-                API + "messages": self._api(self._poll, post=False)}
+                ROOT + "widget.css": self._asset("widget.css", "text/css")}
 
-    def _api(self, handler: Any, post: bool = True) -> Any:
+    def _api(self, handler: Any, fresh: bool = True) -> Any:
         """The checks every API call passes first: origin, the address's budget; then ``handler``
-        with the session (a new one, cookie set, when the browser has none) and the origin to
-        answer with CORS. A refusal is a 4xx with a short JSON reason, never a traceback."""
+        with the session (``fresh``: a new one, cookie set, when the browser has none; else 401)
+        and the origin to answer with CORS. A refusal is a 4xx with a short JSON reason, never a
+        traceback."""
 
         async def route(request: web.Request) -> web.StreamResponse:
             origin: str | None = None
             try:
-                origin = self.origins.check(request, required=post)
+                origin = self.origins.check(request, required=True)
                 if not self.per_address.allow(guard.client_address(request)):
                     log.info("web chat: an address is over its request budget")
                     raise guard.Refused(429, "too many requests; wait a minute")
                 sid, new = guard.session_of(request), False
                 if sid is None:
-                    if not post:
+                    if not fresh:
                         raise guard.Refused(401, "no session")
                     sid, new = guard.new_session(), True
                 response = await handler(request, sid, new)
@@ -107,6 +109,9 @@ class WebChannel(Channel):
                     response.headers["Retry-After"] = "30"
                 if origin is None and exc.reason == "origin not allowed":
                     origin = request.headers["Origin"]  # so the page can say why; it holds nothing else
+            except Exception:
+                log.exception("web chat: error while answering %s", request.path)
+                response = web.json_response({"error": "server error; try again"}, status=500)
             response.headers["Cache-Control"] = "no-store"
             return guard.cors(response, origin)
 
@@ -182,10 +187,9 @@ class WebChannel(Channel):
     async def _poll(self, request: web.Request, sid: str, new: bool) -> web.Response:
         """What waits for the session after ``after`` (which the browser has: deleted), or, when
         nothing does, whatever arrives within the poll's wait."""
-        try:
-            after = max(0, int(request.query.get("after", "0")))
-        except ValueError:
-            raise guard.Refused(400, "after: a number") from None
+        after = (await guard.read_json(request)).get("after", 0)
+        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+            raise guard.Refused(400, "after: a sequence number")
         storage = await self.pipeline.router.storage.open()
         waiter = self._waiters.setdefault(sid, asyncio.Event())
         messages = await storage.web_take(self.name, sid, after)

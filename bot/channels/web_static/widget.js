@@ -201,7 +201,7 @@
   }
 
   function poll() {
-    fetch(api + "messages?after=" + last, {credentials: "include"}).then(function (r) {
+    post("messages", {after: last}).then(function (r) {
       if (r.status === 401) { started = null; start(); return null; }
       if (!r.ok) { throw r; }
       return r.json();

@@ -178,8 +178,9 @@ async def test_origins_other_than_ours_and_the_allowed_are_refused(bot, browser)
 async def test_the_poll_needs_a_session(bot):
     b = Browser(await bot.base())
     try:
-        async with b.http.get(f"{await bot.base()}/webchat/api/messages") as r:
-            assert r.status == 401
+        assert await b.post("messages", {"after": 0}) == (401, {"error": "no session"})
+        await b.start(welcome=False)
+        assert (await b.post("messages", {"after": "1"}))[0] == 400
     finally:
         await b.close()
 
@@ -271,3 +272,21 @@ async def test_python_m_bot_run_channel_web_serves_and_stops_cleanly(tmp_path):
             proc.kill()
             await proc.wait()
     assert "Traceback" not in (await stderr_task).decode()
+
+
+async def test_the_cookie_is_httponly_samesite_and_secure_behind_https(bot):
+    base = await bot.base()
+    b = Browser(base)
+    try:
+        host = base.removeprefix("http://")
+        for origin, samesite in ((f"https://{host}", "Lax"), ("http://portal.example", "None")):
+            async with b.http.post(f"{base}/webchat/api/start", data=b"{}",
+                                   headers={"Origin": origin, "X-Forwarded-Proto": "https"}) as r:
+                assert r.status == 200
+                cookie = r.headers["Set-Cookie"]
+            assert "HttpOnly" in cookie and "Secure" in cookie and f"SameSite={samesite}" in cookie
+            assert "Path=/webchat/" in cookie
+        async with b.http.post(f"{base}/webchat/api/start", data=b"{}", headers={"Origin": base}) as r:
+            assert "Secure" not in r.headers["Set-Cookie"] and "SameSite=Lax" in r.headers["Set-Cookie"]
+    finally:
+        await b.close()

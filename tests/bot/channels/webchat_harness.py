@@ -119,8 +119,8 @@ class Browser:
                 return r.status, {"raw": text}
 
     async def poll(self, timeout: float = 10.0) -> list[dict]:
-        async with self.http.get(f"{self.base}/webchat/api/messages", params={"after": str(self.last)},
-                                 headers=self.headers(), timeout=aiohttp.ClientTimeout(total=timeout)) as r:
+        async with self.http.post(f"{self.base}/webchat/api/messages", data=json.dumps({"after": self.last}),
+                                  headers=self.headers(), timeout=aiohttp.ClientTimeout(total=timeout)) as r:
             assert r.status == 200, await r.text()
             messages = (await r.json())["messages"]
         if messages:

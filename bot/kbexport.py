@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.storage import Storage
 from handlers.livekb import merged_kb
-from knowledge.dump import dump_dicts, entry_yaml
+from knowledge.dump import contacts_text, dump_dicts, entry_yaml
 from knowledge.loader import DEFAULT_DIR, MIN_QUESTIONS, SPECIAL_FILES
 from knowledge.model import LANGS, Entry, KnowledgeBase
 from knowledge.overlay import Note
@@ -44,13 +44,17 @@ def incomplete(entry: Entry) -> list[str]:
 
 
 def write_yaml(kb: KnowledgeBase, source_dir: str | Path | None, out_dir: str | Path) -> dict[str, int]:
-    """Writes the whole knowledge directory to ``out_dir``: the non-entry files copied as they are,
-    the entries regrouped into their files. Returns entries per file."""
+    """Writes the whole knowledge directory to ``out_dir``: the non-entry files copied as they are
+    (contacts.yaml with the details in force), the entries regrouped into their files. Returns
+    entries per file."""
     src, out = Path(source_dir or DEFAULT_DIR), Path(out_dir)
     (out / "entries").mkdir(parents=True, exist_ok=True)
     for name in SPECIAL_FILES:
         if (src / name).is_file():
             shutil.copyfile(src / name, out / name)
+    if (src / "contacts.yaml").is_file():
+        text = (src / "contacts.yaml").read_text(encoding="utf-8")
+        (out / "contacts.yaml").write_text(contacts_text(text, kb.contacts), encoding="utf-8")
     if (src / "entries" / "README.md").is_file():
         shutil.copyfile(src / "entries" / "README.md", out / "entries" / "README.md")
     groups: dict[str, list[dict]] = {}

@@ -6,7 +6,7 @@ from handlers import rating
 from handlers.messages import Option, Reply, Suggestion
 from handlers.texts import t
 from knowledge.matcher import SMALLTALK_PREFIX, Matcher, MatchResult
-from knowledge.model import CONTACT_DETAIL_FIELDS, Entry, KnowledgeBase
+from knowledge.model import CONTACT_DETAIL_FIELDS, Entry, KnowledgeBase, Source
 
 MAX_REPLY_CHARS = 4096
 MAX_RELATED = 3
@@ -39,6 +39,20 @@ def fit(text: str, limit: int = MAX_REPLY_CHARS) -> str:
     return cut + "…"
 
 
+SHORT_TALK = 3  # words: up to this, small talk is answered in the person's own language
+
+
+def source_line(src: Source, lang: str) -> str:
+    """Short enough for a phone: the short title, the publisher and the date, then the link if the
+    source has one; a source without a short title keeps its full reference."""
+    if not src.short:
+        where = src.where_en if lang == "en" and src.where_en else src.where
+        return f"{src.title} — {where}"
+    by = ", ".join(x for x in (src.publisher, src.when()) if x)
+    line = f"{src.short} — {by}" if by else src.short
+    return f"{line} · {src.url}" if src.url else line
+
+
 class Asker:
     """Turns questions into replies using one knowledge base and its matcher."""
 
@@ -54,7 +68,9 @@ class Asker:
             also = self.kb.entries.get(result.also.entry_id) if result.also else None
             return self.entry_reply(result.candidates[0].entry_id, lang, score=result.confidence, also=also)
         if result.status == "smalltalk":
-            return self._smalltalk(result, lang)
+            # "cảm ơn", "thanks", "ok": a word of thanks says nothing of the language the person
+            # chose; their setting does
+            return self._smalltalk(result, default_lang if len(text.split()) <= SHORT_TALK else lang)
         if result.status == "clarify":
             return self._clarify(result, lang)
         return self._fallback(result, lang)
@@ -97,12 +113,8 @@ class Asker:
                        if contact.details.get(k)]
             if details:
                 parts.append("\n".join([f"{t('contact', lang)}: {contact.name[lang]}", *details]))
-        sources = []
-        for sid in entry.sources:
-            src = self.kb.sources[sid]
-            where = src.where_en if lang == "en" and src.where_en else src.where
-            sources.append(f"{src.title} — {where}")
         # One source per line: on a phone a run-on list of sources is unreadable.
+        sources = [source_line(self.kb.sources[sid], lang) for sid in entry.sources]
         footer = f"{t('source', lang)}: " + "\n".join(sources)
         footer += f"\n{t('as_of', lang)}: {entry.as_of.day:02d}/{entry.as_of.month:02d}/{entry.as_of.year}"
         parts.append(footer)

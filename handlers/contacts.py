@@ -1,4 +1,5 @@
-"""/lienhe: who to contact, from knowledge/data/contacts.yaml only (no detail is ever made up)."""
+"""/lienhe: who to contact, from contacts.yaml and the details administrators confirmed in the chat
+(no detail is ever made up)."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from handlers.ask import Asker
 from handlers.ports import ChangeSet, KbChange, KbVersions, VersionConflict
+from knowledge import contacts
 from knowledge.loader import FileProblem, validate_dir
 from knowledge.matcher import Matcher
 from knowledge.model import KnowledgeBase
@@ -36,9 +37,24 @@ def versions_from_rows(rows: list[dict]) -> list[Version]:
                     r["created_at"]) for r in rows]
 
 
+def merge_all(baseline: KnowledgeBase, versions: list[Version]) -> tuple[KnowledgeBase, list[Note]]:
+    """The files with the chat versions of entries, then of contacts, applied."""
+    kb, notes = merge(baseline, versions)
+    kb, contact_notes = contacts.merge_contacts(kb, baseline, versions)
+    return kb, notes + contact_notes
+
+
+def file_fingerprint(baseline: KnowledgeBase, version_id: str) -> str:
+    """The fingerprint of what a stored version was made over: a contact's details or an entry."""
+    cid = contacts.contact_of(version_id)
+    if cid is not None:
+        return contacts.fingerprint(baseline.contacts.get(cid))
+    return fingerprint(baseline.entries.get(version_id))
+
+
 async def merged_kb(baseline: KnowledgeBase, storage: KbVersions) -> tuple[KnowledgeBase, list[Note]]:
     """The files with the stored chat versions applied (``storage`` must be open)."""
-    return merge(baseline, versions_from_rows(await storage.kb_latest()))
+    return merge_all(baseline, versions_from_rows(await storage.kb_latest()))
 
 
 class LiveKB:
@@ -83,7 +99,7 @@ class LiveKB:
         here, against the baseline that the save and rebuild then happen over)."""
         async with self._lock:
             for change in changes:
-                if fingerprint(self.baseline.entries.get(change.entry_id)) != change.fp:
+                if file_fingerprint(self.baseline, change.entry_id) != change.fp:
                     raise VersionConflict(change.entry_id, None)
             numbers = await storage.save_kb_changes(changes, admin, changeset)
             await self._refresh(storage)
@@ -91,12 +107,15 @@ class LiveKB:
 
     async def _refresh(self, storage: KbVersions) -> Snapshot:
         rows = await storage.kb_latest()
-        kb, notes = merge(self.baseline, versions_from_rows(rows))
+        kb, notes = merge_all(self.baseline, versions_from_rows(rows))
         for note in notes:
             log.warning("knowledge base: chat version %d of %s %s %s", note.version, note.entry_id,
                         note.kind, note.detail)
-        if not rows and kb.entries == self.baseline.entries and self._base_matcher.kb is self.baseline:
-            matcher = self._base_matcher  # nothing changed from the chat: no rebuild needed
+        entry_rows = [r for r in rows if contacts.contact_of(r["entry_id"]) is None]
+        if not entry_rows and kb.entries == self.baseline.entries and self._base_matcher.kb is self.baseline:
+            # no entry changed from the chat: no rebuild needed (contact details are not matched on;
+            # the asker reads them from ``kb``)
+            matcher = self._base_matcher
         else:
             old = self._base_matcher
             matcher = await asyncio.to_thread(Matcher, kb, old.answer_threshold, old.clarify_threshold,

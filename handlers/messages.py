@@ -17,6 +17,8 @@ class Incoming:
     lang: str | None = None
     # a file the person sent (name, content): administrators import the knowledge base this way
     document: tuple[str, bytes] | None = None
+    # the name the platform shows for the person: kept for administrators only (the history)
+    name: str = ""
 
 
 @dataclass(frozen=True)

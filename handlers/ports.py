@@ -41,8 +41,8 @@ class KbChange:
 
     entry_id: str
     action: str  # add | edit | hide | restore | rollback | import_add | import_edit | import_hide
-    #              | import_undo
-    data: dict  # the whole entry after the change
+    #              | import_undo | contact_edit | contact_rollback (entry_id "contact:<id>")
+    data: dict  # the whole entry after the change, or a contact's details (knowledge/contacts.py)
     version: int
     fp: str
     before: dict | None = None  # the entry before, for the audit log
@@ -89,6 +89,10 @@ class People(Protocol):
     async def set_language(self, channel: str, user_id: str, language: str) -> None: ...
 
     async def set_opted_in(self, channel: str, user_id: str, opted_in: bool) -> None: ...
+
+    async def set_display_name(self, channel: str, user_id: str, name: str) -> None: ...
+
+    async def display_names(self) -> dict[str, str]: ...
 
     async def set_state(self, channel: str, user_id: str, state: dict | None) -> None: ...
 

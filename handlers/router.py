@@ -93,6 +93,8 @@ class Router:
             ctx = Ctx(msg, user, user.language, self.kb, self.storage, self.retention_days, self.backup_days,
                       admin=(msg.channel, msg.user_id) in self.admins, live=self.live,
                       admin_chat=self.admin_chat, admin_names=self.admin_names)
+            if ctx.admin:
+                await self._know_admin(ctx)
             if msg.document is not None:
                 if not ctx.admin:
                     return Reply(t("non_text", ctx.lang), "info", ctx.lang)
@@ -104,6 +106,13 @@ class Router:
             if ctx.outbox:
                 reply.deliveries.extend(ctx.outbox)
             return reply
+
+    async def _know_admin(self, ctx: Ctx) -> None:
+        """The names the history shows: ADMIN_NAMES first, else the name each administrator's
+        platform gave when they last wrote."""
+        if ctx.msg.name:
+            await self.storage.set_display_name(ctx.channel, ctx.user_id, ctx.msg.name)
+        ctx.admin_names = {**await self.storage.display_names(), **self.admin_names}
 
     # -- text ----------------------------------------------------------------------------------
     async def _on_text(self, ctx: Ctx, text: str, state: dict | None) -> Reply:

@@ -1,5 +1,6 @@
 """Entries written back in the curated files' ``entries:`` format (knowledge/data/entries/README.md),
-for the export command and the administrators' YAML download."""
+for the export command and the administrators' YAML download; contacts' details back into
+contacts.yaml."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 import json
 import re
 
-from knowledge.model import LANGS, Entry
+from knowledge.model import CONTACT_DETAIL_FIELDS, LANGS, Contact, Entry
 
 
 def entry_yaml(entry: Entry) -> dict:
@@ -83,3 +84,38 @@ def _entry_text(e: dict) -> str:
 def dump_entries(entries: list[Entry]) -> str:
     """Entries as one file in the curated ``entries:`` format."""
     return dump_dicts([entry_yaml(e) for e in entries])
+
+
+_CONTACT_ID = re.compile(r"- id: *(\S+)")
+_DETAIL_LINE = re.compile(r"  (" + "|".join(CONTACT_DETAIL_FIELDS) + r"): .*")
+
+
+def contacts_text(text: str, contacts: dict[str, Contact]) -> str:
+    """contacts.yaml with each contact's detail lines set to the details in force, everything else
+    (comments, names, roles) as it was, so a committed export shows only the details that changed.
+    A detail the file has no line for goes after the contact's last detail line, or its id."""
+    out: list[str] = []
+    current: Contact | None = None
+    pending: list[str] = []
+    anchor = 0
+
+    def flush() -> None:
+        if current is not None:
+            out[anchor:anchor] = [f"  {k}: {_quoted(current.details[k])}" for k in pending]
+
+    for line in text.split("\n"):
+        found = _CONTACT_ID.fullmatch(line.rstrip())
+        if found:
+            flush()
+            current = contacts.get(found.group(1))
+            pending = [k for k in CONTACT_DETAIL_FIELDS if current and current.details.get(k)]
+            anchor = len(out) + 1
+        detail = _DETAIL_LINE.fullmatch(line.rstrip()) if current is not None else None
+        if detail:
+            key = detail.group(1)
+            line = f"  {key}: {_quoted(current.details.get(key, ''))}"
+            pending = [k for k in pending if k != key]
+            anchor = len(out) + 1
+        out.append(line)
+    flush()
+    return "\n".join(out)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge import qtype
+from knowledge.details import check_detail, check_url, english
 from knowledge.model import (
     CONTACT_DETAIL_FIELDS,
     LANGS,
@@ -39,6 +40,9 @@ MIN_QUESTIONS = {"vi": 5, "en": 2}
 
 ENTRY_FIELDS = {"id", "topic", "questions", "answer", "sources", "as_of"}
 ENTRY_OPTIONAL = {"keywords", "related", "contact", "answers", "short"}
+SOURCE_OPTIONAL = {"where_en", "short", "publisher", "date", "url"}
+MAX_SHORT_SOURCE = 60
+_SOURCE_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 SPECIAL_FILES = {"topics.yaml", "sources.yaml", "contacts.yaml", "synonyms.yaml", "stopwords.yaml",
                  "smalltalk.yaml", "question_types.yaml"}
 
@@ -143,15 +147,39 @@ def _load_sources(v: Validator, path: Path | None, raw: dict) -> dict[str, Sourc
     out: dict[str, Source] = {}
     seen: dict[str, str] = {}
     for shown, item in _items(v, path, raw, "sources"):
-        if not v.fields(shown, item, "source", {"id", "title", "where"}, {"where_en"}):
+        if not v.fields(shown, item, "source", {"id", "title", "where"}, SOURCE_OPTIONAL):
             continue
         ident = v.ident(shown, item, "source", seen)
         title = v.text(shown, item, "title", "source")
         where = v.text(shown, item, "where", "source")
-        where_en = str(item.get("where_en") or "").strip()
+        extra = {k: _source_field(v, shown, item, k) for k in sorted(SOURCE_OPTIONAL)}
         if ident and title and where:
-            out[ident] = Source(ident, title, where, where_en)
+            out[ident] = Source(ident, title, where, **extra)
     return out
+
+
+def _source_field(v: Validator, shown: str, item: dict, key: str) -> str:
+    """An optional source field as text; a date as precise as the source gives it; https links."""
+    value = item.get(key)
+    if value is None:
+        return ""
+    if key == "date":
+        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        if not _SOURCE_DATE.fullmatch(text):
+            v.add(shown, line_of(item, key), "source 'date' must be YYYY, YYYY-MM or YYYY-MM-DD")
+            return ""
+        return text
+    if not isinstance(value, str) or not value.strip():
+        v.add(shown, line_of(item, key), f"source '{key}' must be a non-empty text")
+        return ""
+    text = " ".join(value.split())
+    if key == "short" and len(text) > MAX_SHORT_SOURCE:
+        v.add(shown, line_of(item, key), f"source 'short' must be at most {MAX_SHORT_SOURCE} characters "
+                                         f"(has {len(text)})")
+    if key == "url":
+        for found in check_url(text)[1]:
+            v.add(shown, line_of(item, key), f"source 'url': {english(found)}")
+    return text
 
 
 def _check_refs(v: Validator, shown: str, item: dict, key: str, refs: list[str], known: dict, what: str
@@ -182,7 +210,10 @@ def _load_contacts(v: Validator, path: Path | None, raw: dict, sources: dict) ->
             if value is not None and not isinstance(value, str):
                 v.add(shown, line_of(item, key), f"contact '{key}' must be text (leave \"\" when unknown)")
                 continue
-            details[key] = (value or "").strip()
+            stored, problems = check_detail(key, value or "")
+            for found in problems:
+                v.add(shown, line_of(item, key), f"contact '{key}': {english(found)}")
+            details[key] = stored
         refs = v.str_list(shown, item, "sources", "contact", required=False)
         srcs = _check_refs(v, shown, item, "sources", refs, sources, "source")
         audience = tuple(v.str_list(shown, item, "audience", "contact", required=False))

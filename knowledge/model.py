@@ -50,6 +50,21 @@ class Source:
     title: str
     where: str
     where_en: str = ""
+    # for the short line under an answer: a short title, who published it, when (YYYY, YYYY-MM or
+    # YYYY-MM-DD, as precise as the source says) and its https address when the source gives one
+    short: str = ""
+    publisher: str = ""
+    date: str = ""
+    url: str = ""
+
+    def when(self) -> str:
+        """The date as people read it: 15/05/2023, 6/2025 or 2025."""
+        parts = self.date.split("-")
+        if len(parts) == 3:
+            return f"{parts[2]}/{parts[1]}/{parts[0]}"
+        if len(parts) == 2:
+            return f"{int(parts[1])}/{parts[0]}"
+        return self.date
 
 
 @dataclass(frozen=True)

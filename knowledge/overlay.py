@@ -33,6 +33,8 @@ from knowledge.model import LANGS, Entry, KnowledgeBase
 
 MAX_PHRASING_CHARS = 300
 CHAT_ID_PREFIX = "chat-"
+# the versions of contacts share the table (knowledge/contacts.py); entry ids never hold a colon
+CONTACT_PREFIX = "contact:"
 
 
 def entry_to_dict(entry: Entry, hidden: bool = False) -> dict:
@@ -128,6 +130,8 @@ def merge(baseline: KnowledgeBase, latest: Iterable[Version]) -> tuple[Knowledge
     hidden: dict[str, Entry] = {}
     notes: list[Note] = []
     for version in sorted(latest, key=lambda v: v.entry_id):
+        if version.entry_id.startswith(CONTACT_PREFIX):
+            continue  # a contact's: knowledge.contacts.merge_contacts
         file_entry = baseline.entries.get(version.entry_id)
         current = fingerprint(file_entry)
         if file_entry is not None and version.base != current:

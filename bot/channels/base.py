@@ -68,6 +68,7 @@ class Inbound:
     text: str | None = None
     action: str | None = None  # an option picked (a button)
     lang: str | None = None  # the language the platform reports for the person, if any
+    name: str = ""  # the name the platform shows (kept for administrators only)
     event_id: str = ""  # the platform's id of this update, for de-duplication
     raw: Any = None  # the platform's own object (a Telegram update), for the channel's rendering
 
@@ -136,10 +137,10 @@ class Channel(ABC):
     async def incoming(self, event: Inbound) -> Incoming | Notice:
         """The router's message for ``event``; channels add their own (numbers, files)."""
         if event.action is not None:
-            return Incoming(self.name, event.user_id, action=event.action, lang=event.lang)
+            return Incoming(self.name, event.user_id, action=event.action, lang=event.lang, name=event.name)
         if event.text is None or not event.text.strip():
             return Notice("non_text")
-        return Incoming(self.name, event.user_id, text=event.text, lang=event.lang)
+        return Incoming(self.name, event.user_id, text=event.text, lang=event.lang, name=event.name)
 
     # -- sending ---------------------------------------------------------------------------------
     # A channel turns what it sends into "ops", JSON-able descriptions of one platform call each

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from handlers.messages import Option, Reply
+from handlers.messages import Option, Reply, split_text, utf16_len
 from handlers.texts import t
 
 NUMBER = re.compile(r"\s*(\d{1,3})\s*[.)]?\s*")
@@ -80,3 +80,20 @@ def render(reply: Reply, text: str | None = None) -> str:
         return f"{inline}\n\n{hint}"
     block = "\n".join(option_lines(reply.options))
     return f"{text}\n\n{block}\n\n{hint}".strip()
+
+
+def render_text_only(reply: Reply) -> str:
+    """The reply as one text for a platform without buttons or files (Zalo's two APIs): options
+    numbered, files pointed to Telegram; the /stats chart is left out, as its figures are in the
+    text."""
+    text = reply.text
+    files = [doc.name for doc in reply.documents if not doc.photo]
+    if files:
+        text += "\n\n" + t("zalo_no_files", reply.lang, names=", ".join(files))
+    return render(reply, text)
+
+
+def parts(text: str, limit: int) -> list[str]:
+    """Parts of at most ``limit`` UTF-16 units (the safe count where a platform does not say how
+    it counts), cut at paragraph, line, sentence, then word boundaries."""
+    return [part for part in split_text(text, limit, utf16_len) if part.strip()]

@@ -189,6 +189,7 @@ class TelegramChannel(Channel):
                 text = "menu"  # just "@bot": show what it can do
         await self.pipeline.handle(self, Inbound(str(user.id), str(chat.id), text=clean(text),
                                                  lang=telegram_lang(user.language_code),
+                                                 name=clean(user.full_name) or "",
                                                  event_id=str(update.update_id), raw=update))
 
     async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -202,6 +203,7 @@ class TelegramChannel(Channel):
         chat = query.message.chat_id if isinstance(query.message, Message) else user.id
         await self.pipeline.handle(self, Inbound(str(user.id), str(chat), action=clean(query.data),
                                                  lang=telegram_lang(user.language_code),
+                                                 name=clean(user.full_name) or "",
                                                  event_id=str(update.update_id), raw=update))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -32,9 +32,8 @@ from bot.channels.base import (
 )
 from bot.channels.zalo_api import REJECTED_TOKEN, ZaloAPI, ZaloError, ZaloEvent, parse_update, unwrap
 from bot.outbox import SendFailed
-from handlers.messages import Incoming, Option, Reply, split_text, utf16_len
+from handlers.messages import Incoming, Option, Reply
 from handlers.router import STATE_TTL
-from handlers.texts import t
 
 log = logging.getLogger(__name__)
 
@@ -44,18 +43,11 @@ SECRET_HEADER = "X-Bot-Api-Secret-Token"
 
 
 def render(reply: Reply) -> str:
-    """The reply as one text: options numbered, and files (which Zalo cannot send) pointed to
-    Telegram; the /stats chart is left out, as its figures are in the text."""
-    text = reply.text
-    files = [doc.name for doc in reply.documents if not doc.photo]
-    if files:
-        text += "\n\n" + t("zalo_no_files", reply.lang, names=", ".join(files))
-    return numbered.render(reply, text)
+    return numbered.render_text_only(reply)
 
 
 def split_message(text: str) -> list[str]:
-    """Parts of at most 2,000 characters, cut at paragraph, line, sentence, then word boundaries."""
-    return [part for part in split_text(text, MAX_MESSAGE, utf16_len) if part.strip()]
+    return numbered.parts(text, MAX_MESSAGE)
 
 
 def webhook_url(settings: Any) -> str:
@@ -257,4 +249,4 @@ def inbound(event: ZaloEvent) -> Inbound:
     clean = webinput.clean
     return Inbound(clean(event.user_id) or "", clean(event.chat_id) or "",
                    text=clean(event.text) if event.kind == "text" else None, event_id=event.message_id,
-                   raw=event.kind)
+                   raw=event.kind, name=clean(event.name) or "")

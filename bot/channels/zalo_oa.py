@@ -38,7 +38,7 @@ from bot.channels.zalo_oa_api import (
 )
 from bot.channels.zalo_oa_tokens import TokenKeeper
 from bot.outbox import SendFailed
-from handlers.messages import Incoming, Option, Reply, split_text, utf16_len
+from handlers.messages import Incoming, Option, Reply
 from handlers.router import STATE_TTL
 from handlers.texts import t
 
@@ -55,16 +55,11 @@ UNDELIVERABLE = "undeliverable"  # send_text's answer outside the 7-day window
 
 
 def render(reply: Reply) -> str:
-    """Options numbered; files (which this channel does not send) pointed to Telegram."""
-    text = reply.text
-    files = [doc.name for doc in reply.documents if not doc.photo]
-    if files:
-        text += "\n\n" + t("zalo_no_files", reply.lang, names=", ".join(files))
-    return numbered.render(reply, text)
+    return numbered.render_text_only(reply)
 
 
 def split_message(text: str) -> list[str]:
-    return [part for part in split_text(text, MAX_MESSAGE, utf16_len) if part.strip()]
+    return numbered.parts(text, MAX_MESSAGE)
 
 
 class ZaloOAChannel(Channel):

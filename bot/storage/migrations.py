@@ -208,6 +208,11 @@ MIGRATIONS: list[tuple[str, Migration]] = [
         PRIMARY KEY (channel, user_id)
     ) WITHOUT ROWID;
     """),
+    # The name an administrator's platform gives them (Telegram's, Zalo's), so the history and the
+    # audit log say who changed what; kept for administrators only.
+    ("display_name", """
+    ALTER TABLE users ADD COLUMN display_name TEXT;
+    """),
     # Web chat: what is waiting for a browser session (a reply, an administrator's answer) until
     # the browser has collected it; a row is deleted once the browser says it has it.
     ("webchat", """

@@ -73,6 +73,18 @@ class PeopleStore(Database):
             " ON CONFLICT (channel, user_id) DO UPDATE SET language = excluded.language",
             (channel, user_id, language, now, now))
 
+    async def set_display_name(self, channel: str, user_id: str, name: str) -> None:
+        """An administrator's name as their platform shows it (never stored for citizens)."""
+        name = " ".join(name.split())[:100]
+        await self._write("UPDATE users SET display_name = ? WHERE channel = ? AND user_id = ?"
+                          " AND display_name IS NOT ?", (name or None, channel, user_id, name or None))
+
+    async def display_names(self) -> dict[str, str]:
+        """"telegram:123" -> the administrator's name, for everyone who has one."""
+        async with self.db.execute("SELECT channel, user_id, display_name FROM users"
+                                   " WHERE display_name IS NOT NULL") as cur:
+            return {f"{r[0]}:{r[1]}": r[2] for r in await cur.fetchall()}
+
     async def set_opted_in(self, channel: str, user_id: str, opted_in: bool) -> None:
         await self._write("UPDATE users SET opted_in = ? WHERE channel = ? AND user_id = ?",
                           (int(opted_in), channel, user_id))

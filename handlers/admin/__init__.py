@@ -6,6 +6,7 @@ buttons (Zalo: numbered lists) can offer the same flows. The option codes are na
 the flows' steps are declared by each area's module on the engine in ``flow``:
 
 - ``entries`` (with ``drafts``): find, view, add, edit, hide, restore, history and rollback;
+- ``contacts``: the bodies' contact details, edited, versioned and rolled back like entries;
 - ``queue``: the review queue; ``inbox``: feedback; ``broadcast``: messages to people;
 - ``stats`` (with ``chart``), ``files`` (export, import, reload; ``imports``: an import's preview,
   confirmation and undo) and ``audit``.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from handlers.admin import audit, broadcast, entries, files, flow, imports, inbox, queue, stats
+from handlers.admin import audit, broadcast, contacts, entries, files, flow, imports, inbox, queue, stats
 from handlers.admin.codes import FLOW_ONLY, Code, decode
 from handlers.admin.common import admin_menu_with_counts, stale
 from handlers.admin.files import on_document
@@ -73,6 +74,11 @@ ACTIONS: dict[Code, Action] = {
     Code.RESTORE: lambda ctx, a: entries.start_visibility(ctx, a[0], hide=False),
     Code.HISTORY: lambda ctx, a: entries.history_reply(ctx, a[0]),
     Code.ROLLBACK: lambda ctx, a: entries.start_rollback(ctx, a[0], _number(a[1], -1)),
+    Code.CONTACTS: lambda ctx, _: contacts.contacts_list(ctx),
+    Code.CONTACT_VIEW: lambda ctx, a: contacts.contact_view(ctx, a[0]),
+    Code.CONTACT_EDIT: lambda ctx, a: contacts.start_edit(ctx, a[0], a[1]),
+    Code.CONTACT_HISTORY: lambda ctx, a: contacts.history_reply(ctx, a[0]),
+    Code.CONTACT_ROLLBACK: lambda ctx, a: contacts.start_rollback(ctx, a[0], _number(a[1], -1)),
 }
 
 

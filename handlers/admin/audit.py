@@ -6,6 +6,7 @@ import json
 
 from handlers.admin.codes import Code, encode
 from handlers.admin.common import back, label, when
+from handlers.admin.contacts import details_diff
 from handlers.admin.drafts import describe, diff
 from handlers.admin.imports import SUMMARY_KEYS, summary_text
 from handlers.context import Ctx
@@ -21,6 +22,7 @@ ACTION_KEYS = {
     "import_add": "adm_act_import_add", "import_edit": "adm_act_import_edit",
     "import_hide": "adm_act_import_hide", "import_undo": "adm_act_import_undo",
     "broadcast": "adm_act_broadcast",
+    "contact_edit": "adm_act_contact_edit", "contact_rollback": "adm_act_contact_rollback",
     "feedback_reply": "adm_act_feedback_reply", "feedback_close": "adm_act_feedback_close",
 }
 MAX_DETAIL_BUTTONS = 8
@@ -69,6 +71,9 @@ async def audit_detail(ctx: Ctx, audit_id: int) -> Reply:
             body = "\n\n".join(diff(ctx.kb, before, after, lang)) or t("adm_no_change", lang)
         else:
             body = describe(ctx.kb, after, lang)
+    elif isinstance(after, dict) and "details" in after:  # a contact's version
+        body = "\n".join(details_diff(before if isinstance(before, dict) else None, after, lang)) \
+            or t("adm_no_change", lang)
     else:
         def show(value: object) -> str:
             return t("fb_none", lang) if value is None else json.dumps(value, ensure_ascii=False, indent=1)

@@ -2,7 +2,8 @@
 carries, so no handler spells a code and Telegram's 64-byte callback data can be checked for all.
 
 An option is ``ad:<code>[:<arg>...]``; the router strips ``ad:`` and hands the rest to ``decode``.
-Only the last argument may contain a colon (a review reference such as ``u:12``): entry ids never do.
+Only the last argument may contain a colon (a review reference such as ``u:12``): entry and contact
+ids never do.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ class Arg(Enum):
     TOPIC = "topic id"
     SOURCE = "source id"
     SET = "import set id (8 hex digits)"
+    CONTACT = "contact id"
+    FIELD = "contact detail field"
 
 
 class Code(Enum):
@@ -65,6 +68,12 @@ class Code(Enum):
     RESTORE = "r"
     HISTORY = "hist"
     ROLLBACK = "rb"
+    # contacts
+    CONTACTS = "ct"
+    CONTACT_VIEW = "ctv"
+    CONTACT_EDIT = "cte"
+    CONTACT_HISTORY = "cth"
+    CONTACT_ROLLBACK = "ctr"
     # inside a flow in progress only
     TOPIC = "topic"
     SOURCE = "src"
@@ -99,6 +108,10 @@ ARGS: dict[Code, tuple[Arg, ...]] = {
     Code.SOURCE: (Arg.SOURCE,),
     Code.PAGE: (Arg.VERSION,),
     Code.UNDO_IMPORT: (Arg.SET,),
+    Code.CONTACT_VIEW: (Arg.CONTACT,),
+    Code.CONTACT_EDIT: (Arg.CONTACT, Arg.FIELD),
+    Code.CONTACT_HISTORY: (Arg.CONTACT,),
+    Code.CONTACT_ROLLBACK: (Arg.CONTACT, Arg.VERSION),
 }
 # options that only make sense inside a flow in progress (a stale button says so)
 FLOW_ONLY = frozenset({Code.TOPIC, Code.SOURCE, Code.PAGE, Code.SKIP, Code.SAVE, Code.IMPORT_HIDE,

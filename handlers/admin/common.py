@@ -10,11 +10,14 @@ from handlers.context import Ctx
 from handlers.messages import Option, Reply
 from handlers.texts import t
 from handlers.vntime import VN_TIME
+from knowledge.contacts import contact_of
 from knowledge.overlay import Note, Problem, entry_to_dict, fingerprint
 
 MAX_LABEL = 60
 # the note a merge leaves on an entry (knowledge.overlay.Note.kind) -> its text
 NOTE_KEYS = {"superseded": "adm_note_superseded", "orphan": "adm_note_orphan", "invalid": "adm_note_invalid"}
+CONTACT_NOTE_KEYS = {"superseded": "adm_note_contact_superseded", "orphan": "adm_note_contact_orphan",
+                     "invalid": "adm_note_contact_invalid"}
 
 
 def when(timestamp: float) -> str:
@@ -53,7 +56,18 @@ def with_error(reply: Reply, problems: list[Problem], lang: str) -> Reply:
 
 
 def note_text(note: Note, lang: str) -> str:
+    cid = contact_of(note.entry_id)
+    if cid is not None:
+        return t(CONTACT_NOTE_KEYS[note.kind], lang, id=cid, v=str(note.version))
     return t(NOTE_KEYS[note.kind], lang, id=note.entry_id, v=str(note.version))
+
+
+def note_option(note: Note) -> Option:
+    """Opens what the note is about: the contact or the entry."""
+    cid = contact_of(note.entry_id)
+    if cid is not None:
+        return Option(f"⚠️ {cid}", encode(Code.CONTACT_VIEW, cid))
+    return Option(f"⚠️ {note.entry_id}", encode(Code.VIEW, note.entry_id))
 
 
 def title_of(data: dict, lang: str = "vi") -> str:
@@ -79,11 +93,12 @@ def admin_menu(ctx: Ctx) -> Reply:
         Option(t("adm_add", lang), encode(Code.ADD)),
         Option(t("adm_find", lang), encode(Code.FIND)),
         Option(t("adm_hidden", lang), encode(Code.HIDDEN)),
+        Option(t("adm_contacts", lang), encode(Code.CONTACTS)),
         Option(t("adm_files", lang), encode(Code.FILES)),
         Option(t("adm_reload", lang), encode(Code.RELOAD)),
         Option(t("adm_audit", lang), encode(Code.AUDIT)),
     ]
-    options += [Option(f"⚠️ {n.entry_id}", encode(Code.VIEW, n.entry_id)) for n in notes[:5]]
+    options += [note_option(n) for n in notes[:5]]
     return Reply("\n".join(lines), "info", lang, options)
 
 

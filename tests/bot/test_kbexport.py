@@ -10,7 +10,7 @@ from bot.cli import export_entries
 from bot.storage import Storage
 from handlers.ports import KbChange
 from knowledge.loader import DEFAULT_DIR, validate_dir
-from knowledge.overlay import entry_to_dict, fingerprint
+from knowledge.overlay import Version, entry_to_dict, fingerprint
 from tests.bot.test_cli import run
 
 EID = "resp-so-ngoai-vu"
@@ -56,7 +56,7 @@ async def test_exports_include_chat_changes_and_yaml_round_trips(kb, tmp_path):
             yaml.safe_load(path.read_text(encoding="utf-8"))
         assert same == (path.name != "responsibilities.yaml"), path.name
     # committed back, the export is in step with the chat version: no note, same answer
-    from knowledge.overlay import Version, merge
+    from knowledge.overlay import merge
 
     [row] = await _latest(db)
     merged, notes = merge(exported, [Version(row["entry_id"], row["version"], row["action"], row["data"],
@@ -85,3 +85,31 @@ def test_yaml_export_of_the_curated_files_reproduces_them(kb, tmp_path):
     loaded = yaml.safe_load(_dump([odd]))["entries"][0]
     assert loaded["questions"]["vi"] == ["a \"b\" c: d"]
     assert loaded["answer"] == {"vi": " leading space\tand tab", "en": "line one\n\nline two"}
+
+
+async def test_a_contact_edited_in_the_chat_is_exported_into_contacts_yaml(kb, tmp_path):
+    from knowledge.contacts import contact_to_dict, merge_contacts, version_id
+    from knowledge.contacts import fingerprint as contact_fp
+
+    db, cid = tmp_path / "bot.sqlite3", "so-ngoai-vu"
+    data = contact_to_dict(kb.contacts[cid])
+    data["details"]["phone"] = "0237 3 000 000"
+    async with Storage(db) as storage:
+        await storage.save_kb_changes([KbChange(version_id(cid), "contact_edit", data, 0,
+                                                contact_fp(kb.contacts[cid]))], "telegram:1")
+    target = tmp_path / "export"
+    out = run("kb", "export", "--format", "yaml", "--out", str(target), env={"BOT_DB_PATH": str(db)})
+    assert out.returncode == 0, out.stderr
+    exported, problems = validate_dir(target)
+    assert problems == [] and exported is not None
+    assert exported.contacts[cid].details["phone"] == "0237 3 000 000"
+    assert all(exported.contacts[c] == kb.contacts[c] for c in kb.contacts if c != cid)
+    before = (DEFAULT_DIR / "contacts.yaml").read_text(encoding="utf-8").splitlines()
+    after = (target / "contacts.yaml").read_text(encoding="utf-8").splitlines()
+    assert [(a, b) for a, b in zip(before, after, strict=True) if a != b] == [
+        ('  phone: ""', '  phone: "0237 3 000 000"')]
+    # committed back, the file is in step with the chat version: no note
+    [row] = await _latest(db)
+    merged, notes = merge_contacts(exported, exported, [Version(row["entry_id"], row["version"], row["action"],
+                                                                row["data"], row["base"], row["admin"], 0.0)])
+    assert notes == [] and merged.contacts[cid].details["phone"] == "0237 3 000 000"

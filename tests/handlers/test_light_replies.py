@@ -20,6 +20,8 @@ async def test_a_message_without_language_signal_is_answered_in_the_persons_lang
     english = citizen(1)
     await chat.press("lang:en", english)
     assert (await chat.say("ok", english)).lang == "en"
+    assert (await chat.say("cảm ơn", english)).lang == "en"  # thanks in any language: their setting
+    assert (await chat.say("thank you", CITIZEN)).lang == "vi"
     assert (await chat.say("Who leads Plan 119?", CITIZEN)).lang == "en"  # the question's own language
 
 

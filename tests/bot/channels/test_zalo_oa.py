@@ -375,3 +375,24 @@ async def test_an_anonymous_question_is_answered_in_its_conversation_and_not_sto
     with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
         for table in ("users", "questions", "oa_contacts", "pending_options", "outbox"):
             assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
+
+
+async def test_a_5000_character_answer_arrives_in_parts_of_at_most_2000(oa, kb, matcher, tmp_path):
+    import dataclasses
+
+    from handlers.messages import utf16_len
+
+    entry = kb.entries["resp-so-ngoai-vu"]
+    paragraphs = [f"Đoạn {i}: " + "Sở Ngoại vụ là cơ quan đầu mối về ngoại giao kinh tế. " * 10 for i in range(10)]
+    long_answer = "\n\n".join(paragraphs)
+    assert len(long_answer) >= 5000
+    long_kb = dataclasses.replace(kb, entries={**kb.entries, entry.id: dataclasses.replace(
+        entry, answer={**entry.answer, "vi": long_answer})})
+    bot = running(oa, long_kb, matcher, tmp_path)
+    try:
+        await bot.ask(ASK, "u7")
+    finally:
+        assert await bot.close() == 0
+    parts = oa.sent("u7")
+    assert len(parts) >= 3 and all(utf16_len(part) <= MAX_MESSAGE for part in parts)
+    assert all(f"Đoạn {i}:" in "\n\n".join(parts) for i in range(10))  # nothing lost between parts

@@ -7,6 +7,7 @@ import pytest
 import handlers.admin as admin
 from handlers.admin import codes, flow
 from handlers.admin.codes import ARGS, CALLBACK_LIMIT, FLOW_ONLY, Arg, Code, decode, encode
+from knowledge.model import CONTACT_DETAIL_FIELDS
 from knowledge.overlay import new_entry_id
 
 
@@ -24,6 +25,8 @@ def worst_case(kb) -> dict[Arg, str]:
         Arg.TOPIC: max(kb.topics, key=len),
         Arg.SOURCE: max(kb.sources, key=len),
         Arg.SET: "f" * 8,
+        Arg.CONTACT: max(kb.contacts, key=len),
+        Arg.FIELD: max(CONTACT_DETAIL_FIELDS, key=len),
     }
 
 
@@ -60,7 +63,8 @@ def test_the_codes_keep_their_wire_values():
         "VIEW": "v", "EDIT_PHRASINGS": "ep", "EDIT_ANSWER": "ea", "EDIT_ANSWER_EN": "ee", "EDIT_TOPIC": "et",
         "HIDE": "h", "RESTORE": "r", "HISTORY": "hist", "ROLLBACK": "rb", "TOPIC": "topic", "SOURCE": "src",
         "PAGE": "pg", "SKIP": "skip", "SAVE": "save", "EXPORT_XLSX": "xxlsx", "UNDO_IMPORT": "undo",
-        "IMPORT_HIDE": "imph", "IMPORT_KEEP": "impk",
+        "IMPORT_HIDE": "imph", "IMPORT_KEEP": "impk", "CONTACTS": "ct", "CONTACT_VIEW": "ctv",
+        "CONTACT_EDIT": "cte", "CONTACT_HISTORY": "cth", "CONTACT_ROLLBACK": "ctr",
     }
 
 
@@ -72,7 +76,8 @@ def test_every_code_is_handled_somewhere():
 
 def test_every_flow_step_leads_to_a_declared_step():
     assert set(flow.FLOWS) == {"add", "edit", "hide", "restore", "rollback", "find", "reply", "fbreply",
-                               "broadcast", "import", "undo"}
+                               "broadcast", "import", "undo", "contact_edit",
+                               "contact_rollback"}
     for op, declared in flow.FLOWS.items():
         for name, step in declared.steps.items():
             assert step.next in declared.steps, (op, name)

@@ -206,3 +206,14 @@ async def test_the_source_picker_pages_with_short_labels(chat, kb):
     assert seen == {f"ad:src:{sid}" for sid in kb.sources}  # every source reachable
     preview = await chat.press(sorted(seen)[-1])
     assert "Xem trước" in preview.text
+
+
+async def test_without_admin_names_the_history_shows_the_platforms_name_of_administrators_only(chat):
+    await chat.handle(ADMIN, text="/admin", name="Trần Thị B")
+    await chat.handle(CITIZEN, text="ai chủ trì kế hoạch 119", name="Người Dân C")
+    await chat.press("ad:ea:resp-so-ngoai-vu")
+    await chat.say("Phiên bản một.")
+    await chat.press("ad:save")
+    history = await chat.press("ad:hist:resp-so-ngoai-vu")
+    assert "v1 · " in history.text and "Trần Thị B" in history.text
+    assert await chat.storage.display_names() == {str(ADMIN): "Trần Thị B"}  # never a citizen's name

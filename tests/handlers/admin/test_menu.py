@@ -25,7 +25,7 @@ async def test_the_menu_offers_every_area_on_any_channel(chat):
         menu = await chat.say("/admin", who)
         assert "Quản trị" in menu.text
         assert actions(menu) == ["ad:queue", "ad:fb", "ad:stats", "ad:bc", "ad:add", "ad:find", "ad:hidden",
-                                 "ad:io", "ad:reload", "ad:audit"]
+                                 "ad:ct", "ad:io", "ad:reload", "ad:audit"]
         assert "📥 Hàng chờ xem xét" in labels(menu)
 
 

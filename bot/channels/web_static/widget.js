@@ -264,7 +264,11 @@
     input.value = "";
     say({text: text}, text);
   });
-  fbCancel.addEventListener("click", closeFeedback);
+  input.addEventListener("paste", function (e) {  /* maxlength cuts a long paste silently: say so */
+    var pasted = e.clipboardData ? e.clipboardData.getData("text") : "";
+    if (pasted.length > 2000) { note(T[lang].tooLong); }
+  });
+    fbCancel.addEventListener("click", closeFeedback);
   fb.addEventListener("submit", function (e) {
     e.preventDefault();
     var s = T[lang];

@@ -100,6 +100,33 @@ def test_switching_to_english(page):
     assert "Source" in page.wait_bot(count + 1, "Source")
 
 
+def test_contacts_privacy_and_deleting_my_data(page, served, driver):
+    page.wait_bot(1, "Xin chào")
+    page.ask(ASK)
+    page.wait_bot(2, "Nguồn")
+    page.find(".tools button[data-tool=contacts]").click()
+    assert "Sở Ngoại vụ" in page.wait_bot(3)
+    page.find(".tools button[data-tool=privacy]").click()
+    page.wait_bot(4)
+    page.find(".tools button[data-tool=forget]").click()
+    page.wait_bot(5)
+    page.tap("Xóa dữ liệu của tôi")
+    assert "Đã xóa toàn bộ dữ liệu" in page.wait_bot(6, "Đã xóa")
+    sid = driver.get_cookie("webchat_sid")["value"]
+    assert driver.get_cookie("webchat_sid")["httpOnly"]
+
+    async def left() -> dict[str, int]:
+        db = (await served.bot.router.storage.open()).db
+        counts = {}
+        for table in ("users", "questions", "ratings", "conversation_state"):
+            async with db.execute(f"SELECT count(*) FROM {table} WHERE channel = 'web' AND user_id = ?",
+                                  (sid,)) as cur:
+                counts[table] = (await cur.fetchone())[0]
+        return counts
+
+    assert served.call(left) == {"users": 0, "questions": 0, "ratings": 0, "conversation_state": 0}
+
+
 def test_an_administrators_answer_appears_in_the_open_panel(page, served):
     question = "thủ tục cấp hộ chiếu phổ thông mất bao lâu"
     page.wait_bot(1, "Xin chào")
@@ -171,6 +198,22 @@ def test_an_xss_probe_is_shown_as_text_and_runs_nothing(page, served):
         .querySelectorAll('.msg.me')).map(function (m) { return m.textContent; }).join('\\n');""")
     for probe in probes[:3]:
         assert probe in mine  # shown as typed
+
+
+def test_a_100000_character_paste_gets_a_polite_word_and_no_traceback(page):
+    page.wait_bot(1, "Xin chào")
+    page.driver.execute_script("""
+        var field = document.getElementById('khh119-webchat').shadowRoot.querySelector('input[name=q]');
+        var data = new DataTransfer();
+        data.setData('text/plain', 'a'.repeat(100000));
+        field.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true}));
+        field.value = 'b'.repeat(100000);  /* past maxlength, as a script could */
+        field.form.requestSubmit();""")
+    notes = page.wait(lambda: len(page.find_all(".msg.note")) >= 2 and page.find_all(".msg.note"))
+    assert all("quá dài" in n.text for n in notes)
+    assert len(page.bot_messages()) == 1  # nothing answered, nothing broken
+    page.ask(ASK)
+    page.wait_bot(2, "Nguồn")
 
 
 def test_a_portal_not_allowed_is_refused(served, driver):

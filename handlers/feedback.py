@@ -10,7 +10,7 @@ import logging
 import re
 
 from handlers.context import Ctx
-from handlers.messages import Option, Reply
+from handlers.messages import Option, Reply, clip
 from handlers.texts import t
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,6 @@ async def on_action(ctx: Ctx, state: dict, arg: str) -> Reply:
                                              state.get("name"), state.get("email"))
         await ctx.set_state(None)
         log.info("feedback stored: ref=%s channel=%s", ref, ctx.channel)
-        ctx.notify_admins(t("adm_notify_feedback", "vi", ref=ref, text=state["text"][:300]))
+        ctx.notify_admins(t("adm_notify_feedback", "vi", ref=ref, text=clip(state["text"])))
         return Reply(t("fb_done", ctx.lang, ref=ref), "info", ctx.lang, notice=ref)
     return _prompt(step or "text", ctx.lang, state)

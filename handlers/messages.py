@@ -119,6 +119,23 @@ def split_text(text: str, limit: int, measure: Callable[[str], int] = len) -> li
     return parts or [""]
 
 
+# Citizens' words as administrators see them in lists, views and notices: about this many characters
+SHOWN = 200
+# what ``clip`` always keeps of the text, unchanged (forget.py looks for it in messages not yet sent)
+CLIP_KEEPS = SHOWN // 2
+
+
+def clip(text: str, limit: int = SHOWN) -> str:
+    """At most ``limit`` characters, cut at a word with "…": one spam question of 4,000 characters
+    must not push an administrator's screen over one message. The kept part is the text's own
+    beginning, unchanged, so it can still be recognised."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    at = cut.rfind(" ")
+    return (cut[:at] if at >= limit // 2 else cut) + "…"
+
+
 def utf16_len(text: str) -> int:
     """Telegram counts message length in UTF-16 code units (an emoji may count twice)."""
     return len(text.encode("utf-16-le")) // 2

@@ -11,6 +11,9 @@ from typing import Protocol, Self
 # How an audit record names a piece of feedback: by row id, never by the reference the citizen was
 # given; /xoadulieu replaces it with "feedback:deleted".
 FEEDBACK_TARGET = "feedback:{}"
+# How long storage keeps who asked a question an entry now answers, for the offer to send it to
+# them (/privacy says so).
+FOLLOWUP_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -119,11 +122,24 @@ class Feedback(Protocol):
     async def add_feedback(self, channel: str, user_id: str, text: str, lang: str,
                            name: str | None = None, email: str | None = None) -> str: ...
 
-    async def feedback_inbox(self, limit: int = 10) -> list[dict]: ...
+    async def feedback_inbox(self, limit: int = 10, offset: int = 0) -> list[dict]: ...
+
+    async def feedback_waiting(self) -> int: ...
 
     async def feedback_get(self, feedback_id: int) -> dict | None: ...
 
     async def feedback_set(self, feedback_id: int, status: str, reply: str | None = None) -> None: ...
+
+
+class FollowUps(Protocol):
+    """Who asked the questions of a review group an entry now answers, until they are told (an
+    offer: its id is on the administrator's buttons)."""
+
+    async def followup_keep(self, refs: list[str], entry_id: str) -> tuple[str, int]: ...
+
+    async def followup_askers(self, offer: str) -> list[dict]: ...
+
+    async def followup_take(self, offer: str) -> list[dict]: ...
 
 
 class KbVersions(Protocol):
@@ -153,7 +169,7 @@ class Statistics(Protocol):
     async def subscribers(self) -> list[tuple[str, str, str]]: ...
 
 
-class Store(People, Questions, Feedback, KbVersions, Statistics, Protocol):
+class Store(People, Questions, Feedback, FollowUps, KbVersions, Statistics, Protocol):
     """Everything the Router and the behaviours use; opening an open store does nothing."""
 
     async def open(self) -> Self: ...

@@ -7,6 +7,7 @@ import logging
 
 from handlers.context import Ctx
 from handlers.messages import Option, Reply
+from handlers.ports import FOLLOWUP_DAYS
 from handlers.texts import t
 
 log = logging.getLogger(__name__)
@@ -16,7 +17,8 @@ FLOW = "delete"
 
 def privacy_reply(ctx: Ctx) -> Reply:
     backups = t("privacy_backups", ctx.lang, n=str(ctx.backup_days)) if ctx.backup_days else ""
-    return Reply(t("privacy", ctx.lang, days=str(ctx.retention_days), backups=backups), "info", ctx.lang,
+    return Reply(t("privacy", ctx.lang, days=str(ctx.retention_days), backups=backups,
+                   followup=str(FOLLOWUP_DAYS)), "info", ctx.lang,
                  [Option(t("cmd_xoadulieu", ctx.lang), "privacy:delete")])
 
 

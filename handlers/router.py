@@ -19,7 +19,7 @@ from handlers.help import COMMANDS, help_reply, start_reply
 from handlers.livekb import LiveKB
 from handlers.locks import KeyedLocks
 from handlers.menu import main_menu_reply, topic_reply
-from handlers.messages import Incoming, Reply
+from handlers.messages import Incoming, Reply, clip
 from handlers.ports import Store
 from handlers.texts import t
 from knowledge.matcher import Matcher
@@ -147,7 +147,7 @@ class Router:
         if unanswered and time.monotonic() - self._last_queue_notice >= QUEUE_NOTICE_EVERY:
             # at most one notice per interval: a burst of unknown questions is one message, not fifty
             self._last_queue_notice = time.monotonic()
-            ctx.notify_admins(t("adm_notify_question", "vi", text=text[:300]))
+            ctx.notify_admins(t("adm_notify_question", "vi", text=clip(text)))
         return rating.for_question(reply, qid) if reply.status == "answer" else reply
 
     async def _on_command(self, ctx: Ctx, name: str, arg: str) -> Reply:

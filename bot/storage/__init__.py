@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.storage.db import migrate
 from bot.storage.feedback import FeedbackStore
+from bot.storage.followups import FollowUpStore
 from bot.storage.kb import KbStore
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.outbox import OutboxStore
@@ -22,6 +23,6 @@ from handlers.ports import Stats, User, VersionConflict
 __all__ = ["MIGRATIONS", "Stats", "Storage", "User", "VersionConflict", "migrate"]
 
 
-class Storage(PeopleStore, QuestionStore, FeedbackStore, KbStore, StatsStore, OutboxStore, ZaloOAStore,
-              WebInboxStore):
+class Storage(PeopleStore, QuestionStore, FeedbackStore, FollowUpStore, KbStore, StatsStore, OutboxStore,
+              ZaloOAStore, WebInboxStore):
     """All persistence for the bot, on one SQLite file (or ``:memory:``)."""

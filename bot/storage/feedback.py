@@ -38,11 +38,17 @@ class FeedbackStore(Database):
             finally:
                 await self.db.execute("PRAGMA synchronous=NORMAL")
 
-    async def feedback_inbox(self, limit: int = 10) -> list[dict]:
-        """Feedback not yet replied to or closed, newest first."""
+    async def feedback_inbox(self, limit: int = 10, offset: int = 0) -> list[dict]:
+        """Feedback not yet replied to or closed, newest first; ``offset`` pages through it."""
         async with self.db.execute("SELECT * FROM feedback WHERE status IN ('new', 'read')"
-                                   " ORDER BY id DESC LIMIT ?", (limit,)) as cur:
+                                   " ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset)) as cur:
             return [dict(row) for row in await cur.fetchall()]
+
+    async def feedback_waiting(self) -> int:
+        """How much feedback the inbox holds: all of it can be paged to."""
+        async with self.db.execute("SELECT COUNT(*) FROM feedback WHERE status IN ('new', 'read')") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
 
     async def feedback_get(self, feedback_id: int) -> dict | None:
         async with self.db.execute("SELECT * FROM feedback WHERE id = ?", (feedback_id,)) as cur:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import aiosqlite
 
+from handlers.messages import CLIP_KEEPS
 from handlers.ports import FEEDBACK_TARGET
 
 FORGOTTEN_FEEDBACK = "feedback:deleted"
@@ -60,9 +61,23 @@ async def items_where(db: aiosqlite.Connection, where: dict[str, tuple[str, tupl
 async def forget(db: aiosqlite.Connection, items: Items) -> dict[str, int]:
     """Anonymises the audit records and ends other people's flows that name ``items``; counts."""
     if not items:
-        return {"audit_log": 0, "flows": 0, "options": 0, "outbox": 0}
+        return {"audit_log": 0, "flows": 0, "options": 0, "outbox": 0, "followups": 0}
     return {"audit_log": await _forget_in_audit(db, items), "flows": await _end_flows(db, items),
-            "options": await _drop_options(db, items), "outbox": await _drop_messages(db, items)}
+            "options": await _drop_options(db, items), "outbox": await _drop_messages(db, items),
+            "followups": await _drop_followups(db, items)}
+
+
+async def _drop_followups(db: aiosqlite.Connection, items: Items) -> int:
+    """An offer to send the answer to the people who asked names them and their items: the person
+    is not sent anything and not counted."""
+    dropped = 0
+    if items.person is not None:
+        cur = await db.execute("DELETE FROM followups WHERE channel = ? AND user_id = ?", items.person)
+        dropped += cur.rowcount
+    for ref in sorted(items.refs):
+        cur = await db.execute("DELETE FROM followups WHERE ref = ?", (ref,))
+        dropped += cur.rowcount
+    return dropped
 
 
 async def _forget_in_audit(db: aiosqlite.Connection, items: Items) -> int:
@@ -154,11 +169,11 @@ async def _drop_options(db: aiosqlite.Connection, items: Items) -> int:
     return dropped
 
 
-
 # Shorter wordings ("hi", "?") say nothing about anyone and would match unrelated messages.
 MIN_WORDS = 8
-# The administrators' notices quote at most this much of a question or feedback.
-QUOTED = 300
+# The administrators' notices quote a question or feedback cut by handlers.messages.clip, which keeps
+# at least this much of its beginning as it was.
+QUOTED = CLIP_KEEPS
 
 
 async def _drop_messages(db: aiosqlite.Connection, items: Items) -> int:

@@ -213,6 +213,22 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("display_name", """
     ALTER TABLE users ADD COLUMN display_name TEXT;
     """),
+    # Who asked the questions of a review group an administrator has just answered with an entry, by
+    # queue item, kept until the administrator sends them the answer, declines, or the offer expires:
+    # the queue items themselves leave the queue and may be purged.
+    ("followups", """
+    CREATE TABLE followups (
+        offer       TEXT NOT NULL,                -- one offer: 8 hex digits, on the buttons
+        ref         TEXT NOT NULL,                -- the queue item: u:<unanswered id> | r:<rating id>
+        channel     TEXT NOT NULL,
+        user_id     TEXT NOT NULL,
+        lang        TEXT NOT NULL,
+        entry_id    TEXT NOT NULL,                -- the entry that now answers them
+        created_at  REAL NOT NULL,
+        PRIMARY KEY (offer, ref)
+    ) WITHOUT ROWID;
+    CREATE INDEX followups_user ON followups (channel, user_id);
+    """),
     # Web chat: what is waiting for a browser session (a reply, an administrator's answer) until
     # the browser has collected it; a row is deleted once the browser says it has it.
     ("webchat", """

@@ -24,8 +24,7 @@ PERSONAL_TABLES = ("questions", "ratings", "feedback", "unanswered", "conversati
 RETAINED_BY = {"questions": "asked_at", "ratings": "rated_at", "feedback": "created_at",
                "unanswered": "created_at", "conversation_state": "updated_at",
                "pending_options": "updated_at", "oa_contacts": "updated_at", "outbox": "created_at",
-               "web_inbox": "created_at",
-               "users": "last_seen"}
+               "web_inbox": "created_at", "followups": "created_at", "users": "last_seen"}
 AUDIT_RETAINED_BY = ("audit_log", "created_at")
 NO_PERSONAL_DATA = ("kb_versions", "schema_version", "seen_updates", "oa_tokens", "oa_logins",
                     "sqlite_sequence")  # web_inbox's last sequence number: it never goes back

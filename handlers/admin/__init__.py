@@ -7,7 +7,8 @@ the flows' steps are declared by each area's module on the engine in ``flow``:
 
 - ``entries`` (with ``drafts``): find, view, add, edit, hide, restore, history and rollback;
 - ``contacts``: the bodies' contact details, edited, versioned and rolled back like entries;
-- ``queue``: the review queue; ``inbox``: feedback; ``broadcast``: messages to people;
+- ``queue``: the review queue (``followup``: sending its askers the answer once an entry has it);
+  ``inbox``: feedback; ``broadcast``: messages to people;
 - ``stats`` (with ``chart``), ``files`` (export, import, reload; ``imports``: an import's preview,
   confirmation and undo) and ``audit``.
 """
@@ -16,7 +17,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from handlers.admin import audit, broadcast, contacts, entries, files, flow, imports, inbox, queue, stats
+from handlers.admin import (
+    audit,
+    broadcast,
+    contacts,
+    entries,
+    files,
+    flow,
+    followup,
+    imports,
+    inbox,
+    queue,
+    stats,
+)
 from handlers.admin.codes import FLOW_ONLY, Code, decode
 from handlers.admin.common import admin_menu_with_counts, stale
 from handlers.admin.files import on_document
@@ -46,6 +59,7 @@ ACTIONS: dict[Code, Action] = {
     Code.RELOAD: lambda ctx, _: files.reload_reply(ctx),
     Code.ADD: lambda ctx, _: entries.start_add(ctx),
     Code.QUEUE: lambda ctx, _: queue.queue_reply(ctx),
+    Code.QUEUE_PAGE: lambda ctx, a: queue.queue_reply(ctx, _number(a[0], 0)),
     Code.STATS: lambda ctx, _: stats.stats_reply(ctx),
     Code.FILES: lambda ctx, _: files.files_reply(ctx),
     Code.EXPORT_CSV: lambda ctx, _: files.export(ctx, Code.EXPORT_CSV),
@@ -53,6 +67,8 @@ ACTIONS: dict[Code, Action] = {
     Code.EXPORT_XLSX: lambda ctx, _: files.export(ctx, Code.EXPORT_XLSX),
     Code.UNDO_IMPORT: lambda ctx, a: imports.start_undo(ctx, a[0]),
     Code.INBOX: lambda ctx, _: inbox.inbox_reply(ctx),
+    Code.INBOX_PAGE: lambda ctx, a: inbox.inbox_reply(ctx, _number(a[0], 0)),
+    Code.FEEDBACK_FULL: lambda ctx, a: inbox.on_feedback(ctx, Code.FEEDBACK_FULL, _number(a[0], 0)),
     Code.FEEDBACK_VIEW: lambda ctx, a: inbox.on_feedback(ctx, Code.FEEDBACK_VIEW, _number(a[0], 0)),
     Code.FEEDBACK_REPLY: lambda ctx, a: inbox.on_feedback(ctx, Code.FEEDBACK_REPLY, _number(a[0], 0)),
     Code.FEEDBACK_CLOSE: lambda ctx, a: inbox.on_feedback(ctx, Code.FEEDBACK_CLOSE, _number(a[0], 0)),
@@ -63,6 +79,10 @@ ACTIONS: dict[Code, Action] = {
     Code.GROUP_NEW: lambda ctx, a: queue.on_group(ctx, Code.GROUP_NEW, a[0]),
     Code.GROUP_REPLY: lambda ctx, a: queue.on_group(ctx, Code.GROUP_REPLY, a[0]),
     Code.GROUP_DISMISS: lambda ctx, a: queue.on_group(ctx, Code.GROUP_DISMISS, a[0]),
+    Code.GROUP_FULL: lambda ctx, a: queue.on_group(ctx, Code.GROUP_FULL, a[0]),
+    Code.FOLLOWUP: lambda ctx, a: followup.preview(ctx, a[0]),
+    Code.FOLLOWUP_SEND: lambda ctx, a: followup.send(ctx, a[0]),
+    Code.FOLLOWUP_DROP: lambda ctx, a: followup.drop(ctx, a[0]),
     Code.FIND: lambda ctx, _: entries.start_find(ctx),
     Code.HIDDEN: lambda ctx, _: entries.hidden_list(ctx),
     Code.VIEW: lambda ctx, a: entries.entry_view(ctx, a[0]),

@@ -26,6 +26,8 @@ class Arg(Enum):
     SET = "import set id (8 hex digits)"
     CONTACT = "contact id"
     FIELD = "contact detail field"
+    PAGE = "page number"
+    OFFER = "follow-up offer id (8 hex digits)"
 
 
 class Code(Enum):
@@ -51,6 +53,8 @@ class Code(Enum):
     FEEDBACK_VIEW = "fbv"
     FEEDBACK_REPLY = "fbr"
     FEEDBACK_CLOSE = "fbc"
+    FEEDBACK_FULL = "fbt"
+    INBOX_PAGE = "ib"
     # review queue
     GROUP = "q"
     GROUP_ADD_TO = "qa"
@@ -58,6 +62,12 @@ class Code(Enum):
     GROUP_REPLY = "qr"
     GROUP_DISMISS = "qd"
     ENTRY_FROM_REPLY = "qx"
+    GROUP_FULL = "qt"
+    QUEUE_PAGE = "qp"
+    # telling the people who asked, once their question has an answer
+    FOLLOWUP = "fu"
+    FOLLOWUP_SEND = "fus"
+    FOLLOWUP_DROP = "fux"
     # one entry
     VIEW = "v"
     EDIT_PHRASINGS = "ep"
@@ -90,7 +100,14 @@ ARGS: dict[Code, tuple[Arg, ...]] = {
     Code.FEEDBACK_VIEW: (Arg.ROW,),
     Code.FEEDBACK_REPLY: (Arg.ROW,),
     Code.FEEDBACK_CLOSE: (Arg.ROW,),
+    Code.FEEDBACK_FULL: (Arg.ROW,),
+    Code.INBOX_PAGE: (Arg.PAGE,),
     Code.GROUP: (Arg.REF,),
+    Code.GROUP_FULL: (Arg.REF,),
+    Code.QUEUE_PAGE: (Arg.PAGE,),
+    Code.FOLLOWUP: (Arg.OFFER,),
+    Code.FOLLOWUP_SEND: (Arg.OFFER,),
+    Code.FOLLOWUP_DROP: (Arg.OFFER,),
     Code.GROUP_ADD_TO: (Arg.ENTRY, Arg.REF),
     Code.GROUP_NEW: (Arg.REF,),
     Code.GROUP_REPLY: (Arg.REF,),

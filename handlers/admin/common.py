@@ -7,13 +7,18 @@ import datetime as dt
 from handlers import review
 from handlers.admin.codes import Code, encode
 from handlers.context import Ctx
-from handlers.messages import Option, Reply
+from handlers.messages import Option, Reply, clip, split_text, utf16_len
 from handlers.texts import t
 from handlers.vntime import VN_TIME
 from knowledge.contacts import contact_of
 from knowledge.overlay import Note, Problem, entry_to_dict, fingerprint
 
 MAX_LABEL = 60
+PAGE_SIZE = 8  # items on one page of the review queue or the inbox: a phone screen
+ONE_MESSAGE = 4096  # Telegram's message limit in UTF-16 units, the largest of the channels'
+# a citizen's text as one line of a list (the queue, the inbox, /stats): a page of 8 with its
+# numbered options stays within Zalo's 2,000 characters; a view shows SHOWN, the whole is a tap away
+LIST_CHARS = 120
 # the note a merge leaves on an entry (knowledge.overlay.Note.kind) -> its text
 NOTE_KEYS = {"superseded": "adm_note_superseded", "orphan": "adm_note_orphan", "invalid": "adm_note_invalid"}
 CONTACT_NOTE_KEYS = {"superseded": "adm_note_contact_superseded", "orphan": "adm_note_contact_orphan",
@@ -31,6 +36,38 @@ def today() -> str:
 
 def label(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1].rstrip() + "…"
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """A citizen's text as one line of a list, cut (see ``clip``)."""
+    flat = " ".join(text.split())
+    return clip(flat, limit) if limit else clip(flat)
+
+
+def pages(total: int, page: int) -> tuple[int, int]:
+    """The page to show (an old ▶ may point past the end) and how many there are."""
+    count = max(1, -(-total // PAGE_SIZE))
+    return min(max(page, 0), count - 1), count
+
+
+def page_options(page: int, count: int, code: Code) -> list[Option]:
+    """◀ ▶ side by side, only where there is a page to go to."""
+    options = []
+    if page > 0:
+        options.append(Option("◀", encode(code, page - 1), row="page"))
+    if page < count - 1:
+        options.append(Option("▶", encode(code, page + 1), row="page"))
+    return options
+
+
+def full_text(text: str, heading: str, options: list[Option], lang: str) -> Reply:
+    """The whole of a citizen's text, one tap from where it was cut. Storage keeps at most 4,000
+    characters of a question (3,000 of feedback), which fit one Telegram message; only text made
+    mostly of emoji (two UTF-16 units each) is cut to fit it."""
+    budget = ONE_MESSAGE - utf16_len(heading) - 3
+    if utf16_len(text) > budget:
+        text = split_text(text, budget - 1, utf16_len)[0] + "…"
+    return Reply(f"{heading}\n\n{text}", "info", lang, options)
 
 
 def back(lang: str) -> Option:
@@ -106,7 +143,7 @@ async def admin_menu_with_counts(ctx: Ctx) -> Reply:
     """The menu, with how much waits in the review queue and the feedback inbox on its buttons."""
     reply = admin_menu(ctx)
     waiting = {encode(Code.QUEUE): len(await groups(ctx)),
-               encode(Code.INBOX): len(await ctx.storage.feedback_inbox(100))}
+               encode(Code.INBOX): await ctx.storage.feedback_waiting()}
     reply.options = [Option(f"{o.label} ({waiting[o.action]})", o.action) if waiting.get(o.action) else o
                      for o in reply.options]
     return reply

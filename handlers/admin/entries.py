@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from handlers.admin import drafts, flow
+from handlers.admin import drafts, flow, followup
 from handlers.admin.audit import action_name
 from handlers.admin.codes import Code, encode
 from handlers.admin.common import (
@@ -35,7 +35,7 @@ from handlers.messages import Option, Reply
 from handlers.ports import KbChange, VersionConflict
 from handlers.texts import t
 from knowledge.matcher import SMALLTALK_PREFIX
-from knowledge.overlay import check_entry, entry_to_dict, new_entry_id
+from knowledge.overlay import MAX_PHRASING_CHARS, check_entry, entry_to_dict, new_entry_id
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +181,8 @@ async def start_add(ctx: Ctx, questions: list[str] | None = None, answer: str = 
     draft: dict = {"questions": {"vi": [], "en": []}, "answer": {"vi": answer, "en": ""}, "keywords": [],
                    "related": [], "contact": None, "hidden": False}
     for q in questions or ():
-        if q.strip():
+        # a queued text too long to be a question (spam) is not offered as one: the question is typed
+        if q.strip() and len(q.strip()) <= MAX_PHRASING_CHARS:
             draft["questions"][drafts.language(ctx, q)].append(q.strip())
     if not draft["questions"]["vi"]:
         draft["questions"]["vi"], draft["questions"]["en"] = draft["questions"]["en"], []
@@ -265,9 +266,15 @@ async def save(ctx: Ctx, state: EntryChange, _arg: str = "") -> Reply:
     # a new entry, hide it
     undo = (encode(Code.ROLLBACK, eid, number - 1) if number > 1 or eid in ctx.live.baseline.entries
             else encode(Code.HIDE, eid))
-    return Reply(t(SAVED_KEYS[state.op], lang, id=eid, v=str(number)), "info", lang,
-                 [Option(t("adm_open", lang), encode(Code.VIEW, eid)), Option(t("adm_undo", lang), undo),
-                  back(lang)])
+    text = t(SAVED_KEYS[state.op], lang, id=eid, v=str(number))
+    options = [Option(t("adm_open", lang), encode(Code.VIEW, eid)), Option(t("adm_undo", lang), undo),
+               back(lang)]
+    # a group from the review queue now has its answer: offer to tell the people who asked
+    told = await followup.offer(ctx, state.queue, eid) if state.queue and not draft.get("hidden") else None
+    if told is not None:
+        text += "\n\n" + told[0]
+        options.insert(0, told[1])
+    return Reply(text, "info", lang, options)
 
 
 def _entry_or_menu(ctx: Ctx, eid: str) -> list[Option]:

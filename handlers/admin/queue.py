@@ -9,10 +9,22 @@ from handlers import review
 from handlers.admin import broadcast, entries, flow
 from handlers.admin.broadcast import Message
 from handlers.admin.codes import Code, encode
-from handlers.admin.common import back, groups, label, stale, with_error
+from handlers.admin.common import (
+    LIST_CHARS,
+    PAGE_SIZE,
+    back,
+    full_text,
+    groups,
+    label,
+    one_line,
+    page_options,
+    pages,
+    stale,
+    with_error,
+)
 from handlers.admin.drafts import language
 from handlers.context import Ctx
-from handlers.messages import Delivery, Option, Reply
+from handlers.messages import Delivery, Option, Reply, clip
 from handlers.texts import t
 from knowledge.loader import phrasing_key
 from knowledge.matcher import SMALLTALK_PREFIX
@@ -31,18 +43,25 @@ def _queue_button(lang: str) -> Option:
     return Option(t("adm_queue", lang), encode(Code.QUEUE))
 
 
-async def queue_reply(ctx: Ctx, limit: int = 8) -> Reply:
+async def queue_reply(ctx: Ctx, page: int = 0) -> Reply:
+    """One page of groups, most asked first; the count in the title is what the pages hold."""
     lang = ctx.lang
     found = await groups(ctx)
     if not found:
         return Reply(t("adm_queue_empty", lang), "info", lang, [back(lang)])
+    page, count = pages(len(found), page)
     lines = [t("adm_queue_title", lang, n=str(len(found)), items=str(sum(g.count for g in found)))]
+    if count > 1:
+        lines.append(t("adm_page", lang, page=str(page + 1), pages=str(count)))
     options = []
-    for i, group in enumerate(found[:limit], 1):
-        line = f"{i}. (×{group.count}) {'👎 ' if group.kind == 'disliked' else ''}{_group_text(ctx, group)}"
+    first = page * PAGE_SIZE
+    for i, group in enumerate(found[first:first + PAGE_SIZE], first + 1):
+        text = one_line(_group_text(ctx, group), LIST_CHARS)
+        line = f"{i}. (×{group.count}) {'👎 ' if group.kind == 'disliked' else ''}{text}"
         lines.append(line)
         options.append(Option(label(line), encode(Code.GROUP, group.ref)))
-    return Reply("\n".join(lines), "info", lang, [*options, back(lang)])
+    return Reply("\n".join(lines), "info", lang, [*options, *page_options(page, count, Code.QUEUE_PAGE),
+                                                  back(lang)])
 
 
 async def on_group(ctx: Ctx, code: Code, ref: str, eid: str = "") -> Reply:
@@ -60,9 +79,13 @@ async def on_group(ctx: Ctx, code: Code, ref: str, eid: str = "") -> Reply:
                                           lambda data: _with_phrasing(data, text, ctx), queue=group.refs)
     if code is Code.GROUP_NEW:
         return await entries.start_add(ctx, [text], queue=group.refs)
+    if code is Code.GROUP_FULL:
+        heading = t("adm_full_text", lang, n=str(len(text)))
+        return full_text(text, heading, [Option(t("adm_q_back", lang), encode(Code.GROUP, group.ref)),
+                                         _queue_button(lang)], lang)
     if code is Code.GROUP_REPLY:
         askers = [list(a) for a in group.askers]
-        state = Message("reply", "reply", question=text, askers=askers, queue=group.refs)
+        state = Message("reply", "reply", question=one_line(text), askers=askers, queue=group.refs)
         return await flow.start(ctx, state)
     if code is Code.GROUP_DISMISS:
         await ctx.storage.review_mark(group.refs, "dismissed")
@@ -89,9 +112,9 @@ async def _group_view(ctx: Ctx, group: review.Group) -> Reply:
         kind = t("adm_q_disliked", lang, id=group.entry_id or "")
     else:
         kind = t("adm_q_unanswered", lang)
-    lines = [t("adm_q_view", lang, text=text, n=str(group.count), kind=kind)]
+    lines = [t("adm_q_view", lang, text=clip(text), n=str(group.count), kind=kind)]
     others = sorted({i["text"] for i in group.items if i["text"] and i["text"] != text})[:5]
-    lines += [f"• {o}" for o in others]
+    lines += [f"• {one_line(o, LIST_CHARS)}" for o in others]
     suggested = [c.entry_id for c in ctx.live.matcher.score_all(text, limit=6)
                  if not c.entry_id.startswith(SMALLTALK_PREFIX) and c.entry_id in ctx.kb.entries
                  and c.entry_id != group.entry_id][:3]
@@ -99,6 +122,8 @@ async def _group_view(ctx: Ctx, group: review.Group) -> Reply:
         lines.append(t("adm_q_suggest", lang))
     options = [Option(label(t("adm_q_add_to", lang, title=ctx.kb.entries[eid].title(lang))),
                       encode(Code.GROUP_ADD_TO, eid, group.ref)) for eid in suggested]
+    if clip(text) != text:
+        options.append(Option(t("adm_show_full", lang), encode(Code.GROUP_FULL, group.ref)))
     options += [
         Option(t("adm_q_new", lang), encode(Code.GROUP_NEW, group.ref)),
         Option(t("adm_q_reply", lang), encode(Code.GROUP_REPLY, group.ref)),

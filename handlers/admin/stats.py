@@ -7,7 +7,7 @@ import datetime as dt
 import time
 
 from handlers import review
-from handlers.admin.common import back
+from handlers.admin.common import LIST_CHARS, back, one_line
 from handlers.context import Ctx
 from handlers.messages import Document, Reply
 from handlers.ports import Store
@@ -69,7 +69,7 @@ async def stats_text(storage: Store, kb: KnowledgeBase, lang: str) -> str:
     groups = [g for g in review.group_items(await storage.review_items()) if g.kind == "unanswered"][:5]
     if groups:
         lines.append(t("adm_stats_unanswered", lang))
-        lines += [f"• {g.text} (×{g.count})" for g in groups]
+        lines += [f"• {one_line(g.text, LIST_CHARS)} (×{g.count})" for g in groups]
     lines.append(t("adm_stats_ratings", lang, up=str(st.up), down=str(st.down)))
     lines.append(t("adm_stats_other", lang, feedback=str(st.feedback_new),
                    subscribers=str(st.subscribers)))

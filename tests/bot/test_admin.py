@@ -161,6 +161,34 @@ async def test_a_telegram_admin_answers_a_zalo_citizen_through_the_zalo_sender(a
     assert "Đã chuyển tới: 1 người; không chuyển được: 0" in text_of(done)
 
 
+async def test_the_askers_of_a_fixed_group_are_sent_the_answer_on_their_channels_and_it_is_counted(adm):
+    from handlers.messages import Incoming
+
+    received: list[tuple[str, str]] = []
+
+    async def zalo_send(user_id: str, text: str) -> bool:
+        received.append((user_id, text))
+        return True
+
+    adm.outbound.register("zalo", zalo_send)
+    await adm.say(NEW_Q, user_id=CITIZEN)
+    await adm.router.handle(Incoming("zalo", "z9", text=NEW_Q))
+    queue = await adm.press("ad:queue")
+    group = await adm.press_label(queue, NEW_Q)
+    await adm.press_label(group, "Thêm vào")
+    saved = await adm.press("ad:save")
+    assert "2 người đã hỏi câu này" in text_of(saved)
+    preview = await adm.press_label(saved, "Gửi câu trả lời")
+    assert "tới 2 người đã hỏi" in text_of(preview)
+    calls = await adm.feed(callback(keyboard_of(preview)[0][0]["callback_data"], user_id=ADMIN))
+    sent = [p for n, p in calls if n == "sendMessage"]
+    [to_citizen] = [p for p in sent if p["chat_id"] == CITIZEN]
+    assert f'Bạn đã hỏi: "{NEW_Q}"' in text_of(to_citizen)
+    assert received and received[0][0] == "z9" and f'Bạn đã hỏi: "{NEW_Q}"' in received[0][1]
+    to_admin = [p for p in sent if p["chat_id"] == ADMIN][-1]
+    assert "Đã chuyển tới: 2 người; không chuyển được: 0" in text_of(to_admin)
+
+
 async def test_daily_outcomes_count_by_vietnam_day(tmp_path):
     from bot.storage import Storage
 

@@ -10,6 +10,7 @@ import time
 import aiosqlite
 
 from bot.storage import MIGRATIONS, Storage, migrate
+from handlers.messages import clip
 from tests.storage_rows import rows
 
 PREVIOUS = next(i for i, (name, _) in enumerate(MIGRATIONS) if name == "audit_without_citizens_words")
@@ -139,3 +140,29 @@ async def test_deleting_drops_messages_not_yet_sent_to_the_person_or_quoting_the
         counts = await st.delete_user_data("telegram", "1")
         assert counts["outbox"] == 3
         assert [json.loads(r["op"]) for r in await rows(st, "outbox")] == [{"text": "ok, thanks"}]
+
+
+async def test_the_cut_notice_of_a_long_question_is_recognised_and_dropped(tmp_path):
+    async with Storage(tmp_path / "bot.sqlite3") as st:
+        words = "Hỏi về cảng Nghi Sơn và khu kinh tế, thủ tục đầu tư ra sao, " * 30
+        await st.log_question("telegram", "1", words, "vi", "fallback", None, 0, unanswered=True)
+        await st.outbox_add("telegram", "-100", [{"text": f"Câu hỏi mới: \"{clip(words)}\""}])
+        assert (await st.delete_user_data("telegram", "1"))["outbox"] == 1
+
+
+async def test_an_offer_to_tell_the_askers_forgets_who_deleted_their_data_or_was_purged(tmp_path):
+    async with Storage(tmp_path / "bot.sqlite3") as st:
+        refs = await two_people_in_the_queue(st)
+        await st.review_mark([refs["u1"], refs["u2"], refs["r1"]], "handled")  # the group was fixed
+        offer, n = await st.followup_keep([refs["u1"], refs["u2"], refs["r1"], "u:999999"], "e")
+        assert n == 2 and [r["ref"] for r in await st.followup_askers(offer)] == sorted(
+            [refs["u1"], refs["u2"], refs["r1"]])
+        assert (await st.delete_user_data("telegram", "1"))["followups"] == 2
+        [left] = await st.followup_askers(offer)
+        assert (left["channel"], left["user_id"], left["ref"]) == ("telegram", "2", refs["u2"])
+        # retention purges the item (its id may be taken by someone else's next question): the
+        # offer forgets it too, even before it expires
+        await st.db.execute("UPDATE unanswered SET created_at = ?", (time.time() - 40 * 86400,))
+        await st.purge_older_than(30)
+        assert await st.followup_askers(offer) == []
+        assert await st.followup_take(offer) == []

@@ -27,6 +27,8 @@ def worst_case(kb) -> dict[Arg, str]:
         Arg.SET: "f" * 8,
         Arg.CONTACT: max(kb.contacts, key=len),
         Arg.FIELD: max(CONTACT_DETAIL_FIELDS, key=len),
+        Arg.PAGE: "9" * 4,
+        Arg.OFFER: "f" * 8,
     }
 
 
@@ -65,6 +67,9 @@ def test_the_codes_keep_their_wire_values():
         "PAGE": "pg", "SKIP": "skip", "SAVE": "save", "EXPORT_XLSX": "xxlsx", "UNDO_IMPORT": "undo",
         "IMPORT_HIDE": "imph", "IMPORT_KEEP": "impk", "CONTACTS": "ct", "CONTACT_VIEW": "ctv",
         "CONTACT_EDIT": "cte", "CONTACT_HISTORY": "cth", "CONTACT_ROLLBACK": "ctr",
+        "FEEDBACK_FULL": "fbt", "INBOX_PAGE": "ib",
+        "GROUP_FULL": "qt", "QUEUE_PAGE": "qp", "FOLLOWUP": "fu", "FOLLOWUP_SEND": "fus",
+        "FOLLOWUP_DROP": "fux",
     }
 
 

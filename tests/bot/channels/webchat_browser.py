@@ -104,6 +104,8 @@ class BotThread:
         finally:
             self.loop.call_soon_threadsafe(self.loop.stop)
             self.thread.join(10)
+            if not self.thread.is_alive():
+                self.loop.close()
 
 
 def chromium(width: int = 1280, height: int = 900) -> tuple[Any, str]:

@@ -29,6 +29,7 @@ validate: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/bench.py
 	$(PY) bench/bench_telegram.py
+	$(PY) bench/bench_webchat.py
 	$(PY) bench/faults.py --quick
 
 faults: $(STAMP)

@@ -55,10 +55,12 @@ def _parser() -> argparse.ArgumentParser:
                         "default: a timestamped file in BACKUP_DIR")
 
     run = sub.add_parser("run", help="start the bot")
-    run.add_argument("--channel", choices=["telegram", "zalo", "zalo-oa", "all", "console"], default=None,
+    run.add_argument("--channel", choices=["telegram", "zalo", "zalo-oa", "web", "all", "console"],
+                     default=None,
                      help="default: the channels whose token is set (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN, "
-                          "ZALO_OA_APP_ID), else console; all: telegram and zalo, and zalo-oa when "
-                          "ZALO_OA_APP_ID is set")
+                          "ZALO_OA_APP_ID) and web when WEBCHAT_ENABLED, else console; all: telegram and "
+                          "zalo, zalo-oa when ZALO_OA_APP_ID is set, web when WEBCHAT_ENABLED; web: the "
+                          "web chat (/webchat/) alone")
     run.add_argument("--webhook", action="store_true",
                      help="telegram/zalo: serve webhooks (/telegram, /zalo) at WEBHOOK_LISTEN:WEBHOOK_PORT "
                           "instead of polling (zalo-oa is always a webhook, /zalo-oa)")
@@ -116,6 +118,7 @@ TOKENS = {"zalo_oa": "ZALO_OA_APP_ID", "zalo": "ZALO_BOT_TOKEN", "telegram": "TE
 def default_channels(settings: Settings) -> list[str]:
     """The channels whose token is set; none: the terminal chat."""
     names = [name for name in ("telegram", "zalo", "zalo_oa") if getattr(settings, TOKENS[name])]
+    names += ["web"] if settings.WEBCHAT_ENABLED else []
     return names or ["console"]
 
 
@@ -123,7 +126,8 @@ def chosen_channels(channel: str | None, settings: Settings) -> list[str]:
     if channel is None:
         return default_channels(settings)
     if channel == "all":
-        return ["telegram", "zalo"] + (["zalo_oa"] if settings.ZALO_OA_APP_ID else [])
+        return (["telegram", "zalo"] + (["zalo_oa"] if settings.ZALO_OA_APP_ID else [])
+                + (["web"] if settings.WEBCHAT_ENABLED else []))
     return [channel.replace("-", "_")]
 
 
@@ -143,7 +147,8 @@ def cmd_run(app: App, args: argparse.Namespace) -> int:
             return 2
         print(CONNECT_HINT, file=sys.stderr)
         return asyncio.run(run(app.router, app.settings, ["console"], signals=False, jobs=False))
-    needed = [TOKENS[name] for name in sorted(names, reverse=True)]  # Zalo's first, as always
+    # Zalo's first, as always; the web chat needs no token
+    needed = [TOKENS[name] for name in sorted(names, reverse=True) if name in TOKENS]
     missing = [token for token in needed if not getattr(app.settings, token)]
     if missing:
         verb = " is" if channel == "telegram" else ""

@@ -2,9 +2,9 @@
 
 The runner owns what no channel should: the storage (opened once, closed once everything has
 stopped), the outbox every message goes through (bot/outbox.py) and its worker, the web server
-for webhooks (/telegram, /zalo and /healthz on one port), the SIGINT/SIGTERM handlers, the
-outbound registry through which any channel's people are reached (so an
-administrator on Telegram answers a citizen on Zalo), and the application's jobs: the daily
+for webhooks and the web chat (/telegram, /zalo, /zalo-oa, /webchat/ and /healthz on one port), the
+SIGINT/SIGTERM handlers, the outbound registry through which any channel's people are reached (so an
+administrator on Telegram answers a citizen on Zalo or on the web), and the application's jobs: the daily
 retention purge, the daily backup and the administrators' daily digest.
 
 Each channel runs as its own task with its own retries. One that stops (a rejected token, an
@@ -25,6 +25,7 @@ from bot import metrics
 from bot.channels.base import Channel, Outbound, Pipeline, protect_token, sleep_or_stop
 from bot.channels.console import ConsoleChannel
 from bot.channels.telegram import TelegramChannel
+from bot.channels.web import WebChannel
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_oa import ZaloOAChannel
 from bot.lifecycle import install_stop_signals, remove_stop_signals
@@ -39,7 +40,7 @@ from handlers.vntime import seconds_until
 log = logging.getLogger(__name__)
 
 CHANNELS: dict[str, type[Channel]] = {c.name: c for c in (TelegramChannel, ZaloChannel, ZaloOAChannel,
-                                                          ConsoleChannel)}
+                                                          WebChannel, ConsoleChannel)}
 DIGEST_HOUR = 8  # the daily digest to ADMIN_CHAT_ID, at 08:00 Vietnam time
 DIGEST_CHANNEL = "telegram"  # ADMIN_CHAT_ID is a Telegram chat
 

@@ -110,6 +110,10 @@ class Settings(BaseSettings):
     ZALO_OA_REFRESH_TOKEN: str = ""  # a refresh token got once, used while the database holds none
     ZALO_OA_API_URL: str = "https://openapi.zalo.me"
     ZALO_OA_OAUTH_URL: str = "https://oauth.zaloapp.com"
+    # Web chat on the portal: /webchat/ (demo page), /webchat/widget.js, /webchat/api/
+    WEBCHAT_ENABLED: bool = False  # `--channel all` includes it; `--channel web` runs it regardless
+    WEBCHAT_ALLOWED_ORIGINS: str = ""  # other sites that may embed it: "https://thanhhoa.gov.vn, ..."
+    WEBCHAT_IP_REQUESTS_PER_MINUTE: int = 120  # per address, across its sessions (a page can be scripted)
     # GET /metrics (webhook mode): from this machine without it, from elsewhere with it as a Bearer token
     METRICS_TOKEN: str = ""
 
@@ -176,7 +180,8 @@ class Settings(BaseSettings):
             raise ValueError("must be a port number")
         return value
 
-    @field_validator("DATA_RETENTION_DAYS", "AUDIT_RETENTION_DAYS", "BACKUP_KEEP")
+    @field_validator("DATA_RETENTION_DAYS", "AUDIT_RETENTION_DAYS", "BACKUP_KEEP",
+                     "WEBCHAT_IP_REQUESTS_PER_MINUTE")
     @classmethod
     def _positive_count(cls, value: int) -> int:
         if value < 1:

@@ -16,6 +16,7 @@ from bot.storage.outbox import OutboxStore
 from bot.storage.people import PeopleStore
 from bot.storage.questions import QuestionStore
 from bot.storage.stats import StatsStore
+from bot.storage.webchat import WebInboxStore
 from bot.storage.zalo_oa import ZaloOAStore
 from handlers.ports import Stats, User, VersionConflict
 
@@ -23,5 +24,5 @@ __all__ = ["MIGRATIONS", "Stats", "Storage", "User", "VersionConflict", "migrate
 
 
 class Storage(PeopleStore, QuestionStore, FeedbackStore, FollowUpStore, KbStore, StatsStore, OutboxStore,
-              ZaloOAStore):
+              ZaloOAStore, WebInboxStore):
     """All persistence for the bot, on one SQLite file (or ``:memory:``)."""

@@ -229,4 +229,16 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ) WITHOUT ROWID;
     CREATE INDEX followups_user ON followups (channel, user_id);
     """),
+    # Web chat: what is waiting for a browser session (a reply, an administrator's answer) until
+    # the browser has collected it; a row is deleted once the browser says it has it.
+    ("webchat", """
+    CREATE TABLE web_inbox (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel     TEXT NOT NULL,
+        user_id     TEXT NOT NULL,
+        op          TEXT NOT NULL,                -- the rendered message, JSON
+        created_at  REAL NOT NULL
+    );
+    CREATE INDEX web_inbox_person ON web_inbox (channel, user_id, seq);
+    """),
 ]

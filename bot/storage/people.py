@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 # Tables holding one person's data, for deletion and retention; each has channel and user_id.
 PERSONAL_TABLES = ("questions", "ratings", "feedback", "unanswered", "conversation_state", "pending_options",
-                   "oa_contacts")
+                   "oa_contacts", "web_inbox")
 # The column retention compares with its cutoff, per table: every table that can hold personal
 # data. audit_log (administrators' own records) has its own period; the tables in
 # NO_PERSONAL_DATA hold none (an entry's phrasings are the knowledge base, not who asked; an
@@ -24,9 +24,10 @@ PERSONAL_TABLES = ("questions", "ratings", "feedback", "unanswered", "conversati
 RETAINED_BY = {"questions": "asked_at", "ratings": "rated_at", "feedback": "created_at",
                "unanswered": "created_at", "conversation_state": "updated_at",
                "pending_options": "updated_at", "oa_contacts": "updated_at", "outbox": "created_at",
-               "followups": "created_at", "users": "last_seen"}
+               "web_inbox": "created_at", "followups": "created_at", "users": "last_seen"}
 AUDIT_RETAINED_BY = ("audit_log", "created_at")
-NO_PERSONAL_DATA = ("kb_versions", "schema_version", "seen_updates", "oa_tokens", "oa_logins")
+NO_PERSONAL_DATA = ("kb_versions", "schema_version", "seen_updates", "oa_tokens", "oa_logins",
+                    "sqlite_sequence")  # web_inbox's last sequence number: it never goes back
 
 
 class PeopleStore(Database):

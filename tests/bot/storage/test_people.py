@@ -49,12 +49,13 @@ async def test_delete_user_data_and_retention():
             await st.set_state("telegram", uid, {"flow": "x"})
             await st.set_pending_options("telegram", uid, ["menu"])
             await st.set_oa_contact("telegram", uid, "m1")
+            await st.web_put("telegram", uid, {"text": "waiting for the browser"})
         offer, n = await st.followup_keep([i["ref"] for i in await st.review_items()], "e")
         assert n == 2
         counts = await st.delete_user_data("telegram", "1")
         assert counts == {"questions": 1, "ratings": 1, "feedback": 1, "unanswered": 1,
-                          "conversation_state": 1, "pending_options": 1, "oa_contacts": 1, "users": 1,
-                          "audit_log": 0, "flows": 0, "options": 0, "outbox": 0, "followups": 1}
+                          "conversation_state": 1, "pending_options": 1, "oa_contacts": 1, "web_inbox": 1,
+                          "users": 1, "audit_log": 0, "flows": 0, "options": 0, "outbox": 0, "followups": 1}
         assert [r["user_id"] for r in await st.followup_askers(offer)] == ["2"]
         assert len(await rows(st, "questions")) == 1
         assert await st.purge_older_than(30) == {**dict.fromkeys(RETAINED_BY, 0), "references": 0}

@@ -394,29 +394,6 @@ async def test_errors_are_logged_and_the_user_gets_an_apology(tg, caplog, monkey
     assert any(r.exc_info and "boom" in str(r.exc_info[1]) for r in caplog.records)
 
 
-async def test_5xx_answers_are_retried_by_the_outbox_and_a_429_is_waited_out(tg):
-    """The reply waits in the outbox through two 5xx answers and arrives once; no apology."""
-    outbox = tg.pipeline.outbox
-    outbox.backoff = 0.01
-    stop = asyncio.Event()
-    worker = asyncio.create_task(outbox.run(stop))
-    try:
-        tg.request.failures["sendMessage"] = [502, 500]
-        assert await tg.say(ASK) == []  # the first try failed: nothing arrived yet
-        for _ in range(1000):  # the worker's retries: quick, but a loaded machine may take seconds
-            if tg.request.sent():
-                break
-            await asyncio.sleep(0.02)
-        [reply] = tg.request.sent()
-        assert "Sở Ngoại vụ" in html.unescape(reply["text"]) and "Xin lỗi" not in reply["text"]
-        tg.request.failures["sendMessage"] = [429]  # waited out by the rate limiter itself
-        assert len(await tg.say("Xin chào")) == 1
-        assert (await tg.storage.outbox_counts())["pending"] == 0
-    finally:
-        stop.set()
-        await worker
-
-
 async def test_commands_registered_in_both_languages(tg):
     await tg.channel.register_commands()
     calls = tg.request.sent("setMyCommands")

@@ -79,3 +79,31 @@ async def test_a_reply_whose_answer_timed_out_is_not_sent_again(kb, matcher, tmp
         await harness.stop()
     [reply] = slow.sent()
     assert "Sở Ngoại vụ" in html.unescape(reply["text"]) and "Xin lỗi" not in reply["text"]
+
+
+async def test_5xx_answers_are_retried_by_the_outbox_and_a_429_is_waited_out(kb, matcher, tmp_path):
+    """The reply waits in the outbox through two 5xx answers and arrives once; no apology."""
+    request = FakeRequest()
+    harness = await Harness(kb, matcher, tmp_path / "bot.sqlite3", request).start()
+    outbox = harness.pipeline.outbox
+    outbox.backoff = 0.01
+    stop = asyncio.Event()
+    worker = asyncio.create_task(outbox.run(stop))
+    try:
+        request.failures["sendMessage"] = [502, 500]
+        await harness._process(message("ai chủ trì kế hoạch 119"))
+        assert request.sent() == []  # the first try failed: nothing arrived yet
+        for _ in range(1000):  # the worker's retries: quick, but a loaded machine may take seconds
+            if request.sent():
+                break
+            await asyncio.sleep(0.02)
+        [reply] = request.sent()
+        assert "Sở Ngoại vụ" in html.unescape(reply["text"]) and "Xin lỗi" not in reply["text"]
+        request.failures["sendMessage"] = [429]  # waited out by the rate limiter itself
+        await harness._process(message("Xin chào"))
+        assert len(request.sent()) == 2
+        assert (await harness.storage.outbox_counts())["pending"] == 0
+    finally:
+        stop.set()
+        await worker
+        await harness.stop()

@@ -36,7 +36,7 @@ import logging
 import time
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
@@ -100,7 +100,19 @@ class Channel(ABC):
 
     def __init__(self, pipeline: Pipeline):
         self.pipeline = pipeline
+        self._tasks: set[asyncio.Task] = set()
         pipeline.attach(self)
+
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Handles something in the background (a webhook answers at once); ``drain`` waits for it."""
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self, timeout: float = 20.0) -> None:
+        """Lets what was spawned finish (shutdown)."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout)
 
     @staticmethod
     def configuration_error(settings: Any, webhook: bool) -> str | None:

@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import Coroutine
 from typing import Any
 
 from aiohttp import web
@@ -72,7 +71,6 @@ class ZaloChannel(Channel):
         self.poll_timeout = poll_timeout
         self.api = api or ZaloAPI(settings.ZALO_BOT_TOKEN, settings.ZALO_BASE_URL)
         self.secret = settings.ZALO_WEBHOOK_SECRET or secrets.token_urlsafe(32)
-        self._tasks: set[asyncio.Task] = set()
 
     @staticmethod
     def configuration_error(settings: Any, webhook: bool) -> str | None:
@@ -109,18 +107,9 @@ class ZaloChannel(Channel):
             if event is None:
                 log.debug("zalo update ignored: %s", update.get("event_name") or "no message")
                 continue
-            self._spawn(self.pipeline.handle(self, inbound(event)))
+            self.spawn(self.pipeline.handle(self, inbound(event)))
         return len(updates)
 
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def drain(self, timeout: float = 20.0) -> None:
-        """Lets replies in progress finish (shutdown)."""
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=timeout)
 
     async def _connect(self) -> dict:
         try:
@@ -203,7 +192,7 @@ class ZaloChannel(Channel):
         if event.raw == "unsupported":
             return Notice("zalo_unsupported")
         if event.text is not None:
-            self._spawn(self._typing(event.address))
+            self.spawn(self._typing(event.address))
         msg = await super().incoming(event)
         if isinstance(msg, Incoming) and msg.text and numbered.NUMBER.fullmatch(msg.text):
             action = numbered.pick(msg.text, await self.pending_options(event.user_id))

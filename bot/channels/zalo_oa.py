@@ -17,7 +17,7 @@ import dataclasses
 import logging
 import secrets
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -78,7 +78,6 @@ class ZaloOAChannel(Channel):
                                          settings.ZALO_OA_OAUTH_URL)
         self.tokens = TokenKeeper(pipeline.router.storage, self.client, self.app_id,
                                   settings.ZALO_OA_REFRESH_TOKEN, clock=clock)
-        self._tasks: set[asyncio.Task] = set()
 
     @staticmethod
     def configuration_error(settings: Any, webhook: bool) -> str | None:
@@ -140,9 +139,9 @@ class ZaloOAChannel(Channel):
                                     conversation_id=clean(event.conversation_id) or "")
         if event.anonymous:
             if event.conversation_id:
-                self._spawn(self._anonymous(event))
+                self.spawn(self._anonymous(event))
             return
-        self._spawn(self._handle(event))
+        self.spawn(self._handle(event))
 
     async def _handle(self, event: OAEvent) -> None:
         try:
@@ -175,14 +174,6 @@ class ZaloOAChannel(Channel):
         except Exception:
             log.exception("error while answering an anonymous Zalo OA message")
 
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def drain(self, timeout: float = 20.0) -> None:
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=timeout)
 
     async def run(self, stop: asyncio.Event) -> int:
         if await self.tokens.stored() is None and not self.settings.ZALO_OA_REFRESH_TOKEN:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from handlers import review
 from handlers.admin.codes import Code, encode
@@ -183,3 +184,28 @@ def file_fp(ctx: Ctx, eid: str) -> str:
 async def hidden_entries(ctx: Ctx) -> dict[str, dict]:
     return {r["entry_id"]: r["data"] for r in await ctx.storage.kb_latest()
             if r["data"].get("hidden") and r["entry_id"] not in ctx.kb.entries}
+
+
+MAX_HISTORY_BUTTONS = 8  # "back to vN" buttons under a history
+
+
+def history_lines(ctx: Ctx, history: list[dict], earlier: list[tuple[int, dict]], in_force: int,
+                  action: Callable[[str], str], changed: Callable[[dict, list[tuple[int, dict]]], str]
+                  ) -> list[str]:
+    """One line per chat version, for an entry or a contact: when, who, what and what it changed
+    (``changed`` compares with ``earlier`` versions), ✔ on the one in force."""
+    earlier = list(earlier)
+    lines = []
+    for row in history:
+        mark = " ✔" if row["version"] == in_force else ""
+        lines.append(f"v{row['version']} · {when(row['created_at'])} · {ctx.name_of(row['admin'])} · "
+                     f"{action(row['action'])}{changed(row, earlier)}{mark}")
+        earlier.append((row["version"], row["data"]))
+    return lines
+
+
+def rollback_options(lang: str, history: list[dict], in_force: int, code: Code, target: str) -> list[Option]:
+    """"Back to vN" for the newest versions not in force, newest first."""
+    older = [row for row in history if row["version"] != in_force][-MAX_HISTORY_BUTTONS:]
+    return [Option(t("adm_rollback_to", lang, v=str(row["version"])), encode(code, target, row["version"]))
+            for row in reversed(older)]

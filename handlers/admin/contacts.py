@@ -14,7 +14,17 @@ from dataclasses import dataclass
 
 from handlers.admin import flow
 from handlers.admin.codes import Code, encode
-from handlers.admin.common import back, cancel, label, note_text, problems_text, save_or_cancel, when
+from handlers.admin.common import (
+    back,
+    cancel,
+    history_lines,
+    label,
+    note_text,
+    problems_text,
+    rollback_options,
+    save_or_cancel,
+    when,
+)
 from handlers.admin.flow import State, Step
 from handlers.context import Ctx
 from handlers.messages import Option, Reply
@@ -31,7 +41,6 @@ log = logging.getLogger(__name__)
 ASK_KEYS = {"address": "adm_ask_address", "phone": "adm_ask_phone", "email": "adm_ask_email",
             "website": "adm_ask_website", "hours": "adm_ask_hours"}
 ACTION_KEYS = {"contact_edit": "adm_act_contact_edit", "contact_rollback": "adm_act_contact_rollback"}
-MAX_HISTORY_BUTTONS = 8
 
 
 @dataclass
@@ -134,15 +143,10 @@ async def history_reply(ctx: Ctx, cid: str) -> Reply:
                ] if in_force else []
     baseline = ctx.live.baseline.contacts.get(cid)
     earlier: list[tuple[int, dict]] = [(0, contact_to_dict(baseline))] if baseline else []
-    for row in history:
-        action = t(ACTION_KEYS[row["action"]], lang) if row["action"] in ACTION_KEYS else row["action"]
-        mark = " ✔" if row["version"] == in_force else ""
-        lines.append(f"v{row['version']} · {when(row['created_at'])} · {ctx.name_of(row['admin'])} · "
-                     f"{action}{_what_changed(row, earlier, lang)}{mark}")
-        earlier.append((row["version"], row["data"]))
-    older = [row for row in history if row["version"] != in_force][-MAX_HISTORY_BUTTONS:]
-    options += [Option(t("adm_rollback_to", lang, v=str(row["version"])),
-                       encode(Code.CONTACT_ROLLBACK, cid, row["version"])) for row in reversed(older)]
+    lines += history_lines(ctx, history, earlier, in_force,
+                           lambda action: t(ACTION_KEYS[action], lang) if action in ACTION_KEYS else action,
+                           lambda row, before: _what_changed(row, before, lang))
+    options += rollback_options(lang, history, in_force, Code.CONTACT_ROLLBACK, cid)
     if not history:
         lines.append(t("adm_history_none", lang))
     return Reply("\n".join(lines), "info", lang, [*options, _open(lang, cid), back(lang)])

@@ -20,10 +20,12 @@ from handlers.admin.common import (
     current_entry,
     file_fp,
     hidden_entries,
+    history_lines,
     label,
     not_found,
     note_text,
     problems_text,
+    rollback_options,
     title_of,
     today,
     when,
@@ -44,7 +46,6 @@ SAVED_KEYS = {"add": "adm_saved_add", "edit": "adm_saved_edit", "hide": "adm_sav
 # the option that opens an edit -> the step it opens
 EDIT_STEPS = {Code.EDIT_PHRASINGS: "phrasings", Code.EDIT_ANSWER: "answer", Code.EDIT_ANSWER_EN: "answer_en",
               Code.EDIT_TOPIC: "topic"}
-MAX_HISTORY_BUTTONS = 8
 
 
 # -- views -----------------------------------------------------------------------------------------
@@ -95,14 +96,9 @@ async def history_reply(ctx: Ctx, eid: str) -> Reply:
             options.append(Option(t("adm_rollback_to", lang, v="0"), encode(Code.ROLLBACK, eid, 0)))
     baseline = ctx.live.baseline.entries.get(eid)
     earlier: list[tuple[int, dict]] = [(0, entry_to_dict(baseline))] if baseline is not None else []
-    for row in history:
-        current = " ✔" if row["version"] == in_force else ""
-        lines.append(f"v{row['version']} · {when(row['created_at'])} · {ctx.name_of(row['admin'])} · "
-                     f"{action_name(row['action'], lang)}{what_changed(row, earlier, lang)}{current}")
-        earlier.append((row["version"], row["data"]))
-    older = [row for row in history if row["version"] != in_force][-MAX_HISTORY_BUTTONS:]
-    options += [Option(t("adm_rollback_to", lang, v=str(row["version"])),
-                       encode(Code.ROLLBACK, eid, row["version"])) for row in reversed(older)]
+    lines += history_lines(ctx, history, earlier, in_force, lambda action: action_name(action, lang),
+                           lambda row, before: what_changed(row, before, lang))
+    options += rollback_options(lang, history, in_force, Code.ROLLBACK, eid)
     if not history:
         lines.append(t("adm_history_none", lang))
     options += [Option(t("adm_open", lang), encode(Code.VIEW, eid)), back(lang)]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -62,21 +64,27 @@ class Harness(AppHarness):
         self._wire(router, Settings(TELEGRAM_BOT_TOKEN=TOKEN), request=request)
 
 
-async def test_a_reply_whose_answer_timed_out_is_not_sent_again(kb, matcher, tmp_path):
-    slow = SlowAnswers()
-    harness = await Harness(kb, matcher, tmp_path / "bot.sqlite3", slow).start()
-    outbox = harness.pipeline.outbox
-    outbox.backoff = 0.01
+@contextlib.asynccontextmanager
+async def bot_with_worker(kb, matcher, tmp_path, request: FakeRequest) -> AsyncIterator[Harness]:
+    """The bot on ``request``, its outbox worker running with quick retries."""
+    harness = await Harness(kb, matcher, tmp_path / "bot.sqlite3", request).start()
+    harness.pipeline.outbox.backoff = 0.01
     stop = asyncio.Event()
-    worker = asyncio.create_task(outbox.run(stop))
+    worker = asyncio.create_task(harness.pipeline.outbox.run(stop))
     try:
-        slow.slow = 1
-        await harness._process(message("ai chủ trì kế hoạch 119"))
-        await asyncio.sleep(0.3)  # the worker had time to send it again, if it were going to
+        yield harness
     finally:
         stop.set()
         await worker
         await harness.stop()
+
+
+async def test_a_reply_whose_answer_timed_out_is_not_sent_again(kb, matcher, tmp_path):
+    slow = SlowAnswers()
+    async with bot_with_worker(kb, matcher, tmp_path, slow) as harness:
+        slow.slow = 1
+        await harness._process(message("ai chủ trì kế hoạch 119"))
+        await asyncio.sleep(0.3)  # the worker had time to send it again, if it were going to
     [reply] = slow.sent()
     assert "Sở Ngoại vụ" in html.unescape(reply["text"]) and "Xin lỗi" not in reply["text"]
 
@@ -84,12 +92,7 @@ async def test_a_reply_whose_answer_timed_out_is_not_sent_again(kb, matcher, tmp
 async def test_5xx_answers_are_retried_by_the_outbox_and_a_429_is_waited_out(kb, matcher, tmp_path):
     """The reply waits in the outbox through two 5xx answers and arrives once; no apology."""
     request = FakeRequest()
-    harness = await Harness(kb, matcher, tmp_path / "bot.sqlite3", request).start()
-    outbox = harness.pipeline.outbox
-    outbox.backoff = 0.01
-    stop = asyncio.Event()
-    worker = asyncio.create_task(outbox.run(stop))
-    try:
+    async with bot_with_worker(kb, matcher, tmp_path, request) as harness:
         request.failures["sendMessage"] = [502, 500]
         await harness._process(message("ai chủ trì kế hoạch 119"))
         assert request.sent() == []  # the first try failed: nothing arrived yet
@@ -103,7 +106,3 @@ async def test_5xx_answers_are_retried_by_the_outbox_and_a_429_is_waited_out(kb,
         await harness._process(message("Xin chào"))
         assert len(request.sent()) == 2
         assert (await harness.storage.outbox_counts())["pending"] == 0
-    finally:
-        stop.set()
-        await worker
-        await harness.stop()

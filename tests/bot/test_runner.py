@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import html
 import os
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -27,6 +25,7 @@ from tests.bot.fakes.telegram import TOKEN as TELEGRAM_TOKEN
 from tests.bot.fakes.telegram import callback, keyboard_of, message
 from tests.bot.fakes.zalo_api import TOKEN as ZALO_TOKEN
 from tests.bot.fakes.zalo_api import FakeZaloAPI, text_update
+from tests.bot.processes import bot_process, free_port
 from tests.conftest import ROOT
 
 ASK = "ai chủ trì kế hoạch 119"
@@ -174,11 +173,6 @@ async def test_a_telegram_administrator_answers_a_zalo_citizen(apis, kb, matcher
         assert await asyncio.wait_for(task, 30) == 0
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 async def test_both_webhooks_on_one_port(apis, kb, matcher, tmp_path):
     telegram, zalo = apis
@@ -242,20 +236,13 @@ def test_missing_tokens_are_a_clear_error(tmp_path):
 async def test_zalo_process_answers_then_stops_cleanly_without_logging_the_token(tmp_path):
     zalo = await FakeZaloAPI().start()
     env = _env(tmp_path, ZALO_BOT_TOKEN=ZALO_TOKEN, ZALO_BASE_URL=zalo.base_url, LOG_LEVEL="DEBUG")
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,  # only ZALO_BOT_TOKEN: Zalo by default
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    stderr_task = asyncio.create_task(proc.stderr.read())
     try:
-        assert "Sở Ngoại vụ" in await zalo_answer(zalo, "z801")
-        proc.send_signal(signal.SIGTERM)
-        assert await asyncio.wait_for(proc.wait(), 30) == 0
+        async with bot_process(tmp_path, env) as bot:  # only ZALO_BOT_TOKEN: Zalo by default
+            assert "Sở Ngoại vụ" in await zalo_answer(zalo, "z801")
+            assert await bot.stop() == 0
     finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
         await zalo.stop()
-    stderr = (await stderr_task).decode()
+    stderr = bot.stderr
     assert ZALO_TOKEN not in stderr and "Traceback" not in stderr
     assert "Zalo channel stopped" in stderr
     with sqlite3.connect(tmp_path / "db.sqlite3") as db:
@@ -266,20 +253,11 @@ async def test_all_channels_process_answers_on_both_and_stops_cleanly_on_sigterm
     telegram, zalo = apis
     env = _env(tmp_path, TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN, TELEGRAM_BASE_URL=telegram.base_url,
                ZALO_BOT_TOKEN=ZALO_TOKEN, ZALO_BASE_URL=zalo.base_url, LOG_LEVEL="DEBUG")
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,  # both tokens: all by default
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    stderr_task = asyncio.create_task(proc.stderr.read())
-    try:
+    async with bot_process(tmp_path, env) as bot:  # both tokens: all by default
         assert "Sở Ngoại vụ" in await zalo_answer(zalo, "z1001")
         assert "Sở Ngoại vụ" in await telegram_answer(telegram, 1001)
-        proc.send_signal(signal.SIGTERM)
-        assert await asyncio.wait_for(proc.wait(), 30) == 0
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-    stderr = (await stderr_task).decode()
+        assert await bot.stop() == 0
+    stderr = bot.stderr
     for secret in (ZALO_TOKEN, TELEGRAM_TOKEN, TELEGRAM_TOKEN.split(":")[1]):
         assert secret not in stderr
     assert "Traceback" not in stderr and "Zalo channel stopped" in stderr

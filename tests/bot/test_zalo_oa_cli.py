@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import socket
 import subprocess
 import sys
 from urllib.parse import parse_qs, urlparse
@@ -15,6 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests.bot.fakes.zalo_oa import APP_ID, APP_SECRET, SECRET_KEY, FakeZaloOA, text_event
+from tests.bot.processes import bot_process, free_port
 from tests.conftest import ROOT
 
 
@@ -58,22 +57,13 @@ async def oa():
     await server.stop()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 async def test_the_process_answers_on_zalo_oa_and_stops_cleanly(oa, tmp_path):
     port = free_port()
     refresh = oa.issue()["refresh_token"]
     env = _env(tmp_path, ZALO_OA_API_URL=oa.base_url, ZALO_OA_OAUTH_URL=oa.base_url, ZALO_OA_REFRESH_TOKEN=refresh,
                WEBHOOK_PORT=str(port), LOG_LEVEL="DEBUG")
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,  # only ZALO_OA_APP_ID: OA by default
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    stderr_task = asyncio.create_task(proc.stderr.read())
-    try:
+    async with bot_process(tmp_path, env) as bot:  # only ZALO_OA_APP_ID: OA by default
         for _ in range(200):  # the web server is up when /zalo-oa answers
             try:
                 status = await oa.post(f"http://127.0.0.1:{port}/zalo-oa", text_event("ai chủ trì kế hoạch 119", "p1"))
@@ -83,13 +73,8 @@ async def test_the_process_answers_on_zalo_oa_and_stops_cleanly(oa, tmp_path):
         assert status == 200
         await oa.wait_for("cs", 1, timeout=30)
         assert "Sở Ngoại vụ" in oa.sent("p1")[0]
-        proc.send_signal(signal.SIGTERM)
-        assert await asyncio.wait_for(proc.wait(), 30) == 0
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-    stderr = (await stderr_task).decode()
+        assert await bot.stop() == 0
+    stderr = bot.stderr
     assert "Zalo OA channel stopped" in stderr and "Traceback" not in stderr
     for secret in (APP_SECRET, SECRET_KEY, refresh, *oa.access_tokens, *oa.refresh_tokens):
         assert secret not in stderr

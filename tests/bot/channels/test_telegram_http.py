@@ -8,7 +8,6 @@ import html
 import os
 import signal
 import sqlite3
-import sys
 
 import aiohttp
 import pytest
@@ -20,6 +19,7 @@ from bot.storage import Storage
 from handlers.router import Router
 from tests.bot.fakes.bot_api import FakeBotAPI
 from tests.bot.fakes.telegram import TOKEN, callback, message
+from tests.bot.processes import bot_process
 from tests.conftest import ROOT
 
 ASK = "ai chủ trì kế hoạch 119"
@@ -135,22 +135,13 @@ async def test_process_answers_then_stops_cleanly_on_signal_without_logging_the_
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "BOT_DB"))}
     env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url, BOT_DB_PATH=str(db_path),
                LOG_LEVEL="DEBUG", PYTHONPATH=str(ROOT))
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    stderr_task = asyncio.create_task(proc.stderr.read())
-    try:
+    async with bot_process(tmp_path, env) as bot:
         await api.wait_for("getUpdates", timeout=60)
         await api.push(message(ASK, user_id=777))
         [reply] = await api.wait_for("sendMessage", timeout=30)
         assert "Sở Ngoại vụ" in html.unescape(reply["text"])
-        proc.send_signal(sig)
-        assert await asyncio.wait_for(proc.wait(), 30) == 0
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-    stderr = (await stderr_task).decode()
+        assert await bot.stop(sig) == 0
+    stderr = bot.stderr
     assert TOKEN not in stderr and TOKEN.split(":")[1] not in stderr
     assert "database closed" in stderr and "Traceback" not in stderr
     with sqlite3.connect(db_path) as db:

@@ -237,41 +237,30 @@ def test_all_includes_the_web_chat_only_when_enabled():
 
 async def test_python_m_bot_run_channel_web_serves_and_stops_cleanly(tmp_path):
     import os
-    import signal
-    import socket
-    import sys
 
+    from tests.bot.processes import bot_process, free_port
     from tests.conftest import ROOT
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "WEBCHAT_"))}
     env.update({"PYTHONPATH": str(ROOT), "BOT_DB_PATH": str(tmp_path / "db.sqlite3"), "WEBHOOK_PORT": str(port)})
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--channel", "web", cwd=tmp_path, env=env,
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    stderr_task = asyncio.create_task(proc.stderr.read())
     browser = Browser(f"http://127.0.0.1:{port}")
     try:
-        for _ in range(300):
-            try:
-                welcome = await browser.start()
-                break
-            except Exception:
-                await asyncio.sleep(0.1)
-        else:
-            raise AssertionError("the web chat did not come up")
-        assert welcome[0]["text"].startswith("Xin chào!")
-        assert "Nguồn:" in text_of(await browser.say(ASK))
-        proc.send_signal(signal.SIGTERM)
-        assert await asyncio.wait_for(proc.wait(), 30) == 0
+        async with bot_process(tmp_path, env, "--channel", "web") as bot:
+            for _ in range(300):
+                try:
+                    welcome = await browser.start()
+                    break
+                except Exception:
+                    await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("the web chat did not come up")
+            assert welcome[0]["text"].startswith("Xin chào!")
+            assert "Nguồn:" in text_of(await browser.say(ASK))
+            assert await bot.stop() == 0
     finally:
         await browser.close()
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-    assert "Traceback" not in (await stderr_task).decode()
+    assert "Traceback" not in bot.stderr
 
 
 async def test_the_cookie_is_httponly_samesite_and_secure_behind_https(bot):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import pytest
 from aiohttp import web
@@ -17,6 +16,7 @@ from bot.settings import Settings
 from bot.storage import Storage
 from handlers.router import Router
 from tests.bot.fakes.zalo_api import TOKEN, FakeZaloAPI
+from tests.bot.processes import free_port
 
 
 class SlowZalo(FakeZaloAPI):
@@ -70,9 +70,7 @@ async def test_each_failure_means_what_it_says(zapi, kb, matcher, tmp_path):
 
 
 async def test_a_connection_never_made_is_retried(kb, matcher, tmp_path):
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # nobody listens on it
     channel = await channel_on(f"http://127.0.0.1:{port}", kb, matcher, tmp_path)
     try:
         assert await kind_of(channel) == "retry"

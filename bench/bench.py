@@ -113,6 +113,7 @@ def run_quality(kb) -> None:
 
     sets = [("dev (copy of shared/eval/dev.yaml)", BENCH / "dev.yaml"),
             ("held-out, new (bench/heldout2.yaml, never trained or tuned on)", BENCH / "heldout2.yaml"),
+            ("held-out, third (bench/heldout3.yaml, never trained or tuned on)", BENCH / "heldout3.yaml"),
             ("held-out, earlier (bench/heldout.yaml)", BENCH / "heldout.yaml")]
     print("## Answer quality (in-scope answered right / out-of-scope refused)\n")
     print("| question set | cases | learned model | previous matcher | naive WRatio≥60 |")
@@ -131,7 +132,7 @@ def run_quality(kb) -> None:
     if written:
         _, cv = train(kb, written, log=lambda _msg: None)
         threshold = new.matcher.answer_threshold
-        for name in ("practice.yaml", "train.yaml"):
+        for name in ("practice.yaml", "train.yaml", "train2.yaml"):
             part = [(c, conf, right) for c, conf, right in cv if name in c.origin]
             legacy_part = [c for c in written if name in c.origin]
             as_dicts = [{"q": c.q, "oos": c.oos, "expect": [list(g) for g in c.expect], "style": c.style}

@@ -1,0 +1,61 @@
+"""Is a question one the sources can answer at all? A second, question-level opinion.
+
+The pair model judges "does this entry answer this question" from how the two overlap, and a near
+miss overlaps well: "chủ tịch Ủy ban MTTQ tỉnh hiện nay là ai" shares every topic word with the
+Front's entry and still asks for what no source holds. How people ask for such things (the
+current holder of a post, this year's events, fees, forms, a document's full contents) is learned
+here from written questions, in scope or not, as word and character n-grams of the folded text, by
+a logistic regression. The bot's confidence is the product of the two chances: that the question
+is in scope, and that the candidate answers it.
+
+The model knows the entries it was trained with, by what they answer (not by id); an entry added
+in the chat later, or whose answer was rewritten, is new to it, so its opinion is not applied to
+that entry (see ``knows``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline, make_union
+
+from knowledge.model import Entry
+from knowledge.normalize import fold
+
+REGULARISATION = 4.0  # LogisticRegression's C
+MAX_CHARS = 600  # a long message's question is read from its segments; the whole is cut here
+
+
+def _text(question: str) -> str:
+    return " ".join(fold(question[:MAX_CHARS]).lower().split())
+
+
+def _content(entry: Entry) -> str:
+    answers = "\n".join(f"{lang}:{text}" for lang, text in sorted(entry.answer.items()))
+    return hashlib.sha256(answers.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ScopeModel:
+    pipeline: Pipeline
+    entries: frozenset[str]  # what the entries it was trained with answer (content hashes)
+
+    @classmethod
+    def fit(cls, questions: Sequence[str], in_scope: Sequence[int], entries: Iterable[Entry]) -> ScopeModel:
+        features = make_union(
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2))
+        pipeline = make_pipeline(features, LogisticRegression(C=REGULARISATION, max_iter=2000))
+        pipeline.fit([_text(q) for q in questions], list(in_scope))
+        return cls(pipeline, frozenset(_content(e) for e in entries))
+
+    def chance(self, question: str) -> float:
+        """Chance (0-1) that some source answers the question."""
+        return float(self.pipeline.predict_proba([_text(question)])[0, 1])
+
+    def knows(self, entry: Entry) -> bool:
+        return _content(entry) in self.entries

@@ -85,6 +85,7 @@ class Matcher(Index):
     def _init(self, kb: KnowledgeBase, answer_threshold: float | None, clarify_threshold: float | None,
               calibration: Calibration | None, ranker: Ranker | None, legacy: bool) -> None:
         self.kb = kb
+        self._scope_known: dict[str, bool] = {}
         self.calibration = calibration or Calibration.load()
         self.ranker = None if legacy else (ranker or load_ranker())
         source = self.ranker or self.calibration
@@ -213,12 +214,13 @@ class Matcher(Index):
             # asked again with the plan named, it is answered only if that is then clear.
             raw = [t.fold for t in raw_tokens(text)]
             if len(raw) <= SHORT_QUESTION and self.kinds.types_of(raw):
-                again = self._decide(f"{text} {self.kinds.context}", lang)
+                again = self._decide(f"{text} {self.kinds.context}", lang, asked=text)
                 if again.status == "answer":
                     return again
         return result
 
-    def _decide(self, text: str, lang: str) -> MatchResult:
+    def _decide(self, text: str, lang: str, asked: str | None = None) -> MatchResult:
+        """``asked``: what the person wrote, when ``text`` adds the bot's context to it."""
         query, entries, talk, reason = self.examine(text)
         if reason:
             return MatchResult("fallback", lang, self._visible(entries), reason=reason)
@@ -228,7 +230,8 @@ class Matcher(Index):
         if self.ranker is None:
             return self._legacy_decide(ranked, entries, lang)
         if entries:
-            chances = self.ranker.predict(self.pair_rows(query, entries, talk))
+            chances = self.ranker.confidences(self.pair_rows(query, entries, talk), asked or text,
+                                              [self._scope_judges(query, c.entry_id) for c in entries])
             entries = [dataclasses.replace(c, chance=round(100.0 * float(p), 1))
                        for c, p in zip(entries, chances, strict=True)]
             entries.sort(key=lambda c: (-c.chance, -c.score, c.entry_id))
@@ -259,6 +262,20 @@ class Matcher(Index):
             return MatchResult("fallback", lang, visible[:3], reason="not-held", confidence=confidence,
                                not_held=query.not_held)
         return MatchResult("fallback", lang, visible, reason="low-score", confidence=confidence)
+
+    def _scope_judges(self, query: Query, entry_id: str) -> bool:
+        """Whether the scope model's opinion counts for this candidate: not for an entry it never
+        saw (added or rewritten in the chat), and not for a request for contacts, which live in
+        contacts.yaml rather than in the sources."""
+        if self.ranker is None or self.ranker.scope is None:
+            return False
+        if "contact" in query.types and "contact" in self.features.facts[entry_id].types:
+            return False
+        known = self._scope_known.get(entry_id)
+        if known is None:
+            entry = self.kb.entries.get(entry_id) or self.kb.hidden[entry_id]
+            known = self._scope_known[entry_id] = self.ranker.scope.knows(entry)
+        return known
 
     def _visible(self, candidates: list[Candidate]) -> list[Candidate]:
         return [c for c in candidates

@@ -7,7 +7,9 @@ longer fits the features is refused with one clear line instead of giving quiet 
 
 from __future__ import annotations
 
+import hashlib
 import pickle
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -17,9 +19,14 @@ import numpy as np
 import sklearn
 from threadpoolctl import threadpool_limits
 
+from knowledge import scope as scope_module
 from knowledge.features import FEATURE_HASH, FEATURE_NAMES
+from knowledge.scope import ScopeModel
 
 RANKER_PATH = Path(__file__).resolve().parent / "ranker.pkl"
+# The pair features and the scope model's reading of a question: a model fitted with other code
+# is refused.
+MODEL_HASH = hashlib.sha256(FEATURE_HASH.encode() + Path(scope_module.__file__).read_bytes()).hexdigest()[:16]
 # One thread: a prediction is 8 rows, far too small to share out, and OpenMP threads waiting for
 # each other on a busy machine stalled single questions for seconds.
 threadpool_limits(limits=1, user_api="openmp")
@@ -73,6 +80,7 @@ class Ranker:
     answer_threshold: float  # 0-100: confidence from which the bot answers
     clarify_threshold: float  # 0-100: from which it offers choices
     info: dict
+    scope: ScopeModel | None = None
 
     @cached_property
     def forest(self) -> Forest:
@@ -85,10 +93,20 @@ class Ranker:
             return np.zeros(0)
         return self.forest.predict(np.asarray(rows, dtype=np.float64))
 
+    def confidences(self, rows: np.ndarray, question: str, judged: Sequence[bool]) -> np.ndarray:
+        """Chance that each candidate answers the question: the pair model's chance, times the
+        chance that the question is in scope at all for the candidates whose ``judged`` is true."""
+        chances = self.predict(rows)
+        if self.scope is None or not len(chances):
+            return chances
+        inside = self.scope.chance(question)
+        return chances * np.where(np.asarray(judged, dtype=bool), inside, 1.0)
+
     def to_file(self, path: Path = RANKER_PATH) -> None:
         data = {"model": self.model, "answer_threshold": self.answer_threshold,
                 "clarify_threshold": self.clarify_threshold, "info": self.info,
-                "feature_hash": FEATURE_HASH, "feature_names": FEATURE_NAMES, "sklearn": sklearn.__version__}
+                "scope": self.scope, "feature_hash": MODEL_HASH, "feature_names": FEATURE_NAMES,
+                "sklearn": sklearn.__version__}
         path.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -102,10 +120,10 @@ def load_ranker(path: Path = RANKER_PATH) -> Ranker:
         raise RankerError(f"{path}: the answer-confidence model is missing; {hint}") from None
     except Exception as exc:  # a truncated or foreign file: say so, never a traceback
         raise RankerError(f"{path}: the answer-confidence model cannot be read ({exc}); {hint}") from None
-    if not isinstance(data, dict) or data.get("feature_hash") != FEATURE_HASH:
+    if not isinstance(data, dict) or data.get("feature_hash") != MODEL_HASH:
         raise RankerError(f"{path}: the answer-confidence model was fitted on other features; {hint}")
     if str(data.get("sklearn")).split(".")[:2] != sklearn.__version__.split(".")[:2]:
         raise RankerError(f"{path}: the model was saved with scikit-learn {data.get('sklearn')}, "
                           f"this is {sklearn.__version__}; {hint}")
     return Ranker(data["model"], float(data["answer_threshold"]), float(data["clarify_threshold"]),
-                  dict(data.get("info") or {}))
+                  dict(data.get("info") or {}), data.get("scope"))

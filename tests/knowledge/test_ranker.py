@@ -18,9 +18,10 @@ from knowledge.ranker import RANKER_PATH, RankerError, load_ranker
 from knowledge.training import TrainingDataError, load_cases, train
 
 ROOT = Path(__file__).resolve().parents[2]
-TRAINING = [ROOT / "bench" / "train.yaml", ROOT.parent / "shared" / "eval" / "practice.yaml"]
 sys.path.insert(0, str(ROOT / "bench"))
 import train as train_script  # noqa: E402
+
+TRAINING = list(train_script.TRAINING_FILES)
 
 
 def _rows(m: Matcher, questions: list[str]) -> np.ndarray:
@@ -32,7 +33,7 @@ def _rows(m: Matcher, questions: list[str]) -> np.ndarray:
     return np.vstack(out)
 
 
-@pytest.mark.skipif(not TRAINING[1].exists(), reason="the shared practice set is not beside the project")
+@pytest.mark.skipif(not TRAINING[-1].exists(), reason="the shared practice set is not beside the project")
 def test_the_committed_model_is_what_make_train_builds(kb: KnowledgeBase):
     committed = load_ranker(RANKER_PATH)
     cases = [c for path in TRAINING for c in load_cases(path)]
@@ -40,6 +41,11 @@ def test_the_committed_model_is_what_make_train_builds(kb: KnowledgeBase):
     m = Matcher(kb, legacy=True)
     rows = _rows(m, [c.q for c in cases[::7]])
     assert np.allclose(committed.predict(rows), fresh.predict(rows), atol=1e-9)
+    assert committed.scope is not None and fresh.scope is not None
+    assert committed.scope.entries == fresh.scope.entries
+    questions = [c.q for c in cases[::5]]
+    assert np.allclose([committed.scope.chance(q) for q in questions],
+                       [fresh.scope.chance(q) for q in questions], atol=1e-9)
     assert (committed.answer_threshold, committed.clarify_threshold) == (fresh.answer_threshold,
                                                                          fresh.clarify_threshold)
 

@@ -1,0 +1,65 @@
+"""The question-level scope model: what it changes in the bot's confidence, and what it must not.
+
+The questions are written for these tests, not taken from the training or evaluation sets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from handlers.ask import Asker
+from knowledge.matcher import Matcher
+from knowledge.model import KnowledgeBase
+from knowledge.ranker import RANKER_PATH, Ranker, load_ranker
+from knowledge.scope import ScopeModel
+
+
+@pytest.mark.parametrize("question", [
+    "Ai đang giữ chức chủ tịch Ủy ban Mặt trận Tổ quốc tỉnh nhiệm kỳ này?",
+    "Năm nay Hội hữu nghị Việt - Lào tỉnh có tổ chức giao lưu nào không?",
+    "Phí gia nhập Hiệp hội Doanh nghiệp tỉnh mỗi năm là bao nhiêu?",
+])
+def test_a_question_about_a_known_body_that_no_source_answers_is_not_answered(asker: Asker, question: str):
+    assert asker.ask(question).status != "answer", question
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Số điện thoại của Sở Ngoại vụ Thanh Hóa là bao nhiêu vậy?", "contact-so-ngoai-vu"),
+    ("cho xin sđt sở ngoại vụ", "contact-so-ngoai-vu"),
+])
+def test_asking_for_a_known_contact_is_in_scope(kb: KnowledgeBase, question: str, expected: str):
+    result = Matcher(kb).match(question)
+    assert result.status == "answer" and result.candidates[0].entry_id == expected
+
+
+def test_the_scope_chance_lowers_the_confidence_only_for_entries_it_was_trained_with(kb: KnowledgeBase):
+    ranker = load_ranker(RANKER_PATH)
+    assert ranker.scope is not None
+    known = kb.entries["plan-overview"]
+    assert ranker.scope.knows(known)
+    assert ranker.scope.knows(dataclasses.replace(known, id="renamed"))  # by what it answers, not its id
+    assert not ranker.scope.knows(dataclasses.replace(known, answer={"vi": "Một câu trả lời mới."}))
+    rows = np.zeros((2, ranker.model.n_features_in_))
+    question = "Ai đang giữ chức chủ tịch Ủy ban Mặt trận Tổ quốc tỉnh nhiệm kỳ này?"
+    inside = ranker.scope.chance(question)
+    assert inside < 0.5
+    bare = Ranker(ranker.model, ranker.answer_threshold, ranker.clarify_threshold, {}).predict(rows)
+    assert np.allclose(ranker.confidences(rows, question, [True, False]), bare * np.array([inside, 1.0]))
+
+
+def test_a_short_question_read_in_the_plan_context_is_judged_on_what_was_asked(kb: KnowledgeBase):
+    # "bằng mấy" asks a quantity in a few words: the bot reads it with the plan's words added, but
+    # whether the plan answers it is judged on what the person wrote.
+    reply = Asker(kb, Matcher(kb)).ask("3 + 4 bằng mấy")
+    assert reply.status != "answer"
+
+
+def test_the_scope_model_learns_from_its_examples():
+    model = ScopeModel.fit(
+        ["kế hoạch 119 ban hành ngày nào", "ai chủ trì kế hoạch 119", "kế hoạch 119 có mấy nhóm nhiệm vụ",
+         "giám đốc sở hiện nay là ai", "năm nay có hội chợ nào", "phí hội viên bao nhiêu"],
+        [1, 1, 1, 0, 0, 0], [])
+    assert model.chance("kế hoạch 119 ban hành khi nào") > model.chance("chủ tịch hiện nay là ai")

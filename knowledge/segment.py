@@ -15,6 +15,7 @@ from knowledge.normalize import fold
 
 SHORT_WORDS = 22  # a message this short is one question, whatever its punctuation
 MAX_QUESTIONS = 3
+CONTEXT_SENTENCES = 2  # read before a question that does not stand on its own
 _SENTENCE_RE = re.compile(r"(?<=[.?!;…])\s+|\n+|(?<=\?)(?=\S)")
 _WORD_RE = re.compile(r"[^\W_]+")
 # How a sentence that only introduces the writer or the situation starts (folded).
@@ -35,6 +36,10 @@ _ASKS = (
     "what", "which", "who", "when", "why", "how", "where", "is there", "are there", "do i", "does", "can i",
     "could you", "please tell", "i would like to know", "i want to know", "wondering",
 )
+# Words by which a question points back at what an earlier sentence named (as typed: folded, "đó"
+# would be "do", which means "by").
+_POINTS_BACK = frozenset(("đó", "này", "ấy", "kia", "it", "that", "this", "they", "them", "there", "these",
+                          "those"))
 _LEAD_INS = re.compile(
     r"^(?:(?:và|va|còn|con|vậy|vay|thế|the|nên|nen|vì thế|vi the|do đó|do do|and|also)\s+)?"
     r"(?:(?:cho|xin)\s+(?:em|tôi|toi|mình|minh|cháu|chau|con)?\s*(?:xin\s+)?(?:hỏi|hoi|được hỏi|duoc hoi)|"
@@ -76,18 +81,38 @@ def strip_lead_in(text: str) -> str:
     return rest or text
 
 
+def _found(text: str) -> tuple[list[Sentence], list[int]]:
+    """The message's sentences and the positions of its questions (none for a short message)."""
+    parts = sentences(text)
+    if len(parts) < 2:
+        return parts, []
+    if len(_WORD_RE.findall(text)) <= SHORT_WORDS and sum(p.text.endswith("?") for p in parts) < 2:
+        return parts, []  # short and at most one question: matched whole
+    # A sentence that introduces the writer is context even when it contains "không" or "gì",
+    # unless it ends with a question mark.
+    found = [i for i, s in enumerate(parts) if s.asks and not s.starts(_THANKS)
+             and (not s.starts(_INTRO_STARTS) or s.text.rstrip().endswith("?"))]
+    if not found:
+        found = [i for i, s in enumerate(parts) if not s.starts(_INTRO_STARTS) and not s.starts(_THANKS)][-1:]
+    return parts, found[:MAX_QUESTIONS]
+
+
 def questions(text: str) -> list[str]:
     """The questions of a long message, in order, each with lead-ins stripped; [] for a message
     short enough to be matched whole."""
-    parts = sentences(text)
-    if len(parts) < 2:
-        return []
-    if len(_WORD_RE.findall(text)) <= SHORT_WORDS and sum(p.text.endswith("?") for p in parts) < 2:
-        return []  # short and at most one question: matched whole
-    asking = [s for s in parts if s.asks and not s.starts(_THANKS)]
-    # A sentence that introduces the writer is context even when it contains "không" or "gì",
-    # unless it ends with a question mark.
-    found = [s for s in asking if not s.starts(_INTRO_STARTS) or s.text.rstrip().endswith("?")]
-    if not found:
-        found = [s for s in parts if not s.starts(_INTRO_STARTS) and not s.starts(_THANKS)][-1:]
-    return [strip_lead_in(s.text) for s in found[:MAX_QUESTIONS]]
+    parts, found = _found(text)
+    return [strip_lead_in(parts[i].text) for i in found]
+
+
+def in_context(text: str) -> list[str]:
+    """Each question of a long message with the sentences just before it: "Nghe nói tỉnh đã kết
+    nghĩa với một tỉnh của Nhật. Đó là tỉnh nào?" asks about what the sentence before names."""
+    parts, found = _found(text)
+    out = []
+    for i in found:
+        if not _POINTS_BACK & set(_WORD_RE.findall(parts[i].text.lower())):
+            continue
+        before = [p.text for p in parts[max(0, i - CONTEXT_SENTENCES):i] if not p.starts(_THANKS)]
+        if before:
+            out.append(". ".join([*before, strip_lead_in(parts[i].text)]))
+    return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ from knowledge.features import PairFeatures
 from knowledge.index import SMALLTALK_PREFIX, Candidate, Index, Query
 from knowledge.language import detect_language
 from knowledge.legacy import Calibration
-from knowledge.model import KnowledgeBase, gc_paused
+from knowledge.model import Entry, KnowledgeBase, gc_paused
 from knowledge.normalize import Lexicon, Token, fold, raw_tokens
 from knowledge.qtype import QuestionKinds
 from knowledge.ranker import Ranker, load_ranker
@@ -33,6 +34,7 @@ SMALLTALK_THRESHOLD = 45.0
 SMALLTALK_SURE = 80.0  # a pattern this close is small talk even with a question word ("bạn là ai")
 TOP_K = 8  # candidates the learned model re-ranks
 MIN_RANK = 10.0  # ranking score below which an entry is no candidate
+TAUGHT_CONFIDENCE = 99.0  # a question asked exactly as an entry's own phrasing
 SHORT_QUESTION = 6  # words: so short it may leave its subject to the context
 
 
@@ -111,6 +113,7 @@ class Matcher(Index):
                                 for t in self.lexicon.normalize(line)) for e in indexed}
         declared = {e.id: frozenset(e.answers) for e in indexed}
         self.features = PairFeatures(self, self._phrasing_folds, declared, said)
+        self._taught = self._own_phrasings(indexed)
         del self._phrasing_folds
         def words(lang: str) -> set[str]:
             # Words never span white space, so each distinct white-space-separated piece once will do.
@@ -171,6 +174,10 @@ class Matcher(Index):
             second = next((r for r in answered[1:] if r.candidates[0].entry_id != first_id), None)
             first.also = second.candidates[0] if second else None
             return first
+        for joined in segment.in_context(text):
+            result = self._match_one(joined, lang)
+            if result.status == "answer":
+                return result
         whole = self._match_one(text, lang)
         if whole.status == "answer":
             return whole
@@ -232,7 +239,11 @@ class Matcher(Index):
         if entries:
             chances = self.ranker.confidences(self.pair_rows(query, entries, talk), asked or text,
                                               [self._scope_judges(query, c.entry_id) for c in entries])
-            entries = [dataclasses.replace(c, chance=round(100.0 * float(p), 1))
+            # A question asked exactly as one of an entry's phrasings was taught that entry (by
+            # whoever wrote it, often an administrator from the review queue): it is answered.
+            own = self._taught.get(tuple(t.fold for t in self.lexicon.normalize(text)))
+            entries = [dataclasses.replace(c, chance=max(round(100.0 * float(p), 1),
+                                                         TAUGHT_CONFIDENCE if c.entry_id == own else 0.0))
                        for c, p in zip(entries, chances, strict=True)]
             entries.sort(key=lambda c: (-c.chance, -c.score, c.entry_id))
         top = entries[0] if entries else None
@@ -262,6 +273,21 @@ class Matcher(Index):
             return MatchResult("fallback", lang, visible[:3], reason="not-held", confidence=confidence,
                                not_held=query.not_held)
         return MatchResult("fallback", lang, visible, reason="low-score", confidence=confidence)
+
+    def _own_phrasings(self, indexed: list[Entry]) -> dict[tuple[str, ...], str]:
+        """Each phrasing, as read, to the one entry it belongs to ("" when several share it)."""
+        asked = {e.id: frozenset(e.all_questions()) for e in indexed}
+        taught: dict[tuple[str, ...], str] = {}
+        position: dict[str, int] = defaultdict(int)
+        for text, doc in zip(self.phrasings, self._p_doc, strict=True):
+            if doc.startswith(SMALLTALK_PREFIX):
+                continue
+            folds = self._phrasing_folds[doc][position[doc]]
+            position[doc] += 1
+            if text in asked.get(doc, ()):
+                key = tuple(folds)
+                taught[key] = doc if taught.get(key, doc) == doc else ""
+        return taught
 
     def _scope_judges(self, query: Query, entry_id: str) -> bool:
         """Whether the scope model's opinion counts for this candidate: not for an entry it never

@@ -8,9 +8,9 @@ here from written questions, in scope or not, as word and character n-grams of t
 a logistic regression. The bot's confidence is the product of the two chances: that the question
 is in scope, and that the candidate answers it.
 
-The model knows the entries it was trained with, by what they answer (not by id); an entry added
-in the chat later, or whose answer was rewritten, is new to it, so its opinion is not applied to
-that entry (see ``knows``).
+The model knows the entries it was trained with, by their content (not by id); an entry added in
+the chat later, or edited there (a phrasing added from the review queue, an answer rewritten),
+is new to it, so its opinion is not applied to that entry (see ``knows``).
 """
 
 from __future__ import annotations
@@ -35,22 +35,27 @@ def _text(question: str) -> str:
 
 
 def _content(entry: Entry) -> str:
-    answers = "\n".join(f"{lang}:{text}" for lang, text in sorted(entry.answer.items()))
-    return hashlib.sha256(answers.encode()).hexdigest()[:16]
+    """What an entry answers and is asked as: when an administrator adds a phrasing, the entry has
+    been taught that question, whatever this model thought of its kind."""
+    said = [f"{lang}:{text}" for lang, text in sorted(entry.answer.items())]
+    asked = [f"{lang}?{q}" for lang, qs in sorted(entry.questions.items()) for q in qs]
+    return hashlib.sha256("\n".join([*said, *asked]).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
 class ScopeModel:
     pipeline: Pipeline
-    entries: frozenset[str]  # what the entries it was trained with answer (content hashes)
+    entries: frozenset[str]  # content hashes of the entries it was trained with
 
     @classmethod
-    def fit(cls, questions: Sequence[str], in_scope: Sequence[int], entries: Iterable[Entry]) -> ScopeModel:
+    def fit(cls, questions: Sequence[str], in_scope: Sequence[int], entries: Iterable[Entry],
+            weights: Sequence[float] | None = None) -> ScopeModel:
         features = make_union(
             TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
             TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2))
         pipeline = make_pipeline(features, LogisticRegression(C=REGULARISATION, max_iter=2000))
-        pipeline.fit([_text(q) for q in questions], list(in_scope))
+        pipeline.fit([_text(q) for q in questions], list(in_scope),
+                     logisticregression__sample_weight=None if weights is None else list(weights))
         return cls(pipeline, frozenset(_content(e) for e in entries))
 
     def chance(self, question: str) -> float:

@@ -40,8 +40,10 @@ def test_the_scope_chance_lowers_the_confidence_only_for_entries_it_was_trained_
     assert ranker.scope is not None
     known = kb.entries["plan-overview"]
     assert ranker.scope.knows(known)
-    assert ranker.scope.knows(dataclasses.replace(known, id="renamed"))  # by what it answers, not its id
+    assert ranker.scope.knows(dataclasses.replace(known, id="renamed"))  # by its content, not its id
     assert not ranker.scope.knows(dataclasses.replace(known, answer={"vi": "Một câu trả lời mới."}))
+    taught = {**known.questions, "vi": (*known.questions["vi"], "thủ tục xin thẻ ABTC")}
+    assert not ranker.scope.knows(dataclasses.replace(known, questions=taught))
     rows = np.zeros((2, ranker.model.n_features_in_))
     question = "Ai đang giữ chức chủ tịch Ủy ban Mặt trận Tổ quốc tỉnh nhiệm kỳ này?"
     inside = ranker.scope.chance(question)

@@ -20,7 +20,8 @@ from knowledge.loader import DEFAULT_DIR, KnowledgeError, load_dir  # noqa: E402
 from knowledge.ranker import RANKER_PATH  # noqa: E402
 from knowledge.training import TrainingDataError, load_cases, train  # noqa: E402
 
-TRAINING_FILES = (ROOT / "bench" / "train.yaml", ROOT / "bench" / "train2.yaml", ROOT.parent / "shared" / "eval" / "practice.yaml")
+TRAINING_FILES = (ROOT / "bench" / "train.yaml", ROOT / "bench" / "train2.yaml", ROOT / "bench" / "train3.yaml",
+                  ROOT.parent / "shared" / "eval" / "practice.yaml")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,6 +42,7 @@ from knowledge.scope import ScopeModel
 FOLDS = 5
 TARGET_OOS = 0.96
 REAL_WEIGHT = 8.0
+PHRASING_SCOPE_WEIGHT = 0.2
 SEED = 0
 
 
@@ -154,7 +155,7 @@ class Rows:
 def _texts(question: str) -> list[str]:
     """What the matcher scores for a message: its questions when it is long, and the whole."""
     parts = segment.questions(question)
-    return [*parts, question] if parts else [question]
+    return [*parts, *segment.in_context(question), question] if parts else [question]
 
 
 # Subjects far from the plan, to make near misses out of real phrasings: "Mặt trận Tổ quốc có
@@ -330,7 +331,9 @@ def train(kb: KnowledgeBase, written: list[Case], log: Callable[[str], None] = p
 
 def fit_scope(kb: KnowledgeBase, cases: list[Case]) -> ScopeModel:
     """The question-level model (knowledge/scope.py): written questions in scope or not, and every
-    phrasing of the knowledge base as in scope (the forms of question it answers, contacts too)."""
+    phrasing of the knowledge base as in scope, lightly weighted (people's own wording says more;
+    measured writer by writer, full weight cost two points)."""
     phrasings = [q for entry in kb.entries.values() for q in entry.all_questions()]
     return ScopeModel.fit([*(c.q for c in cases), *phrasings],
-                          [*(0 if c.oos else 1 for c in cases), *(1 for _ in phrasings)], kb.entries.values())
+                          [*(0 if c.oos else 1 for c in cases), *(1 for _ in phrasings)], kb.entries.values(),
+                          [*(1.0 for _ in cases), *(PHRASING_SCOPE_WEIGHT for _ in phrasings)])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from knowledge.normalize import fold
 
@@ -81,20 +82,22 @@ def strip_lead_in(text: str) -> str:
     return rest or text
 
 
-def _found(text: str) -> tuple[list[Sentence], list[int]]:
-    """The message's sentences and the positions of its questions (none for a short message)."""
-    parts = sentences(text)
+@lru_cache(maxsize=64)
+def _found(text: str) -> tuple[tuple[Sentence, ...], tuple[int, ...]]:
+    """The message's sentences and the positions of its questions (none for a short message).
+    Cached: the matcher asks for the questions and then for them in context."""
+    parts = tuple(sentences(text))
     if len(parts) < 2:
-        return parts, []
+        return parts, ()
     if len(_WORD_RE.findall(text)) <= SHORT_WORDS and sum(p.text.endswith("?") for p in parts) < 2:
-        return parts, []  # short and at most one question: matched whole
+        return parts, ()  # short and at most one question: matched whole
     # A sentence that introduces the writer is context even when it contains "không" or "gì",
     # unless it ends with a question mark.
     found = [i for i, s in enumerate(parts) if s.asks and not s.starts(_THANKS)
              and (not s.starts(_INTRO_STARTS) or s.text.rstrip().endswith("?"))]
     if not found:
         found = [i for i, s in enumerate(parts) if not s.starts(_INTRO_STARTS) and not s.starts(_THANKS)][-1:]
-    return parts, found[:MAX_QUESTIONS]
+    return parts, tuple(found[:MAX_QUESTIONS])
 
 
 def questions(text: str) -> list[str]:

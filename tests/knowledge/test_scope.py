@@ -65,3 +65,13 @@ def test_the_scope_model_learns_from_its_examples():
          "giám đốc sở hiện nay là ai", "năm nay có hội chợ nào", "phí hội viên bao nhiêu"],
         [1, 1, 1, 0, 0, 0], [])
     assert model.chance("kế hoạch 119 ban hành khi nào") > model.chance("chủ tịch hiện nay là ai")
+
+
+@pytest.mark.parametrize("question", [
+    "kế hoạch 119 là gì", "Chủ tịch MTTQ tỉnh hiện nay là ai?", "who heads the department now", "", "😀",
+    "ke hoach 119 ban hanh ngay nao ke hoach 119 ban hanh ngay nao", "x" * 5000, "Sở\u0000Ngoại\u200bvụ",
+])
+def test_the_fast_scope_chance_is_scikit_learns(question: str):
+    scope = load_ranker(RANKER_PATH).scope
+    assert scope is not None
+    assert scope.chance(question) == pytest.approx(scope.chance_by_sklearn(question), abs=1e-9)

@@ -29,6 +29,7 @@ FEATURE_NAMES = (
     "wratio", "partial_ratio", "token_set", "rarest_missing", "missing_share", "numbers", "numbers_missing",
     "log_length", "type_agreement", "type_known", "not_held", "not_held_declared", "close_rivals",
     "smalltalk_score", "entry_phrasings", "answer_coverage", "rarest_missing_answer", "answer_missing_share",
+    "english",
 )
 FEATURE_HASH = hashlib.sha256(
     Path(__file__).read_bytes() + repr(FEATURE_NAMES).encode()).hexdigest()[:16]
@@ -107,8 +108,11 @@ class PairFeatures:
                 score += self.bm25_idf[t] * f * (BM25_K1 + 1) / (f + norm)
         return score
 
-    def rows(self, query: Query, candidates: list[Candidate], smalltalk_score: float) -> np.ndarray:
-        """One row of FEATURE_NAMES per candidate, in the candidates' order."""
+    def rows(self, query: Query, candidates: list[Candidate], smalltalk_score: float,
+             english: bool = False) -> np.ndarray:
+        """One row of FEATURE_NAMES per candidate, in the candidates' order. ``english``: the
+        question is in English, whose words the normaliser maps onto the plan's terms only in part,
+        so the same overlap means more than in Vietnamese."""
         m = self.matcher
         related = m.related
         q_folds = list(dict.fromkeys(query.sequence))
@@ -164,6 +168,6 @@ class PairFeatures:
                 math.log1p(facts.n_phrasings),
                 sum(q.weight for q in content if q.fold in told) / content_weight,
                 max((q.weight for q in unsaid), default=0.0) / m._idf_max,
-                sum(q.weight for q in unsaid) / content_weight,
+                sum(q.weight for q in unsaid) / content_weight, 1.0 if english else 0.0,
             )
         return out

@@ -211,12 +211,14 @@ class Matcher(Index):
             return query, entries, talk, "no-match"
         return query, entries, talk, ""
 
-    def pair_rows(self, query: Query, entries: list[Candidate], talk: Candidate | None) -> Any:
-        return self.features.rows(query, entries, talk.score if talk else 0.0)
+    def pair_rows(self, query: Query, entries: list[Candidate], talk: Candidate | None,
+                  lang: str = "vi") -> Any:
+        return self.features.rows(query, entries, talk.score if talk else 0.0, lang == "en")
 
     def _match_one(self, text: str, lang: str) -> MatchResult:
         result = self._decide(text, lang)
-        if result.status == "fallback" and result.reason == "low-score" and self.kinds.context:
+        unsure = result.status == "clarify" or (result.status == "fallback" and result.reason == "low-score")
+        if unsure and self.kinds.context:
             # A short question with no subject of its own ("sở nào lo việc này?") is about the plan:
             # asked again with the plan named, it is answered only if that is then clear.
             raw = [t.fold for t in raw_tokens(text)]
@@ -227,7 +229,8 @@ class Matcher(Index):
         return result
 
     def _decide(self, text: str, lang: str, asked: str | None = None) -> MatchResult:
-        """``asked``: what the person wrote, when ``text`` adds the bot's context to it."""
+        """``asked``: what the person wrote, when ``text`` adds the bot's context to it: whether
+        the sources answer it is judged on both readings."""
         query, entries, talk, reason = self.examine(text)
         if reason:
             return MatchResult("fallback", lang, self._visible(entries), reason=reason)
@@ -237,7 +240,8 @@ class Matcher(Index):
         if self.ranker is None:
             return self._legacy_decide(ranked, entries, lang)
         if entries:
-            chances = self.ranker.confidences(self.pair_rows(query, entries, talk), asked or text,
+            readings = [text, asked] if asked else [text]
+            chances = self.ranker.confidences(self.pair_rows(query, entries, talk, lang), readings,
                                               [self._scope_judges(query, c.entry_id) for c in entries])
             # A question asked exactly as one of an entry's phrasings was taught that entry (by
             # whoever wrote it, often an administrator from the review queue): it is answered.

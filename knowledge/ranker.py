@@ -8,6 +8,7 @@ longer fits the features is refused with one clear line instead of giving quiet 
 from __future__ import annotations
 
 import hashlib
+import math
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -93,13 +94,15 @@ class Ranker:
             return np.zeros(0)
         return self.forest.predict(np.asarray(rows, dtype=np.float64))
 
-    def confidences(self, rows: np.ndarray, question: str, judged: Sequence[bool]) -> np.ndarray:
+    def confidences(self, rows: np.ndarray, readings: Sequence[str], judged: Sequence[bool]) -> np.ndarray:
         """Chance that each candidate answers the question: the pair model's chance, times the
-        chance that the question is in scope at all for the candidates whose ``judged`` is true."""
+        chance that the question is in scope at all for the candidates whose ``judged`` is true.
+        ``readings``: the question as written and, for a short question read in the bot's context,
+        also as read; its scope is the geometric mean of theirs."""
         chances = self.predict(rows)
         if self.scope is None or not len(chances):
             return chances
-        inside = self.scope.chance(question)
+        inside = math.prod(self.scope.chance(r) for r in readings) ** (1.0 / max(len(readings), 1))
         return chances * np.where(np.asarray(judged, dtype=bool), inside, 1.0)
 
     def to_file(self, path: Path = RANKER_PATH) -> None:

@@ -216,19 +216,21 @@ def synthetic_rows(kb: KnowledgeBase) -> Rows:
             query, entries, talk, reason = m.examine(q)
             if reason or not entries:
                 continue
-            rows.add(m.pair_rows(query, entries, talk), (c.entry_id == owner for c in entries), 1.0, -1)
+            rows.add(m.pair_rows(query, entries, talk, m.language(q)), (c.entry_id == owner for c in entries),
+                     1.0, -1)
             other = _displaced(m, q, owner, n) if n % 2 == 0 else None
             if other is not None:
                 query, entries, talk, reason = m.examine(other)
                 if not reason and entries:
-                    rows.add(m.pair_rows(query, entries, talk), (0 for _ in entries), 1.0, -1)
+                    rows.add(m.pair_rows(query, entries, talk, m.language(other)), (0 for _ in entries),
+                             1.0, -1)
         for n, entry in enumerate(sorted(sub.entries.values(), key=lambda e: e.id)):
             if _stable(entry.id) % FOLDS != fold_no:
                 continue
             for q in asked_of(entry, n):
                 query, entries, talk, reason = m.examine(q)
                 if not reason and entries:
-                    rows.add(m.pair_rows(query, entries, talk), (0 for _ in entries), 1.0, -1)
+                    rows.add(m.pair_rows(query, entries, talk, m.language(q)), (0 for _ in entries), 1.0, -1)
         sub, gone = _without_entries(kb, fold_no)
         m = Matcher(sub, legacy=True)
         for q, owner in gone:
@@ -236,7 +238,7 @@ def synthetic_rows(kb: KnowledgeBase) -> Rows:
             entries = [c for c in entries if c.entry_id not in owner.related]
             if reason or not entries:
                 continue
-            rows.add(m.pair_rows(query, entries, talk), (0 for _ in entries), 1.0, -1)
+            rows.add(m.pair_rows(query, entries, talk, m.language(q)), (0 for _ in entries), 1.0, -1)
     return rows
 
 
@@ -249,7 +251,7 @@ def case_rows(m: Matcher, cases: list[Case], rows: Rows, first_group: int = 0) -
             if reason or not entries:
                 continue
             labels = (0 if case.oos else int(judge(case, _answer(m.kb, c.entry_id, lang))) for c in entries)
-            rows.add(m.pair_rows(query, entries, talk), labels, REAL_WEIGHT, first_group + n)
+            rows.add(m.pair_rows(query, entries, talk, lang), labels, REAL_WEIGHT, first_group + n)
 
 
 def _answer(kb: KnowledgeBase, entry_id: str, lang: str) -> str:

@@ -49,7 +49,9 @@ def test_the_scope_chance_lowers_the_confidence_only_for_entries_it_was_trained_
     inside = ranker.scope.chance(question)
     assert inside < 0.5
     bare = Ranker(ranker.model, ranker.answer_threshold, ranker.clarify_threshold, {}).predict(rows)
-    assert np.allclose(ranker.confidences(rows, question, [True, False]), bare * np.array([inside, 1.0]))
+    assert np.allclose(ranker.confidences(rows, [question], [True, False]), bare * np.array([inside, 1.0]))
+    both = ranker.confidences(rows, [question, "kế hoạch 119 là gì"], [True, True])
+    assert np.allclose(both, bare * (inside * ranker.scope.chance("kế hoạch 119 là gì")) ** 0.5)
 
 
 def test_a_short_question_read_in_the_plan_context_is_judged_on_what_was_asked(kb: KnowledgeBase):

@@ -41,6 +41,8 @@ _ASKS = (
 # would be "do", which means "by").
 _POINTS_BACK = frozenset(("đó", "này", "ấy", "kia", "it", "that", "this", "they", "them", "there", "these",
                           "those"))
+# "mấy chục năm" is "several decades", not "how many": a sentence saying it does not ask.
+_SEVERAL = re.compile(r" may (?=(?:chuc|tram|nghin|ngan|muoi) )")
 _LEAD_INS = re.compile(
     r"^(?:(?:và|va|còn|con|vậy|vay|thế|the|nên|nen|vì thế|vi the|do đó|do do|and|also)\s+)?"
     r"(?:(?:cho|xin)\s+(?:em|tôi|toi|mình|minh|cháu|chau|con)?\s*(?:xin\s+)?(?:hỏi|hoi|được hỏi|duoc hoi)|"
@@ -63,7 +65,7 @@ class Sentence:
     def asks(self) -> bool:
         if self.text.rstrip().endswith("?"):
             return True
-        padded = f" {self.folded} "
+        padded = _SEVERAL.sub(" ", f" {self.folded} ")
         return any(f" {a} " in padded for a in _ASKS)
 
 

@@ -22,7 +22,7 @@ from knowledge.index import SMALLTALK_PREFIX, Candidate, Index, Query
 from knowledge.language import detect_language
 from knowledge.legacy import Calibration
 from knowledge.model import Entry, KnowledgeBase, gc_paused
-from knowledge.normalize import Lexicon, Token, fold, raw_tokens
+from knowledge.normalize import MAX_MATCH_CHARS, Lexicon, Token, fold, raw_tokens
 from knowledge.qtype import QuestionKinds
 from knowledge.ranker import Ranker, load_ranker
 
@@ -166,26 +166,34 @@ class Matcher(Index):
         parts = segment.questions(text)
         if not parts:
             return self._match_one(text, lang)
-        results = [self._match_one(part, lang) for part in parts]
-        answered = [r for r in results if r.status == "answer"]
-        if answered:
-            first = answered[0]
-            first_id = first.candidates[0].entry_id
-            second = next((r for r in answered[1:] if r.candidates[0].entry_id != first_id), None)
-            first.also = second.candidates[0] if second else None
+        results: list[MatchResult] = []
+        first: MatchResult | None = None
+        for part in parts:  # until the first answer and a second one from another entry
+            result = self._match_one(part, lang)
+            results.append(result)
+            if result.status != "answer":
+                continue
+            if first is None:
+                first = result
+            elif result.candidates[0].entry_id != first.candidates[0].entry_id:
+                first.also = result.candidates[0]
+                break
+        if first is not None:
             return first
         for joined in segment.in_context(text):
             result = self._match_one(joined, lang)
             if result.status == "answer":
                 return result
-        whole = self._match_one(text, lang)
-        if whole.status == "answer":
+        # Read whole too, unless it is longer than the matcher reads (then only its opening would be
+        # read: the introduction, rarely the question).
+        whole = self._match_one(text, lang) if len(text) <= MAX_MATCH_CHARS else None
+        if whole is not None and whole.status == "answer":
             return whole
         # a question the bot must refuse for what it asks is refused as such
         refused = next((r for r in results if r.reason in ("not-held", "unknown-document", "other-place",
                                                               "hidden")), None)
         # What the context says ("I used to do paperwork there") is not what the question asks for.
-        others = [whole] if whole.reason != "not-held" else []
+        others = [whole] if whole is not None and whole.reason != "not-held" else []
         return refused or max([*results, *others], key=lambda r: r.confidence)
 
     def examine(self, text: str) -> tuple[Query | None, list[Candidate], Candidate | None, str]:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from knowledge.normalize import fold
 
 SHORT_WORDS = 22  # a message this short is one question, whatever its punctuation
-MAX_QUESTIONS = 3
+MAX_QUESTIONS = 2
 CONTEXT_SENTENCES = 2  # read before a question that does not stand on its own
 _SENTENCE_RE = re.compile(r"(?<=[.?!;…])\s+|\n+|(?<=\?)(?=\S)")
 _WORD_RE = re.compile(r"[^\W_]+")

@@ -147,7 +147,7 @@ class Asker:
         picks = [self.kb.entries[c.entry_id] for c in result.candidates if c.entry_id in self.kb.entries][:3]
         contacts = [self.kb.contacts.get(e.contact) for e in picks if e.contact]
         where = next((c.name[lang] for c in contacts if c is not None), t("not_held_where", lang))
-        lines = [t("not_held", lang, what=what or t("nh_figures", lang), where=where)]
+        lines = [t("not_held", lang, what=what or t("nh_asked", lang), where=where)]
         if picks:
             lines.append(t("not_held_related", lang))
             lines += [f"{i}. {entry.title(lang)}" for i, entry in enumerate(picks, 1)]

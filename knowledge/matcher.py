@@ -34,6 +34,7 @@ SMALLTALK_THRESHOLD = 45.0
 SMALLTALK_SURE = 80.0  # a pattern this close is small talk even with a question word ("bạn là ai")
 TOP_K = 8  # candidates the learned model re-ranks
 MIN_RANK = 10.0  # ranking score below which an entry is no candidate
+SCOPE_DOUBT = 0.5  # scope chance under which a well-matched question is one the sources do not answer
 TAUGHT_CONFIDENCE = 99.0  # a question asked exactly as an entry's own phrasing
 SHORT_QUESTION = 6  # words: so short it may leave its subject to the context
 
@@ -247,10 +248,12 @@ class Matcher(Index):
             else [*entries, *([talk] if talk else [])]
         if self.ranker is None:
             return self._legacy_decide(ranked, entries, lang)
+        inside = self.ranker.in_scope([text, asked] if asked else [text])
+        judged: set[str] = set()
         if entries:
-            readings = [text, asked] if asked else [text]
-            chances = self.ranker.confidences(self.pair_rows(query, entries, talk, lang), readings,
-                                              [self._scope_judges(query, c.entry_id) for c in entries])
+            judged = {c.entry_id for c in entries if self._scope_judges(query, c.entry_id)}
+            chances = self.ranker.confidences(self.pair_rows(query, entries, talk, lang), inside,
+                                              [c.entry_id in judged for c in entries])
             # A question asked exactly as one of an entry's phrasings was taught that entry (by
             # whoever wrote it, often an administrator from the review queue): it is answered.
             own = self._taught.get(tuple(t.fold for t in self.lexicon.normalize(text)))
@@ -277,6 +280,12 @@ class Matcher(Index):
         visible = self._visible(entries)
         if top is None:
             return MatchResult("fallback", lang, reason="low-score")
+        if (confidence < self.answer_threshold and top.entry_id in judged and 0.0 < inside < SCOPE_DOUBT
+                and confidence / inside >= self.clarify_threshold):
+            # The entry matches well but the question is unlike what the sources answer ("who chairs
+            # the Front now?"): say plainly there is no information on that, and offer the entries.
+            return MatchResult("fallback", lang, visible[:3], reason="not-held", confidence=confidence,
+                               not_held=query.not_held)
         if confidence >= self.answer_threshold:
             return MatchResult("answer", lang, visible, confidence=confidence)
         if visible and confidence >= self.clarify_threshold:

@@ -94,15 +94,19 @@ class Ranker:
             return np.zeros(0)
         return self.forest.predict(np.asarray(rows, dtype=np.float64))
 
-    def confidences(self, rows: np.ndarray, readings: Sequence[str], judged: Sequence[bool]) -> np.ndarray:
+    def in_scope(self, readings: Sequence[str]) -> float:
+        """Chance that some source answers the question. ``readings``: the question as written and,
+        for a short question read in the bot's context, also as read (the geometric mean)."""
+        if self.scope is None or not readings:
+            return 1.0
+        return math.prod(self.scope.chance(r) for r in readings) ** (1.0 / len(readings))
+
+    def confidences(self, rows: np.ndarray, inside: float, judged: Sequence[bool]) -> np.ndarray:
         """Chance that each candidate answers the question: the pair model's chance, times the
-        chance that the question is in scope at all for the candidates whose ``judged`` is true.
-        ``readings``: the question as written and, for a short question read in the bot's context,
-        also as read; its scope is the geometric mean of theirs."""
+        scope chance ``inside`` for the candidates whose ``judged`` is true."""
         chances = self.predict(rows)
-        if self.scope is None or not len(chances):
+        if not len(chances):
             return chances
-        inside = math.prod(self.scope.chance(r) for r in readings) ** (1.0 / max(len(readings), 1))
         return chances * np.where(np.asarray(judged, dtype=bool), inside, 1.0)
 
     def to_file(self, path: Path = RANKER_PATH) -> None:

@@ -97,7 +97,7 @@ class ScopeModel:
                         dot += value * known[1]
                 if norm:
                     z += dot / math.sqrt(norm)  # each vectorizer's row is l2-normalised
-            return 1.0 / (1.0 + math.exp(-z))
+            return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
         return score
 

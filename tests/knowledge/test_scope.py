@@ -26,6 +26,17 @@ def test_a_question_about_a_known_body_that_no_source_answers_is_not_answered(as
     assert asker.ask(question).status != "answer", question
 
 
+def test_a_well_matched_question_the_sources_do_not_answer_says_so_and_offers_the_entries(kb: KnowledgeBase):
+    matcher = Matcher(kb)
+    question = "Ai đang giữ chức chủ tịch Ủy ban Mặt trận Tổ quốc tỉnh nhiệm kỳ này?"
+    result = matcher.match(question)
+    assert result.status == "fallback" and result.reason == "not-held"
+    assert result.candidates and result.candidates[0].entry_id.endswith("mttq")
+    reply = Asker(kb, matcher).ask(question)
+    assert "không có thông tin" in reply.text and "Những nội dung liên quan" in reply.text
+    assert any(o.action == f"entry:{result.candidates[0].entry_id}" for o in reply.options)
+
+
 @pytest.mark.parametrize("question, expected", [
     ("Số điện thoại của Sở Ngoại vụ Thanh Hóa là bao nhiêu vậy?", "contact-so-ngoai-vu"),
     ("cho xin sđt sở ngoại vụ", "contact-so-ngoai-vu"),
@@ -49,9 +60,10 @@ def test_the_scope_chance_lowers_the_confidence_only_for_entries_it_was_trained_
     inside = ranker.scope.chance(question)
     assert inside < 0.5
     bare = Ranker(ranker.model, ranker.answer_threshold, ranker.clarify_threshold, {}).predict(rows)
-    assert np.allclose(ranker.confidences(rows, [question], [True, False]), bare * np.array([inside, 1.0]))
-    both = ranker.confidences(rows, [question, "kế hoạch 119 là gì"], [True, True])
-    assert np.allclose(both, bare * (inside * ranker.scope.chance("kế hoạch 119 là gì")) ** 0.5)
+    assert ranker.in_scope([question]) == pytest.approx(inside)
+    assert np.allclose(ranker.confidences(rows, inside, [True, False]), bare * np.array([inside, 1.0]))
+    both = ranker.in_scope([question, "kế hoạch 119 là gì"])
+    assert both == pytest.approx((inside * ranker.scope.chance("kế hoạch 119 là gì")) ** 0.5)
 
 
 def test_a_short_question_read_in_the_plan_context_is_judged_on_what_was_asked(kb: KnowledgeBase):

@@ -43,6 +43,7 @@ _POINTS_BACK = frozenset(("đó", "này", "ấy", "kia", "it", "that", "this", "
                           "those"))
 # "mấy chục năm" is "several decades", not "how many": a sentence saying it does not ask.
 _SEVERAL = re.compile(r" may (?=(?:chuc|tram|nghin|ngan|muoi) )")
+_ASKS_RE = re.compile(" (?:" + "|".join(re.escape(a) for a in _ASKS) + ") ")
 _LEAD_INS = re.compile(
     r"^(?:(?:và|va|còn|con|vậy|vay|thế|the|nên|nen|vì thế|vi the|do đó|do do|and|also)\s+)?"
     r"(?:(?:cho|xin)\s+(?:em|tôi|toi|mình|minh|cháu|chau|con)?\s*(?:xin\s+)?(?:hỏi|hoi|được hỏi|duoc hoi)|"
@@ -59,14 +60,20 @@ class Sentence:
     folded: str
 
     def starts(self, prefixes: tuple[str, ...]) -> bool:
-        return any(self.folded == p or self.folded.startswith(p + " ") for p in prefixes)
+        return _starts_re(prefixes).match(self.folded) is not None
 
     @property
     def asks(self) -> bool:
         if self.text.rstrip().endswith("?"):
             return True
-        padded = _SEVERAL.sub(" ", f" {self.folded} ")
-        return any(f" {a} " in padded for a in _ASKS)
+        return _ASKS_RE.search(_SEVERAL.sub(" ", f" {self.folded} ")) is not None
+
+
+@lru_cache(maxsize=8)
+def _starts_re(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for "the sentence is, or starts with, one of these phrases" (a long message has
+    dozens of sentences, each checked against dozens of phrases)."""
+    return re.compile("(?:" + "|".join(re.escape(p) for p in prefixes) + ")(?: |$)")
 
 
 def sentences(text: str) -> list[Sentence]:

@@ -29,21 +29,10 @@ from bot.storage import Storage
 from handlers.messages import Document, Option, Reply
 from handlers.router import Router
 from tests.bot.fakes.zalo_api import TOKEN, FakeZaloAPI, event_update, text_update
+from tests.bot.fakes.zalo_api import zalo_settings as settings_for
 
 ASK = "ai chủ trì kế hoạch 119"
 SECRET = "zalo-s3cret-value"
-
-
-@pytest.fixture
-async def zapi():
-    server = await FakeZaloAPI().start()
-    yield server
-    await server.stop()
-
-
-def settings_for(zapi: FakeZaloAPI, tmp_path, **extra) -> Settings:
-    return Settings(ZALO_BOT_TOKEN=TOKEN, ZALO_BASE_URL=zapi.base_url,
-                    BOT_DB_PATH=str(tmp_path / "bot.sqlite3"), **extra)
 
 
 def run_zalo(router: Router, settings: Settings, *, api: ZaloAPI | None = None, **kwargs):

@@ -15,19 +15,8 @@ from bot.settings import Settings
 from bot.storage import Storage
 from handlers.messages import utf16_len
 from handlers.router import Router
-from tests.bot.fakes.zalo_api import TOKEN, FakeZaloAPI, text_update
-
-
-@pytest.fixture
-async def zapi():
-    server = await FakeZaloAPI().start()
-    yield server
-    await server.stop()
-
-
-def settings_for(zapi: FakeZaloAPI, tmp_path, **extra) -> Settings:
-    return Settings(ZALO_BOT_TOKEN=TOKEN, ZALO_BASE_URL=zapi.base_url, BOT_DB_PATH=str(tmp_path / "b.sqlite3"),
-                    **extra)
+from tests.bot.fakes.zalo_api import TOKEN, text_update
+from tests.bot.fakes.zalo_api import zalo_settings as settings_for
 
 
 async def test_403_is_retried_as_a_server_error_not_a_rejected_token(zapi):

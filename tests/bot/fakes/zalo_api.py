@@ -18,6 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.settings import Settings
 from tests.bot.fakes.server import FakeServer
 
 TOKEN = "zalo-bot-TEST-token-never-logged-98765"
@@ -132,3 +133,9 @@ class FakeZaloAPI(FakeServer):
                 except TimeoutError:
                     return None
             return self.updates.pop(0) if self.updates else None
+
+
+def zalo_settings(server: FakeZaloAPI, tmp_path: Any, **extra: Any) -> Settings:
+    """Settings for a bot that talks to this fake server."""
+    return Settings(ZALO_BOT_TOKEN=TOKEN, ZALO_BASE_URL=server.base_url,
+                    BOT_DB_PATH=str(tmp_path / "bot.sqlite3"), **extra)

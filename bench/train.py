@@ -20,7 +20,7 @@ from knowledge.loader import DEFAULT_DIR, KnowledgeError, load_dir  # noqa: E402
 from knowledge.ranker import RANKER_PATH  # noqa: E402
 from knowledge.training import TrainingDataError, choose_threshold, load_cases, rates, train  # noqa: E402
 
-TRAINING_FILES = (*(ROOT / "bench" / f"train{n}.yaml" for n in ("", "2", "3", "4", "5", "6", "7", "8", "10", "11", "12")),
+TRAINING_FILES = (*(ROOT / "bench" / f"train{n}.yaml" for n in ("", "2", "3", "4", "5", "6", "7", "8", "10", "11", "12", "13", "14", "15", "16")),
                   ROOT.parent / "shared" / "eval" / "practice.yaml")
 
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 GAP = "*"
 MAX_GAP = 12
 QUESTION_TYPES = ("who", "when", "document", "quantity", "why", "how", "role", "contact", "list")
 NOT_HELD_KINDS = ("person", "budget", "staff", "hours", "procedure", "results", "figures", "incentives",
                   "schedule", "year")
+# first word -> the (kind, phrase) pairs whose phrase starts with it
+PhraseIndex = dict[str, tuple[tuple[str, tuple[str, ...]], ...]]
 
 
 def _phrases(raw: Iterable[object]) -> tuple[tuple[str, ...], ...]:
@@ -70,18 +73,37 @@ class QuestionKinds:
                    {k: _phrases(v or ()) for k, v in not_held.items()}, str(data.get("context") or ""))
 
     @staticmethod
-    def _hits(folds: list[str], table: Mapping[str, tuple[tuple[str, ...], ...]]) -> frozenset[str]:
-        present = set(folds)
-        return frozenset(
-            kind for kind, phrases in table.items()
-            if any(p[0] in present and _find(folds, p) >= 0 for p in phrases)
-        )
+    def _by_first_word(table: Mapping[str, tuple[tuple[str, ...], ...]]) -> PhraseIndex:
+        """Each phrase under its first word: a question is checked against the phrases that start
+        with one of its words, not against every phrase (hundreds) of the table."""
+        index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for kind, phrases in table.items():
+            for phrase in phrases:
+                index.setdefault(phrase[0], []).append((kind, phrase))
+        return {word: tuple(entries) for word, entries in index.items()}
+
+    @cached_property
+    def _types_index(self) -> PhraseIndex:
+        return self._by_first_word(self.types)
+
+    @cached_property
+    def _not_held_index(self) -> PhraseIndex:
+        return self._by_first_word(self.not_held)
+
+    @staticmethod
+    def _hits(folds: list[str], index: PhraseIndex) -> frozenset[str]:
+        found: set[str] = set()
+        for word in set(folds):
+            for kind, phrase in index.get(word, ()):
+                if kind not in found and _find(folds, phrase) >= 0:
+                    found.add(kind)
+        return frozenset(found)
 
     def types_of(self, folds: list[str]) -> frozenset[str]:
-        return self._hits(folds, self.types)
+        return self._hits(folds, self._types_index)
 
     def not_held_of(self, folds: list[str]) -> frozenset[str]:
-        return self._hits(folds, self.not_held)
+        return self._hits(folds, self._not_held_index)
 
 
 def check(data: object) -> list[tuple[str, str]]:

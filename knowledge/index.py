@@ -279,7 +279,10 @@ class Index:
             else:
                 prev = sequence[-1] if sequence else None
                 nxt = tokens[i + 1].fold if i + 1 < len(tokens) else None
-                fixed = self._repair(t.fold) or self._repair_in_context(t.fold, prev, nxt)
+                # A real syllable typed with its accents ("khánh") is a word the knowledge base
+                # does not have, not a slip to mend from its neighbours ("quốc thanh").
+                fixed = self._repair(t.fold) or (
+                    None if t.accented else self._repair_in_context(t.fold, prev, nxt))
                 if fixed is not None and fixed[0] not in out:
                     # A corrected word counts, but less than a word typed right.
                     q = _QTok(fixed[0], self.weights[fixed[0]], fixed[1] * 0.85, None)

@@ -105,6 +105,17 @@ def test_typos_are_forgiven(matcher: Matcher):
     assert matcher.match("so ngoai vuu lam gi").best.entry_id == "resp-so-ngoai-vu"
 
 
+@pytest.mark.parametrize(("question", "kept"), [
+    ("Ngày quốc khánh là ngày nào?", "khanh"),  # not "quốc thanh", though the KB says "Tổ quốc Thanh Hóa"
+    ("Thủ tục sang tên sổ đỏ khi bố mẹ cho con", "tuc"),
+])
+def test_a_real_word_typed_with_its_accents_is_not_mended_into_another(matcher: Matcher, question: str,
+                                                                        kept: str):
+    query, _, _, _ = matcher.examine(question)
+    assert query is not None and kept in query.sequence
+    assert matcher.match(question).status != "answer"
+
+
 def test_exact_diacritics_break_a_collision(matcher: Matcher):
     """"tuyển dụng" (recruit) folds like "tuyên ..." (propaganda) but must not match it."""
     accented = matcher.score_all("tuyển dụng công chức")

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
+from knowledge.english import EnglishForms
+
 # Combining marks that carry the five Vietnamese tones (grave, acute, tilde, hook, dot below).
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _VOWELS = frozenset("aăâeêioôơuưy")
@@ -166,6 +168,8 @@ class Lexicon:
     stop_en: frozenset[str] = frozenset()
     # accented forms of the Vietnamese stop words: "nghe" (listen) is one, "Nghệ" (An) is not
     stop_vi_acc: frozenset[str] = frozenset()
+    # inflected and misspelt English words -> the form the tables list (build() sets it)
+    english: EnglishForms | None = field(default=None, repr=False, compare=False)
     # Folded and accented forms of every word a rewrite (or the particle filter) starts from: a text
     # with none of them past its padding comes out of the pipeline as it went in.
     _rewrite_folds: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
@@ -206,14 +210,23 @@ class Lexicon:
         for key, rule in (contextual or {}).items():
             other = rule.get("otherwise")
             lex.contextual[fold(key)] = (_phrase(rule["near_number"]), _phrase(other) if other else None)
+        multi: list[tuple[tuple[Token, ...], tuple[Token, ...]]] = []
         for group in synonyms or ():
             canonical = _phrase(group[0])
             for variant in group:
-                key = tuple(t.fold for t in _phrase(variant))
+                tokens = _phrase(variant)
+                key = tuple(t.fold for t in tokens)
                 if len(key) == 1:
                     lex.expand.setdefault(canonical_tone(variant.strip().lower()), canonical)
                 elif len(key) > 1:
                     lex.phrases[key] = canonical
+                    multi.append((tokens, canonical))
+        # Words are expanded before phrases are looked for, so a phrase is also known by its
+        # expanded words: "department of foreign affairs" arrives as "sở of foreign affairs".
+        for tokens, canonical in multi:
+            expanded = tuple(t.fold for tok in tokens for t in lex.expand.get(tok.acc, (tok,)))
+            if len(expanded) > 1:
+                lex.phrases.setdefault(expanded, canonical)
         starts: dict[str, set[int]] = {}
         for key in lex.phrases:
             starts.setdefault(key[0], set()).add(len(key))
@@ -229,6 +242,9 @@ class Lexicon:
         lex.stop_vi = frozenset(t.fold for t in vi_tokens)
         lex.stop_vi_acc = frozenset(t.acc for t in vi_tokens)
         lex.stop_en = frozenset(t.fold for w in stop_en for t in _phrase(w))
+        lex.english = EnglishForms(
+            [t.fold for key in lex.expand for t in _phrase(key) if not t.accented]
+            + [w for key in lex.phrases for w in key] + list(lex.stop_en))
         lex._compile()
         return lex
 
@@ -282,6 +298,7 @@ class Lexicon:
         for tok in tokens:
             if tok.fold in self.contextual:
                 flags |= _CONTEXTUAL
+            tok = self._english(tok)
             expansion = self.expand.get(tok.acc)
             if expansion is None:
                 expanded.append(tok)
@@ -299,6 +316,14 @@ class Lexicon:
         self._pieces[word] = entry
         return entry
 
+    def _english(self, tok: Token) -> Token:
+        """"directives" and "directiv" as "directive": the form the synonym tables list."""
+        english = self.english
+        if english is None or tok.accented or tok.acc in self.expand:
+            return tok
+        base = english.base(tok.fold)
+        return tok if base is None else _token(base)
+
     def _drop_particles(self, tokens: list[Token]) -> list[Token]:
         # "ha" typed bare may be the particle "hả"; "Hà" (Nội) typed with its accent never is.
         p_acc, p_fold = self.particles_acc, self.particles_fold
@@ -307,9 +332,11 @@ class Lexicon:
 
     def _pipeline(self, tokens: list[Token]) -> list[Token]:
         tokens = self._strip_padding(tokens)
-        folds, accs = self._rewrite_folds, self._rewrite_accs
+        folds, accs, english = self._rewrite_folds, self._rewrite_accs, self.english
         for tok in tokens:
             if tok.fold in folds or tok.acc in accs:
+                break
+            if english is not None and not tok.accented and english.base(tok.fold) is not None:
                 break
         else:
             return tokens
@@ -328,6 +355,7 @@ class Lexicon:
                 out.extend(replacement if replacement is not None else (tok,))
                 continue
             # Exact form only: "dn" is shorthand for doanh nghiệp, "dần" is a word of its own.
+            tok = self._english(tok)
             expansion = expand.get(tok.acc)
             if expansion is None:
                 out.append(tok)

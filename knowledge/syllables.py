@@ -11,11 +11,14 @@ import re
 _SYLLABLE_RE = re.compile(
     r"^(ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$"
 )
+# Spellings the orthography rules out: "ngh", "gh" and "k" before e, i (and y for "k"), "ng", "g"
+# and "c" elsewhere. "ngiệp" is a slip for "nghiệp", not a syllable.
+_MISSPELT_RE = re.compile(r"^(?:ng[ie]|ngh[aouy]|gh[aouy]|k[aou]|c[iey]|ge)")
 _TELEX_TONE = "sfrxj"
 
 
 def is_syllable(folded: str) -> bool:
-    return bool(_SYLLABLE_RE.match(folded))
+    return bool(_SYLLABLE_RE.match(folded)) and not _MISSPELT_RE.match(folded)
 
 
 def telex_residue(folded: str) -> str | None:

@@ -97,3 +97,15 @@ def test_document_references(lexicon):
     assert doc_refs(folds(lexicon, "Kế hoạch 128-KH/TU")) == {("kh", "128", "tu")}
     assert doc_refs(folds(lexicon, "kế hoạch 5 năm 2021-2025")) == set()
     assert doc_refs(folds(lexicon, "ngoại giao kinh tế")) == set()
+
+
+@pytest.mark.parametrize(("word", "syllable"), [
+    ("nghiep", True), ("ngiep", False), ("nghia", True), ("ngia", False), ("ngan", True),
+    ("nghanh", False), ("ke", True), ("ka", False), ("ca", True), ("ci", False), ("gi", True),
+    ("ge", False), ("ghe", True), ("gha", False), ("kim", True),
+])
+def test_spellings_vietnamese_rules_out_are_not_syllables(word, syllable):
+    """"ngiệp" is a slip to mend ("nghiệp"), not a word of its own."""
+    from knowledge.syllables import is_syllable
+
+    assert is_syllable(word) is syllable

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from knowledge import qtype
+from knowledge import langcheck, qtype
 from knowledge.details import check_detail, check_url, english
 from knowledge.model import (
     CONTACT_DETAIL_FIELDS,
@@ -95,6 +95,12 @@ def _validate_dir(root: Path) -> tuple[KnowledgeBase | None, list[FileProblem]]:
     for name, data in language.items():
         if not isinstance(data, dict):
             v.add(v.shown(by_name[name]), 1, f"{name} must be a mapping")
+    checks = (("synonyms.yaml", langcheck.check_synonyms), ("stopwords.yaml", langcheck.check_stopwords))
+    for name, check in checks:
+        if name in by_name and isinstance(language[name], dict):
+            for key, message in check(language[name]):
+                top = key.split(".")[0]
+                v.add(v.shown(by_name[name]), line_of(language[name], top) if top else 1, message)
     if "question_types.yaml" in by_name:
         data = language["question_types.yaml"]
         for key, message in qtype.check(data):

@@ -43,13 +43,14 @@ def lexicon_from(language: dict) -> Lexicon:
     syn = language.get("synonyms.yaml") or {}
     stop = language.get("stopwords.yaml") or {}
     pad = syn.get("padding") or {}
+    # YAML reads a bare 119 as a number: every word is text here.
     return Lexicon.build(
-        abbreviations=syn.get("abbreviations") or {},
+        abbreviations={str(k): str(v) for k, v in (syn.get("abbreviations") or {}).items()},
         contextual=syn.get("contextual") or {},
-        synonyms=syn.get("synonyms") or [],
-        leading=pad.get("leading") or [],
-        trailing=pad.get("trailing") or [],
-        particles=pad.get("particles") or [],
+        synonyms=[[str(v) for v in group] for group in syn.get("synonyms") or []],
+        leading=[str(w) for w in pad.get("leading") or []],
+        trailing=[str(w) for w in pad.get("trailing") or []],
+        particles=[str(w) for w in pad.get("particles") or []],
         stop_vi=[str(w) for w in stop.get("vi") or []],
         stop_en=[str(w) for w in stop.get("en") or []],
     )

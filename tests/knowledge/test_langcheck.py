@@ -1,0 +1,54 @@
+"""A mistake in the language files is reported with file and line by `kb validate`; it never
+crashes the bot while it builds its lexicon."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from knowledge.loader import KnowledgeError, load_dir, validate_dir
+from knowledge.matcher import Matcher
+
+
+def messages(kb_dir: Path) -> list[str]:
+    _, problems = validate_dir(kb_dir)
+    return [str(p) for p in problems]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("\nsynonyms:\n", "\nsynonyms: kiều bào\nunused:\n", r"synonyms\.yaml:\d+: 'synonyms' must be a list"),
+        ("- [kế hoạch, plan, ke hoach]", "- kế hoạch", r"synonyms\.yaml:\d+: group \d+ must be a list"),
+        ("- [kế hoạch, plan, ke hoach]", "- [kế hoạch, [plan]]", r"group \d+ must be a list of phrases"),
+        ("  ubnd: ủy ban nhân dân\n", "  ubnd: [ủy ban]\n", r"synonyms\.yaml:\d+: an abbreviation and its full"),
+    ],
+)
+def test_a_malformed_synonyms_file_is_reported(kb_copy, old, new, expected):
+    path = kb_copy / "synonyms.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    found = messages(kb_copy)
+    assert any(re.search(expected, m) for m in found), found
+    with pytest.raises(KnowledgeError):
+        load_dir(kb_copy)
+
+
+def test_a_bare_no_in_the_stop_words_is_explained(kb_copy):
+    """YAML reads a bare no as false: the word would silently be lost."""
+    path = kb_copy / "stopwords.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('"no"', "no", 1), encoding="utf-8")
+    found = messages(kb_copy)
+    assert any(re.search(r"stopwords\.yaml:\d+: 'en' must be a list of words \(put quotes", m) for m in found)
+
+
+def test_numbers_in_a_synonym_group_are_words(kb_copy):
+    path = kb_copy / "synonyms.yaml"
+    text = path.read_text(encoding="utf-8").replace('- ["119", ', "- [119, ", 1)
+    path.write_text(text, encoding="utf-8")
+    assert messages(kb_copy) == []
+    lexicon = Matcher(load_dir(kb_copy)).lexicon
+    assert [t.fold for t in lexicon.normalize("kế hoạch một một chín")] == ["ke", "hoach", "119"]

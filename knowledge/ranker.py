@@ -45,7 +45,11 @@ class Forest:
     tests) come from a few numpy steps per tree level. Only numerical splits are used here."""
 
     def __init__(self, model: Any):
-        trees = [per_class[0].nodes for per_class in model._predictors]
+        # Deepest trees first: level by level, only the first trees still have nodes to descend, so
+        # a walk costs the sum of the trees' depths, not the number of trees times the deepest.
+        trees = sorted((per_class[0].nodes for per_class in model._predictors),
+                       key=lambda t: -int(t["depth"].max()))
+        depths = np.array([int(t["depth"].max()) for t in trees])
         offsets = np.cumsum([0, *(len(t) for t in trees[:-1])])
         nodes = np.concatenate(trees)
         self.feature = nodes["feature_idx"].astype(np.intp)
@@ -59,7 +63,8 @@ class Forest:
         self.missing_left = nodes["missing_go_to_left"].astype(bool)
         self.value = nodes["value"].astype(np.float64)
         self.roots = offsets.astype(np.intp)
-        self.depth = int(max(t["depth"].max() for t in trees)) + 1
+        # at level k, the trees deeper than k (a prefix of the order above)
+        self.active = [int((depths > k).sum()) for k in range(int(depths.max()) if len(depths) else 0)]
         self.baseline = float(np.ravel(model._baseline_prediction)[0])
 
     def predict(self, rows: np.ndarray) -> np.ndarray:
@@ -67,10 +72,11 @@ class Forest:
         flat = rows.ravel()
         row_base = (np.arange(n_rows) * n_cols)[None, :]
         node = np.repeat(self.roots[:, None], n_rows, axis=1)
-        for _ in range(self.depth):
-            x = flat[row_base + self.feature[node]]
-            go_left = np.where(np.isnan(x), self.missing_left[node], x <= self.threshold[node])
-            node = np.where(go_left, self.left[node], self.right[node])
+        for n in self.active:
+            here = node[:n]
+            x = flat[row_base + self.feature[here]]
+            go_left = np.where(np.isnan(x), self.missing_left[here], x <= self.threshold[here])
+            node[:n] = np.where(go_left, self.left[here], self.right[here])
         raw = self.baseline + self.value[node].sum(axis=0)
         return 1.0 / (1.0 + np.exp(-raw))
 

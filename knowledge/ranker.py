@@ -49,20 +49,35 @@ class Forest:
         # a walk costs the sum of the trees' depths, not the number of trees times the deepest.
         trees = sorted((per_class[0].nodes for per_class in model._predictors),
                        key=lambda t: -int(t["depth"].max()))
-        depths = np.array([int(t["depth"].max()) for t in trees])
-        offsets = np.cumsum([0, *(len(t) for t in trees[:-1])])
-        nodes = np.concatenate(trees)
-        self.feature = nodes["feature_idx"].astype(np.intp)
-        self.threshold = nodes["num_threshold"].astype(np.float64)
-        # children as positions in the flat arrays; a leaf points at itself, so it stays put
-        own = np.arange(len(nodes))
-        base = np.repeat(offsets, [len(t) for t in trees])
-        leaf = nodes["is_leaf"].astype(bool)
-        self.left = np.where(leaf, own, base + nodes["left"])
-        self.right = np.where(leaf, own, base + nodes["right"])
-        self.missing_left = nodes["missing_go_to_left"].astype(bool)
-        self.value = nodes["value"].astype(np.float64)
-        self.roots = offsets.astype(np.intp)
+        depths = np.array([int(t["depth"].max()) for t in trees], dtype=np.intp)
+        feature, threshold, child, missing_left, value = [], [], [], [], []
+        start = 0
+        for tree in trees:
+            # Breadth first, so a node's two children sit side by side: the right one is the left
+            # one plus one, and a step is one addition. A leaf is its own child; its test (x > +inf)
+            # never moves it, and a missing value keeps it too.
+            order, at = [0], {0: 0}
+            for i in order:
+                if not tree["is_leaf"][i]:
+                    for c in (int(tree["left"][i]), int(tree["right"][i])):
+                        at[c] = len(order)
+                        order.append(c)
+            nodes = tree[np.array(order)]
+            leaf = nodes["is_leaf"].astype(bool)
+            lefts = np.array([at.get(int(c), 0) for c in nodes["left"]], dtype=np.intp)
+            own = np.arange(len(order), dtype=np.intp)
+            feature.append(np.where(leaf, 0, nodes["feature_idx"]).astype(np.intp))
+            threshold.append(np.where(leaf, np.inf, nodes["num_threshold"]).astype(np.float64))
+            child.append(start + np.where(leaf, own, lefts))
+            missing_left.append(leaf | nodes["missing_go_to_left"].astype(bool))
+            value.append(nodes["value"].astype(np.float64))
+            start += len(order)
+        self.feature = np.concatenate(feature)
+        self.threshold = np.concatenate(threshold)
+        self.child = np.concatenate(child)
+        self.missing_left = np.concatenate(missing_left)
+        self.value = np.concatenate(value)
+        self.roots = np.cumsum([0, *(len(v) for v in value[:-1])]).astype(np.intp)
         # at level k, the trees deeper than k (a prefix of the order above)
         self.active = [int((depths > k).sum()) for k in range(int(depths.max()) if len(depths) else 0)]
         self.baseline = float(np.ravel(model._baseline_prediction)[0])
@@ -72,11 +87,15 @@ class Forest:
         flat = rows.ravel()
         row_base = (np.arange(n_rows) * n_cols)[None, :]
         node = np.repeat(self.roots[:, None], n_rows, axis=1)
+        missing = bool(np.isnan(flat).any())
         for n in self.active:
             here = node[:n]
             x = flat[row_base + self.feature[here]]
-            go_left = np.where(np.isnan(x), self.missing_left[here], x <= self.threshold[here])
-            node[:n] = np.where(go_left, self.left[here], self.right[here])
+            if missing:
+                right = ~np.where(np.isnan(x), self.missing_left[here], x <= self.threshold[here])
+            else:
+                right = x > self.threshold[here]
+            node[:n] = self.child[here] + right
         raw = self.baseline + self.value[node].sum(axis=0)
         return 1.0 / (1.0 + np.exp(-raw))
 

@@ -115,6 +115,7 @@ def run_quality(kb) -> None:
     sets = [("dev (copy of shared/eval/dev.yaml)", BENCH / "dev.yaml"),
             ("held-out, new (bench/heldout2.yaml, never trained or tuned on)", BENCH / "heldout2.yaml"),
             ("held-out, third (bench/heldout3.yaml, never trained or tuned on)", BENCH / "heldout3.yaml"),
+            ("held-out, fourth (bench/heldout4.yaml, never trained or tuned on)", BENCH / "heldout4.yaml"),
             ("held-out, earlier (bench/heldout.yaml)", BENCH / "heldout.yaml")]
     print("## Answer quality (in-scope answered right / out-of-scope refused)\n")
     print("| question set | cases | learned model | previous matcher | naive WRatio≥60 |")

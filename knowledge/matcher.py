@@ -276,7 +276,7 @@ class Matcher(Index):
         if query.not_held and not query.not_held <= held:
             # It names what the bot knows but asks for what no entry holds: say so, never answer
             # with the general entry.
-            return MatchResult("fallback", lang, self._visible(entries)[:3], reason="not-held",
+            return MatchResult("fallback", lang, self._about(entries), reason="not-held",
                                confidence=confidence, not_held=query.not_held)
         visible = self._visible(entries)
         if top is None:
@@ -285,16 +285,22 @@ class Matcher(Index):
                 and confidence / inside >= self.clarify_threshold):
             # The entry matches well but the question is unlike what the sources answer ("who chairs
             # the Front now?"): say plainly there is no information on that, and offer the entries.
-            return MatchResult("fallback", lang, visible[:3], reason="not-held", confidence=confidence,
-                               not_held=query.not_held)
+            return MatchResult("fallback", lang, self._about(entries), reason="not-held",
+                               confidence=confidence, not_held=query.not_held)
         if confidence >= self.answer_threshold:
             return MatchResult("answer", lang, visible, confidence=confidence)
         if visible and confidence >= self.clarify_threshold:
             return MatchResult("clarify", lang, visible[:3], confidence=confidence)
         if query.not_held:  # unsure, and it asks for what the sources do not hold: say which
-            return MatchResult("fallback", lang, visible[:3], reason="not-held", confidence=confidence,
-                               not_held=query.not_held)
+            return MatchResult("fallback", lang, self._about(entries), reason="not-held",
+                               confidence=confidence, not_held=query.not_held)
         return MatchResult("fallback", lang, visible, reason="low-score", confidence=confidence)
+
+    def _about(self, entries: list[Candidate]) -> list[Candidate]:
+        """The entries a question the sources cannot answer is about, to offer: by how well they
+        match its words. The model gives each a chance near nought, and that order says little
+        ("who chairs the Front now?" offers the Front's entries, not the friendship union's)."""
+        return sorted(self._visible(entries), key=lambda c: (-c.score, c.entry_id))[:3]
 
     def _own_phrasings(self, indexed: list[Entry]) -> dict[tuple[str, ...], str]:
         """Each phrasing, as read, to the one entry it belongs to ("" when several share it)."""

@@ -13,6 +13,7 @@ from handlers.router import Router
 from knowledge.loader import DEFAULT_DIR, load_dir
 from knowledge.matcher import Matcher
 from knowledge.model import KnowledgeBase
+from knowledge.normalize import Lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,6 +26,11 @@ def kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def matcher(kb: KnowledgeBase) -> Matcher:
     return Matcher(kb)
+
+
+@pytest.fixture(scope="session")
+def lexicon(matcher: Matcher) -> Lexicon:
+    return matcher.lexicon
 
 
 @pytest.fixture(scope="session")

@@ -3,15 +3,7 @@
 import pytest
 
 from knowledge.english import EnglishForms, is_english_word
-
-
-def folds(lexicon, text: str) -> list[str]:
-    return [t.fold for t in lexicon.normalize(text)]
-
-
-@pytest.fixture(scope="module")
-def lexicon(matcher):
-    return matcher.lexicon
+from tests.knowledge.test_normalize import folds
 
 
 @pytest.mark.parametrize(

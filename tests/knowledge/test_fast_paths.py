@@ -6,8 +6,6 @@ import random
 import re
 import unicodedata
 
-import pytest
-
 from knowledge import normalize as N
 from knowledge.loader import phrasing_key
 from knowledge.model import gc_paused
@@ -50,11 +48,6 @@ def test_fold_raw_tokens_and_phrasing_key_match_their_definitions():
         assert N.fold(text) == plain_fold(text)
         assert [(t.acc, t.fold) for t in N.raw_tokens(text)] == plain_raw_tokens(text)
         assert phrasing_key(text) == " ".join(re.findall(r"\w+", plain_fold(text)))
-
-
-@pytest.fixture(scope="module")
-def lexicon(matcher):
-    return matcher.lexicon
 
 
 def test_normalize_by_pieces_matches_the_whole_pipeline(lexicon, kb):

@@ -14,11 +14,6 @@ def accs(lexicon, text: str) -> list[str]:
     return [t.acc for t in lexicon.normalize(text)]
 
 
-@pytest.fixture(scope="module")
-def lexicon(matcher):
-    return matcher.lexicon
-
-
 @pytest.mark.parametrize(
     ("a", "b"),
     [

@@ -105,7 +105,10 @@ def _validate_dir(root: Path) -> tuple[KnowledgeBase | None, list[FileProblem]]:
         data = language["question_types.yaml"]
         for key, message in qtype.check(data):
             section = data.get(key.split(".")[0]) if isinstance(data, dict) else None
-            line = line_of(section, key.split(".")[1]) if "." in key and isinstance(section, dict) else 1
+            if "." in key and isinstance(section, dict):
+                line = line_of(section, key.split(".")[1])
+            else:
+                line = line_of(data, key) if key and isinstance(data, dict) else 1
             v.add(v.shown(by_name["question_types.yaml"]), line, message)
     smalltalk = _load_smalltalk(v, by_name.get("smalltalk.yaml"), raw)
     entry_files = [p for p in files if not (p.parent == root and p.name in SPECIAL_FILES)]

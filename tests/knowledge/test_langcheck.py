@@ -52,3 +52,12 @@ def test_numbers_in_a_synonym_group_are_words(kb_copy):
     assert messages(kb_copy) == []
     lexicon = Matcher(load_dir(kb_copy)).lexicon
     assert [t.fold for t in lexicon.normalize("kế hoạch một một chín")] == ["ke", "hoach", "119"]
+
+
+def test_a_top_level_mistake_in_the_question_kinds_points_at_its_line(kb_copy):
+    path = kb_copy / "question_types.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith("context:"))
+    lines[at] = "context: [kế hoạch 119]"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert f"question_types.yaml:{at + 1}: 'context' must be a short text" in messages(kb_copy)

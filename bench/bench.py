@@ -116,6 +116,7 @@ def run_quality(kb) -> None:
             ("held-out, new (bench/heldout2.yaml, never trained or tuned on)", BENCH / "heldout2.yaml"),
             ("held-out, third (bench/heldout3.yaml, never trained or tuned on)", BENCH / "heldout3.yaml"),
             ("held-out, fourth (bench/heldout4.yaml, never trained or tuned on)", BENCH / "heldout4.yaml"),
+            ("held-out, fifth (bench/heldout5.yaml, never trained or tuned on)", BENCH / "heldout5.yaml"),
             ("held-out, earlier (bench/heldout.yaml)", BENCH / "heldout.yaml")]
     print("## Answer quality (in-scope answered right / out-of-scope refused)\n")
     print("| question set | cases | learned model | previous matcher | naive WRatio≥60 |")
@@ -139,7 +140,7 @@ def run_quality(kb) -> None:
         for name, mine in (("practice.yaml", lambda o: "practice.yaml" in o),
                            ("train.yaml … train8.yaml together", lambda o: _set_number(o) in range(0, 10)),
                            ("train10.yaml onwards together", lambda o: _set_number(o) >= 10)):
-            part = [(c, conf, right) for c, conf, right in cv if mine(c.origin)]
+            part = [o for o in cv if mine(o.case.origin)]
             legacy_part = [c for c in written if mine(c.origin)]
             as_dicts = [{"q": c.q, "oos": c.oos, "expect": [list(g) for g in c.expect], "style": c.style}
                         for c in legacy_part]
@@ -148,8 +149,8 @@ def run_quality(kb) -> None:
             print(f"| {name} (cross-validated, 5 folds) | {len(part)} | {ours_in:.1%} / {ours_oos:.1%} | "
                   + " | ".join(f"{a:.1%} / {b:.1%}" for a, b in cells) + " |")
             styles.append((f"{name} (cross-validated)", [
-                ({"style": c.style, "oos": c.oos}, (conf < threshold or conf == 0.0) if c.oos
-                 else (right and conf >= threshold)) for c, conf, right in part]))
+                ({"style": o.case.style, "oos": o.case.oos}, not o.at(threshold)[0] if o.case.oos
+                 else o.at(threshold)[1]) for o in part]))
     print("\nPer style (learned model; right / cases):\n")
     for label, rows in styles:
         print(f"- {label}: {_style_rates(rows)}")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,6 +92,7 @@ class Matcher(Index):
               calibration: Calibration | None, ranker: Ranker | None, legacy: bool) -> None:
         self.kb = kb
         self._scope_known: dict[str, bool] = {}
+        self._memo: dict[tuple[str, str, str | None], tuple[Any, ...]] | None = None
         self.calibration = calibration or Calibration.load()
         self.ranker = None if legacy else (ranker or load_ranker())
         source = self.ranker or self.calibration
@@ -241,17 +244,53 @@ class Matcher(Index):
     def _decide(self, text: str, lang: str, asked: str | None = None) -> MatchResult:
         """``asked``: what the person wrote, when ``text`` adds the bot's context to it: whether
         the sources answer it is judged on both readings."""
-        query, entries, talk, reason = self.examine(text)
+        key = (text, lang, asked)
+        found = self._memo.get(key) if self._memo is not None else None
+        if found is None:
+            query, entries, talk, reason = self.examine(text)
+            scored = self._scored(query, entries, talk, text, lang, asked) \
+                if not reason and query is not None and self.ranker is not None else None
+            found = (query, entries, talk, reason, scored)
+            if self._memo is not None:
+                self._memo[key] = found
+        query, entries, talk, reason, scored = found
         if reason:
             return MatchResult("fallback", lang, self._visible(entries), reason=reason)
         assert query is not None
-        ranked = [talk, *entries] if talk is not None and (not entries or talk.score >= entries[0].score) \
-            else [*entries, *([talk] if talk else [])]
-        if self.ranker is None:
+        if scored is None:
+            first = talk is not None and (not entries or talk.score >= entries[0].score)
+            ranked = [talk, *entries] if first else [*entries, *([talk] if talk else [])]
             return self._legacy_decide(ranked, entries, lang)
-        inside = self.ranker.in_scope([text, asked] if asked else [text])
+        return self._decide_scored(query, *scored, talk, lang)
+
+    def breakpoints(self) -> set[float]:
+        """Answer thresholds at which a decision on the memoised texts could change: where the top
+        chance meets the answer threshold, or the clarify one, or the scope doubt's bound."""
+        out: set[float] = set()
+        ratio = self.clarify_threshold / self.answer_threshold if self.answer_threshold else 0.6
+        for *_, scored in (self._memo or {}).values():
+            if scored and scored[0]:
+                chance, inside = scored[0][0].chance, scored[1]
+                out |= {chance, chance / ratio, *([chance / inside / ratio] if inside > 0 else [])}
+        return out
+
+    @contextmanager
+    def memoised(self) -> Iterator[None]:
+        """Score each text once while inside: deciding the same messages at many thresholds then
+        costs only the decisions (training chooses the thresholds this way)."""
+        self._memo = {}
+        try:
+            yield
+        finally:
+            self._memo = None
+
+    def _scored(self, query: Query, entries: list[Candidate], talk: Candidate | None, text: str, lang: str,
+                asked: str | None) -> tuple[list[Candidate], float, set[str]]:
+        """The candidates with the model's chances (best first), the scope chance, and the
+        candidates the scope model judges."""
+        inside = self.ranker.in_scope([text, asked] if asked else [text]) if self.ranker else 0.0
         judged: set[str] = set()
-        if entries:
+        if entries and self.ranker is not None:
             judged = {c.entry_id for c in entries if self._scope_judges(query, c.entry_id)}
             chances = self.ranker.confidences(self.pair_rows(query, entries, talk, lang), inside,
                                               [c.entry_id in judged for c in entries])
@@ -262,6 +301,12 @@ class Matcher(Index):
                                                          TAUGHT_CONFIDENCE if c.entry_id == own else 0.0))
                        for c, p in zip(entries, chances, strict=True)]
             entries.sort(key=lambda c: (-c.chance, -c.score, c.entry_id))
+        return entries, inside, judged
+
+    def _decide_scored(self, query: Query, entries: list[Candidate], inside: float, judged: set[str],
+                       talk: Candidate | None, lang: str) -> MatchResult:
+        """The decision at this matcher's thresholds; no scoring here, so that training can try
+        many thresholds on one scoring (``memoised``)."""
         top = entries[0] if entries else None
         confidence = top.chance if top else 0.0
         # Small talk only when the message is small talk: a short question about "this" with a

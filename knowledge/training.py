@@ -269,43 +269,80 @@ def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> HistGradientBoostingClas
     return model.fit(x, y, sample_weight=w)
 
 
-def outcomes(m: Matcher, cases: list[Case]) -> list[tuple[Case, float, bool]]:
-    """Per case: the confidence the bot would answer with (0 when it would not answer at any
-    threshold) and whether that answer is right."""
+# The answer thresholds tried (the clarify threshold is CLARIFY_RATIO times the answer one).
+GRID = np.arange(0.0, 100.0, 0.5)
+CLARIFY_RATIO = 0.6
+
+
+def clarify_for(threshold: float) -> float:
+    return round(threshold * CLARIFY_RATIO, 1)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the bot does with one case at each threshold of GRID: whether it answers, and whether
+    rightly. Not one confidence against a threshold: a long message is answered from the first of
+    its questions the bot is sure of, so a higher threshold can answer it from another sentence."""
+    case: Case
+    answered: np.ndarray
+    right: np.ndarray
+    confidence: np.ndarray | None = None  # of the reply at each threshold (for reports)
+
+    def at(self, threshold: float) -> tuple[bool, bool]:
+        i = int(np.clip(round(threshold / 0.5), 0, len(GRID) - 1))
+        return bool(self.answered[i]), bool(self.right[i])
+
+
+def outcomes(m: Matcher, cases: list[Case]) -> list[Outcome]:
+    """Each case decided as the bot would at every threshold of GRID. A message is scored once;
+    the decision is taken again only past a threshold where one of its scores could change it."""
     saved = m.answer_threshold, m.clarify_threshold
-    m.answer_threshold = m.clarify_threshold = 0.0
     out = []
     try:
         for case in cases:
-            r = m.match(case.q)
-            if r.status != "answer":
-                out.append((case, 0.0, case.oos))
-                continue
-            right = not case.oos and judge(case, _answer(m.kb, r.candidates[0].entry_id, r.lang))
-            out.append((case, r.confidence, right))
+            answered = np.zeros(len(GRID), dtype=bool)
+            right = np.zeros(len(GRID), dtype=bool)
+            confidence = np.zeros(len(GRID), dtype=np.float32)
+            with m.memoised():
+                i = 0
+                while i < len(GRID):
+                    m.answer_threshold, m.clarify_threshold = float(GRID[i]), clarify_for(float(GRID[i]))
+                    r = m.match(case.q)
+                    ok = r.status == "answer"
+                    good = ok and not case.oos and judge(case, _answer(m.kb, r.candidates[0].entry_id,
+                                                                       r.lang))
+                    # the same decision holds up to the next threshold a score could change it at
+                    ahead = [b for b in m.breakpoints() if b >= GRID[i]]
+                    j = int(np.searchsorted(GRID, min(ahead), side="right")) - 1 if ahead else len(GRID)
+                    j = max(j, i + 1)
+                    answered[i:j], right[i:j], confidence[i:j] = ok, good, r.confidence
+                    i = j
+            out.append(Outcome(case, answered, right, confidence))
     finally:
         m.answer_threshold, m.clarify_threshold = saved
     return out
 
 
-def rates(results: list[tuple[Case, float, bool]], threshold: float) -> tuple[float, float]:
+def rates(results: list[Outcome], threshold: float) -> tuple[float, float]:
     """(in-scope right, out-of-scope refused) when answering from ``threshold``."""
-    ins = [right and conf >= threshold for case, conf, right in results if not case.oos]
-    oos = [conf < threshold or conf == 0.0 for case, conf, _ in results if case.oos]
+    ins = [o.at(threshold)[1] for o in results if not o.case.oos]
+    oos = [not o.at(threshold)[0] for o in results if o.case.oos]
     return sum(ins) / max(len(ins), 1), sum(oos) / max(len(oos), 1)
 
 
-def choose_threshold(results: list[tuple[Case, float, bool]], target: float = TARGET_OOS) -> float:
+def choose_threshold(results: list[Outcome], target: float = TARGET_OOS) -> float:
     """The lowest answer threshold that keeps out-of-scope refusal at ``target``: lower thresholds
     answer more people, so the lowest allowed one answers the most."""
-    for t in np.arange(20.0, 99.5, 0.5):
-        if rates(results, float(t))[1] >= target:
+    oos = np.array([o.answered for o in results if o.case.oos]).reshape(-1, len(GRID))
+    refused = 1.0 - oos.mean(axis=0) if len(oos) else np.ones(len(GRID))
+    for i, t in enumerate(GRID):
+        if t >= 20.0 and refused[i] >= target:
             return float(t)
-    return 99.5
+    return float(GRID[-1])
 
 
 def train(kb: KnowledgeBase, written: list[Case], log: Callable[[str], None] = print
-          ) -> tuple[Ranker, list[tuple[Case, float, bool]]]:
+          ) -> tuple[Ranker, list[Outcome]]:
     """The model fitted on everything, with thresholds from cross-validated predictions; and those
     cross-validated outcomes (for reporting)."""
     base = Matcher(kb, legacy=True)
@@ -315,7 +352,7 @@ def train(kb: KnowledgeBase, written: list[Case], log: Callable[[str], None] = p
     case_rows(base, written, real)
     log(f"written-question rows: {sum(len(y) for y in real.y)} from {len(written)} cases")
     sx, sy, sw = synth.arrays()
-    cv: list[tuple[Case, float, bool]] = []
+    cv: list[Outcome] = []
     for part in range(FOLDS):
         keep = np.array([n % FOLDS != part for n in range(len(written))])
         rx, ry, rw = real.arrays(lambda g, keep=keep: keep[g])
@@ -331,7 +368,7 @@ def train(kb: KnowledgeBase, written: list[Case], log: Callable[[str], None] = p
     model = fit(np.vstack([sx, rx]), np.concatenate([sy, ry]), np.concatenate([sw, rw]))
     info = {"cases": len(written), "rows": int(len(sy) + len(ry)), "cv_inscope": round(ins, 4),
             "cv_oos": round(oos, 4)}
-    return Ranker(model, threshold, round(threshold * 0.6, 1), info, fit_scope(kb, written)), cv
+    return Ranker(model, threshold, clarify_for(threshold), info, fit_scope(kb, written)), cv
 
 
 def fit_scope(kb: KnowledgeBase, cases: list[Case]) -> ScopeModel:

@@ -9,7 +9,7 @@ pyspellchecker) keeps real words as they are: "besides" is not a typo of "reside
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 from rapidfuzz import process
@@ -28,6 +28,14 @@ _SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("es", ""), 
 _BRITISH = (("isation", "ization"), ("ise", "ize"), ("ised", "ized"), ("ising", "izing"),
             ("ises", "izes"), ("our", "or"), ("ours", "ors"), ("tre", "ter"), ("mme", "m"),
             ("mmes", "ms"), ("ence", "ense"), ("lled", "led"), ("lling", "ling"))
+
+
+def stems(word: str) -> Iterator[str]:
+    """The word without an English inflection, longest suffix first ("directives": "directive",
+    "directiv"); the caller keeps the first stem it knows."""
+    for suffix, repl in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) + len(repl) >= MIN_LENGTH:
+            yield word[: -len(suffix)] + repl
 
 
 @cache
@@ -72,12 +80,7 @@ class EnglishForms:
         return found
 
     def _inflected(self, word: str) -> str | None:
-        for suffix, repl in _SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) + len(repl) >= MIN_LENGTH:
-                stem = word[: -len(suffix)] + repl
-                if stem in self.targets:
-                    return stem
-        return None
+        return next((stem for stem in stems(word) if stem in self.targets), None)
 
     def _corrected(self, word: str) -> str | None:
         if len(word) < MIN_LENGTH + 1 or is_syllable(word) or telex_residue(word) is not None:

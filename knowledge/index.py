@@ -33,6 +33,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.docrefs import DOC_FIRST, doc_refs
+from knowledge.english import stems
 from knowledge.normalize import Lexicon, Token
 from knowledge.syllables import is_syllable, telex_residue
 
@@ -222,10 +223,9 @@ class Index:
         telex = telex_residue(tok)
         if telex is not None and telex in self.weights:
             return telex, 0.95
-        for suffix, repl in (("ies", "y"), ("s", ""), ("ing", ""), ("ed", ""), ("ed", "e")):
-            stem = tok[: -len(suffix)] + repl
-            if tok.endswith(suffix) and len(tok) > len(suffix) + 2 and stem in self.weights:
-                return stem, 1.0
+        stem = next((s for s in stems(tok) if s in self.weights), None)
+        if stem is not None:  # an English inflection of a word the index knows
+            return stem, 1.0
         return self._correct(tok)
 
     def _repair_in_context(self, tok: str, prev: str | None, nxt: str | None) -> tuple[str, float] | None:

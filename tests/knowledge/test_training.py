@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from knowledge.matcher import Matcher
-from knowledge.training import GRID, Case, Outcome, choose_threshold, clarify_for, judge, outcomes, rates
+from knowledge.training import (
+    GRID,
+    Case,
+    Outcome,
+    choose_threshold,
+    clarify_for,
+    judge,
+    load_cases,
+    outcomes,
+    rates,
+)
 
+ROOT = Path(__file__).resolve().parents[2]
 LONG = (
     "Chào anh chị, em là sinh viên năm ba ngành kinh tế đối ngoại ở Hà Nội, quê em ở Thanh Hóa. "
     "Em đang làm khóa luận về ngoại giao kinh tế của các tỉnh. Cho em hỏi kế hoạch 119 do cơ quan nào "
@@ -25,19 +38,52 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("threshold", [0.0, 20.0, 33.5, 45.0, 55.0, 62.5, 80.0, 99.5])
-def test_outcomes_are_what_the_bot_does_at_each_threshold(kb, threshold: float):
+@pytest.fixture(scope="module")
+def decided(kb) -> tuple[Matcher, list[Outcome], tuple[float, float]]:
     m = Matcher(kb)
-    found = outcomes(m, CASES)
-    assert (m.answer_threshold, m.clarify_threshold) == (Matcher(kb).answer_threshold,
-                                                         Matcher(kb).clarify_threshold)
-    m.answer_threshold, m.clarify_threshold = threshold, clarify_for(threshold)
+    before = (m.answer_threshold, m.clarify_threshold)
+    return m, outcomes(m, CASES), before
+
+
+def test_deciding_leaves_the_matcher_as_it_was(decided):
+    m, _, before = decided
+    assert (m.answer_threshold, m.clarify_threshold) == before
+    assert m._memo is None  # the memo lives only while training decides
+
+
+def test_outcomes_are_what_the_bot_does_at_every_threshold(kb, decided):
+    """Every grid threshold, so a threshold equal to a confidence (both are multiples of 0.1) is
+    tried too: that is where a decision flips."""
+    m, found, before = decided
+    try:
+        for threshold in GRID:
+            m.answer_threshold, m.clarify_threshold = float(threshold), clarify_for(float(threshold))
+            for outcome in found:
+                r = m.match(outcome.case.q)
+                answered = r.status == "answer"
+                right = answered and not outcome.case.oos and judge(
+                    outcome.case, kb.entries[r.candidates[0].entry_id].answer["vi"])
+                assert outcome.at(float(threshold)) == (answered, right), (threshold, outcome.case.q)
+    finally:
+        m.answer_threshold, m.clarify_threshold = before
+
+
+def test_skipping_between_breakpoints_loses_no_decision(kb):
+    """Against deciding at every threshold (texts scored once either way), on the dev set: a
+    decision flips where a threshold meets a confidence, and some of these meet one exactly."""
+    cases = load_cases(ROOT / "bench" / "dev.yaml")
+    m = Matcher(kb)
+    found = outcomes(m, cases)
     for outcome in found:
-        r = m.match(outcome.case.q)
-        answered = r.status == "answer"
-        right = answered and not outcome.case.oos and judge(
-            outcome.case, kb.entries[r.candidates[0].entry_id].answer["vi"])
-        assert outcome.at(threshold) == (answered, right), outcome.case.q
+        with m.memoised():
+            for i, threshold in enumerate(GRID):
+                m.answer_threshold, m.clarify_threshold = float(threshold), clarify_for(float(threshold))
+                r = m.match(outcome.case.q)
+                answered = r.status == "answer"
+                right = answered and not outcome.case.oos and judge(
+                    outcome.case, kb.entries[r.candidates[0].entry_id].answer.get(r.lang) or
+                    kb.entries[r.candidates[0].entry_id].answer["vi"])
+                assert (outcome.answered[i], outcome.right[i]) == (answered, right), (threshold, outcome.case.q)
 
 
 def _outcome(oos: bool, answered_below: float, right: bool = True) -> Outcome:

@@ -157,6 +157,9 @@ class Lexicon:
     contextual: dict[str, tuple[tuple[Token, ...], tuple[Token, ...] | None]] = field(default_factory=dict)
     # folded phrase (tuple of folds) -> canonical tokens; longest phrases tried first
     phrases: dict[tuple[str, ...], tuple[Token, ...]] = field(default_factory=dict)
+    # folded phrase -> its spellings with accents, when every variant of it has some: typed with
+    # accents, a phrase must be spelled so ("bán hàng" is not "bạn hàng"); None accepts any
+    phrase_forms: dict[tuple[str, ...], tuple[tuple[Token, ...], ...] | None] = field(default_factory=dict)
     # first folded word of a phrase -> the phrase lengths starting with it, longest first
     phrase_starts: dict[str, list[int]] = field(default_factory=dict)
     # padding phrases, indexed by their first (leading) or last (trailing) folded word
@@ -221,12 +224,14 @@ class Lexicon:
                 elif len(key) > 1:
                     lex.phrases[key] = canonical
                     multi.append((tokens, canonical))
+                    _add_form(lex.phrase_forms, key, tokens)
         # Words are expanded before phrases are looked for, so a phrase is also known by its
         # expanded words: "department of foreign affairs" arrives as "sở of foreign affairs".
         for tokens, canonical in multi:
-            expanded = tuple(t.fold for tok in tokens for t in lex.expand.get(tok.acc, (tok,)))
-            if len(expanded) > 1:
-                lex.phrases.setdefault(expanded, canonical)
+            spelled = tuple(t for tok in tokens for t in lex.expand.get(tok.acc, (tok,)))
+            expanded = tuple(t.fold for t in spelled)
+            if len(expanded) > 1 and lex.phrases.setdefault(expanded, canonical) is canonical:
+                _add_form(lex.phrase_forms, expanded, spelled)
         starts: dict[str, set[int]] = {}
         for key in lex.phrases:
             starts.setdefault(key[0], set()).add(len(key))
@@ -383,7 +388,12 @@ class Lexicon:
             for size in starts[folds[i]]:
                 if size > n - i:
                     continue
-                canonical = phrases.get(tuple(folds[i : i + size]))
+                key = tuple(folds[i : i + size])
+                canonical = phrases.get(key)
+                forms = self.phrase_forms.get(key)
+                if canonical is not None and forms is not None and not any(
+                        all(map(_same, tokens[i : i + size], form)) for form in forms):
+                    canonical = None  # typed with other accents: another word ("bán hàng")
                 if canonical is not None:
                     out.extend(tokens[done:i])
                     out.extend(canonical)
@@ -405,6 +415,15 @@ class Lexicon:
                     tokens, changed = tokens[: -len(pad)], True
                     break
         return tokens
+
+
+def _add_form(forms: dict[tuple[str, ...], tuple[tuple[Token, ...], ...] | None], key: tuple[str, ...],
+              tokens: tuple[Token, ...]) -> None:
+    """Record one spelling of a phrase; a spelling without any accent lets any typing match."""
+    if not any(t.accented for t in tokens):
+        forms[key] = None
+    elif key not in forms or forms[key] is not None:
+        forms[key] = (*(forms.get(key) or ()), tokens)
 
 
 def _same(tok: Token, pattern: Token) -> bool:

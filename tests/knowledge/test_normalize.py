@@ -104,3 +104,13 @@ def test_spellings_vietnamese_rules_out_are_not_syllables(word, syllable):
     from knowledge.syllables import is_syllable
 
     assert is_syllable(word) is syllable
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("tôi bán hàng ngoài chợ", ["toi", "ban", "hang", "ngoai", "cho"]),  # selling, not a partner
+    ("tìm bạn hàng ở Nhật", ["tim", "doi", "tac", "o", "nhat"]),
+    ("ban hang o nhat", ["doi", "tac", "o", "nhat"]),  # no accents typed: either may be meant
+    ("sơ ngoại vụ", ["so", "ngoai", "vu"]),  # the table also spells it without accents
+])
+def test_a_phrase_typed_with_accents_must_carry_its_accents(lexicon, text, expected):
+    assert folds(lexicon, text) == expected

@@ -8,135 +8,26 @@ The matcher compares on ``fold`` and uses ``acc`` to settle collisions that fold
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import pairwise
 
 from knowledge.english import EnglishForms
+from knowledge.text import (
+    MAX_MATCH_CHARS,
+    TOKEN_RE,
+    Token,
+    canonical_tone,
+    clean,
+    fold,
+    may_have_date,
+    prepare,
+    raw_tokens,
+    token_of,
+    tokens_of,
+)
 
-# Combining marks that carry the five Vietnamese tones (grave, acute, tilde, hook, dot below).
-_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
-_VOWELS = frozenset("aăâeêioôơuưy")
-# Questions longer than this are cut before matching: nobody's question needs more, and the
-# cut keeps a 100,000-character paste as cheap as a normal question.
-MAX_MATCH_CHARS = 600
-
-_POSSESSIVE_RE = re.compile(r"(?<=\w)['’](s|re|ve|ll|d)\b")
-_DATE_RE = re.compile(r"(?<![\d/.-])(\d{1,2})\s?[/.-]\s?(\d{1,2})(?:\s?[/.-]\s?(\d{4}))?(?![\d/-])")
-# A date is one token ("15/5/2023"), so its parts do not pose as document numbers. Letters glued
-# to digits ("kh119") are separate tokens: a run of word characters is cut where letters meet digits.
-_TOKEN_RE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{4})?|\d+|[^\W\d_]+", re.UNICODE)
-
-
-class _FoldTable(dict):
-    """Code point -> what it becomes once decomposed (NFD) without its combining marks.
-
-    NFD decomposes character by character and only reorders combining marks among themselves, so
-    dropping the marks of each character's decomposition gives what dropping them from the whole
-    decomposed text gives. Filled on demand; bounded, because questions come from anyone.
-    """
-
-    def __missing__(self, code: int) -> str:
-        decomposed = unicodedata.normalize("NFD", chr(code))
-        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-        if len(self) < _FOLD_TABLE_MAX:
-            self[code] = folded
-        return folded
-
-
-_FOLD_TABLE_MAX = 8192
-_FOLD_TABLE = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip every diacritic (đ → d): how people type without Vietnamese input."""
-    text = text.lower().replace("đ", "d").replace("Đ", "d")
-    if text.isascii():  # nothing to decompose
-        return text
-    return text.translate(_FOLD_TABLE)
-
-
-@lru_cache(maxsize=65536)
-def canonical_tone(word: str) -> str:
-    """Put the tone mark of a syllable in one fixed place, so hoà/hòa and thuỷ/thủy compare equal.
-
-    The tone goes on the last vowel of the first vowel run. That is not always the orthographic
-    rule, but the form is only compared, never shown, and it is the same for old and new styles.
-    """
-    decomposed = unicodedata.normalize("NFD", word)
-    tones = [c for c in decomposed if c in _TONE_MARKS]
-    if not tones:
-        return unicodedata.normalize("NFC", decomposed)
-    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
-    start = next((i for i, c in enumerate(base) if c in _VOWELS), None)
-    if start is None:
-        return base
-    end = start
-    while end + 1 < len(base) and base[end + 1] in _VOWELS:
-        end += 1
-    return unicodedata.normalize("NFC", base[: end + 1] + tones[0] + base[end + 1 :])
-
-
-def clean(text: str) -> str:
-    """NFC, no control or format characters, bounded length: safe to match, log or echo."""
-    text = unicodedata.normalize("NFC", text[: MAX_MATCH_CHARS * 4])
-    if not text.isprintable():  # the per-character pass only when something needs removing
-        text = "".join(
-            " " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text
-        )
-    return " ".join(text.split())[:MAX_MATCH_CHARS]
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    acc: str
-    fold: str
-
-    @property
-    def accented(self) -> bool:
-        return self.acc != self.fold
-
-
-def _date(match: re.Match[str]) -> str:
-    day, month, year = match.group(1), match.group(2), match.group(3)
-    if not (1 <= int(day) <= 31 and 1 <= int(month) <= 12):
-        return match.group(0)
-    return f" {int(day)}/{int(month)}" + (f"/{year} " if year else " ")
-
-
-def _prepare(text: str) -> str:
-    """Cleaned, lower case, possessives dropped: what dates are read and tokens are cut from."""
-    text = clean(text).lower()
-    # Each pass only where it can change something: most texts have no apostrophe and no date.
-    if "'" in text or "’" in text:
-        text = _POSSESSIVE_RE.sub("", text)
-    return text
-
-
-def _may_have_date(prepared: str) -> bool:
-    return "/" in prepared or "." in prepared or "-" in prepared
-
-
-def _tokens_of(prepared: str) -> list[Token]:
-    if _may_have_date(prepared):
-        # The date pattern ignores letters around it, so gluing letters to digits makes no odds.
-        prepared = _DATE_RE.sub(_date, prepared)
-    return [_token(word) for word in _TOKEN_RE.findall(prepared)]
-
-
-def raw_tokens(text: str) -> list[Token]:
-    """Split into word tokens; letters glued to digits ("kh119") are separated."""
-    return _tokens_of(_prepare(text))
-
-
-@lru_cache(maxsize=65536)
-def _token(word: str) -> Token:
-    acc = canonical_tone(word)
-    return Token(acc, fold(acc))
-
+__all__ = ["MAX_MATCH_CHARS", "Lexicon", "Token", "canonical_tone", "clean", "fold", "raw_tokens"]
 
 # Flags of a piece of text (Lexicon._piece).
 _LEADS, _TRAILS, _CONTEXTUAL, _PHRASE, _PARTICLE = 1, 2, 4, 8, 16
@@ -264,9 +155,9 @@ class Lexicon:
 
     def normalize(self, text: str) -> list[Token]:
         """The full pipeline: tokens, shorthand and abbreviations, synonyms, padding removed."""
-        prepared = _prepare(text)
-        if _may_have_date(prepared):  # a date may span spaces ("15 / 5"): the text as a whole
-            return self._pipeline(_tokens_of(prepared))
+        prepared = prepare(text)
+        if may_have_date(prepared):  # a date may span spaces ("15 / 5"): the text as a whole
+            return self._pipeline(tokens_of(prepared))
         # Otherwise tokens never span a space, and each word's tokens and expansion depend on that
         # word alone, unless padding is stripped or a word is read by its neighbours ("kh 119"):
         # then the text goes through the whole pipeline.
@@ -274,12 +165,12 @@ class Lexicon:
         parts = [pieces.get(word) or self._piece(word) for word in prepared.split(" ")]
         first, last = parts[0], parts[-1]
         if not first[0] or not last[0] or first[2] & _LEADS or last[2] & _TRAILS:
-            return self._pipeline(_tokens_of(prepared))
+            return self._pipeline(tokens_of(prepared))
         flags = 0
         for part in parts:
             flags |= part[2]
         if flags & _CONTEXTUAL:
-            return self._pipeline(_tokens_of(prepared))
+            return self._pipeline(tokens_of(prepared))
         tokens = [tok for part in parts for tok in part[1]]
         if flags & _PHRASE:
             rewritten = self._rewrite_phrases(tokens)
@@ -293,7 +184,7 @@ class Lexicon:
         """A space-free piece of prepared text: its tokens, their expansions, and flags for what
         may need its neighbours (padding at an end, a contextual word, a phrase) or the particle
         filter."""
-        tokens = tuple(_token(w) for w in _TOKEN_RE.findall(word))
+        tokens = tuple(token_of(w) for w in TOKEN_RE.findall(word))
         flags = 0
         if tokens and tokens[0].fold in self.leading:
             flags |= _LEADS
@@ -327,7 +218,7 @@ class Lexicon:
         if english is None or tok.accented or tok.acc in self.expand:
             return tok
         base = english.base(tok.fold)
-        return tok if base is None else _token(base)
+        return tok if base is None else token_of(base)
 
     def _drop_particles(self, tokens: list[Token]) -> list[Token]:
         # "ha" typed bare may be the particle "hả"; "Hà" (Nội) typed with its accent never is.

@@ -6,7 +6,7 @@ import random
 import re
 import unicodedata
 
-from knowledge import normalize as N
+from knowledge import text as N
 from knowledge.loader import phrasing_key
 from knowledge.model import gc_paused
 
@@ -58,7 +58,7 @@ def test_normalize_by_pieces_matches_the_whole_pipeline(lexicon, kb):
     words += [str(k) for k in (syn.get("abbreviations") or {})] + [str(k) for k in syn.get("contextual") or {}]
     words += [str(v) for group in syn.get("synonyms") or [] for v in group]
     for text in random_texts(2, 6000, words):
-        whole = lexicon._pipeline(N._tokens_of(N._prepare(text)))
+        whole = lexicon._pipeline(N.tokens_of(N.prepare(text)))
         assert lexicon.normalize(text) == whole, text
 
 

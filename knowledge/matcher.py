@@ -39,6 +39,7 @@ MIN_RANK = 10.0  # ranking score below which an entry is no candidate
 SCOPE_DOUBT = 0.5  # scope chance under which a well-matched question is one the sources do not answer
 TAUGHT_CONFIDENCE = 99.0  # a question asked exactly as an entry's own phrasing
 SHORT_QUESTION = 6  # words: so short it may leave its subject to the context
+CLARIFY_RATIO = 0.6  # training sets the clarify threshold at this share of the answer threshold
 
 
 def lexicon_from(language: dict) -> Lexicon:
@@ -267,7 +268,7 @@ class Matcher(Index):
         """Answer thresholds at which a decision on the memoised texts could change: where the top
         chance meets the answer threshold, or the clarify one, or the scope doubt's bound."""
         out: set[float] = set()
-        ratio = self.clarify_threshold / self.answer_threshold if self.answer_threshold else 0.6
+        ratio = self.clarify_threshold / self.answer_threshold if self.answer_threshold else CLARIFY_RATIO
         for *_, scored in (self._memo or {}).values():
             if scored and scored[0]:
                 chance, inside = scored[0][0].chance, scored[1]

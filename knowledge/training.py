@@ -33,7 +33,7 @@ import yaml
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from knowledge import segment
-from knowledge.matcher import Matcher
+from knowledge.matcher import CLARIFY_RATIO, Matcher
 from knowledge.model import Entry, KnowledgeBase
 from knowledge.normalize import fold
 from knowledge.ranker import Ranker
@@ -271,7 +271,6 @@ def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> HistGradientBoostingClas
 
 # The answer thresholds tried (the clarify threshold is CLARIFY_RATIO times the answer one).
 GRID = np.arange(0.0, 100.0, 0.5)
-CLARIFY_RATIO = 0.6
 
 
 def clarify_for(threshold: float) -> float:
@@ -286,7 +285,6 @@ class Outcome:
     case: Case
     answered: np.ndarray
     right: np.ndarray
-    confidence: np.ndarray | None = None  # of the reply at each threshold (for reports)
 
     def at(self, threshold: float) -> tuple[bool, bool]:
         i = int(np.clip(round(threshold / 0.5), 0, len(GRID) - 1))
@@ -302,7 +300,6 @@ def outcomes(m: Matcher, cases: list[Case]) -> list[Outcome]:
         for case in cases:
             answered = np.zeros(len(GRID), dtype=bool)
             right = np.zeros(len(GRID), dtype=bool)
-            confidence = np.zeros(len(GRID), dtype=np.float32)
             with m.memoised():
                 i = 0
                 while i < len(GRID):
@@ -315,9 +312,9 @@ def outcomes(m: Matcher, cases: list[Case]) -> list[Outcome]:
                     ahead = [b for b in m.breakpoints() if b >= GRID[i]]
                     j = int(np.searchsorted(GRID, min(ahead), side="right")) - 1 if ahead else len(GRID)
                     j = max(j, i + 1)
-                    answered[i:j], right[i:j], confidence[i:j] = ok, good, r.confidence
+                    answered[i:j], right[i:j] = ok, good
                     i = j
-            out.append(Outcome(case, answered, right, confidence))
+            out.append(Outcome(case, answered, right))
     finally:
         m.answer_threshold, m.clarify_threshold = saved
     return out

@@ -30,6 +30,16 @@ NO_PERSONAL_DATA = ("kb_versions", "schema_version", "seen_updates", "oa_tokens"
                     "sqlite_sequence")  # web_inbox's last sequence number: it never goes back
 
 
+ARRIVE = (
+    "INSERT INTO users (channel, user_id, language, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)"
+    " ON CONFLICT (channel, user_id) DO UPDATE SET last_seen = excluded.last_seen"
+    " RETURNING channel, user_id, language, first_seen, last_seen, opted_in,"
+    " (SELECT state FROM conversation_state s"
+    "  WHERE s.channel = users.channel AND s.user_id = users.user_id),"
+    " (SELECT updated_at FROM conversation_state s"
+    "  WHERE s.channel = users.channel AND s.user_id = users.user_id)")
+
+
 class PeopleStore(Database):
     async def arrive(self, channel: str, user_id: str, language: str | None = None,
                      max_age: float | None = None) -> tuple[User, dict | None]:
@@ -38,18 +48,12 @@ class PeopleStore(Database):
         two is what the hot path is made of. ``language`` only seeds a new user's preference; a
         state untouched for ``max_age`` seconds counts as abandoned."""
         now = time.time()
-        async with self._lock, self.db.execute(
-            "INSERT INTO users (channel, user_id, language, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT (channel, user_id) DO UPDATE SET last_seen = excluded.last_seen"
-            " RETURNING channel, user_id, language, first_seen, last_seen, opted_in,"
-            " (SELECT state FROM conversation_state s"
-            "  WHERE s.channel = users.channel AND s.user_id = users.user_id),"
-            " (SELECT updated_at FROM conversation_state s"
-            "  WHERE s.channel = users.channel AND s.user_id = users.user_id)",
-            (channel, user_id, language if language in ("vi", "en") else "vi", now, now),
-        ) as cur:
-            row = await cur.fetchone()
-        assert row is not None
+        params = (channel, user_id, language if language in ("vi", "en") else "vi", now, now)
+        # execute_fetchall: statement, fetch and cursor close in one trip to the database thread
+        # (a cursor used in `async with` costs three)
+        async with self._lock:
+            rows = await self.db.execute_fetchall(ARRIVE, params)
+        row = next(iter(rows))
         user = User(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
         if row[6] is None:
             return user, None

@@ -108,9 +108,34 @@ def test_spellings_vietnamese_rules_out_are_not_syllables(word, syllable):
 
 @pytest.mark.parametrize("text, expected", [
     ("tôi bán hàng ngoài chợ", ["toi", "ban", "hang", "ngoai", "cho"]),  # selling, not a partner
-    ("tìm bạn hàng ở Nhật", ["tim", "doi", "tac", "o", "nhat"]),
+    ("tìm bạn hàng ở Nhật", ["tim", "doi", "tac", "o", "japan"]),
     ("ban hang o nhat", ["doi", "tac", "o", "nhat"]),  # no accents typed: either may be meant
     ("sơ ngoại vụ", ["so", "ngoai", "vu"]),  # the table also spells it without accents
 ])
 def test_a_phrase_typed_with_accents_must_carry_its_accents(lexicon, text, expected):
+    assert folds(lexicon, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Nhật có tỉnh nào kết nghĩa", ["japan", "co", "tinh", "nao", "ket", "nghia"]),
+    ("Nhật Bản", ["japan"]),
+    ("nhat ban", ["japan"]),
+    ("doanh nghiệp Nhật", ["doanh", "nghiep", "japan"]),
+    ("ưu tiên nhất", ["uu", "tien", "nhat"]),  # "most", not Japan
+    ("uu tien nhat", ["uu", "tien", "nhat"]),
+    ("thông tin cập nhật", ["thong", "tin", "cap", "nhat"]),
+    ("làm việc chủ nhật", ["lam", "viec", "chu", "nhat"]),
+])
+def test_nhat_alone_is_japan_only_when_it_is_typed_so(lexicon, text, expected):
+    """Folded, "Nhật" is the stop word "nhất": Japan has a word of its own."""
+    assert folds(lexicon, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("on 10 August 2022", ["on", "10", "thang", "8", "2022"]),  # as the sources write dates: 10/8/2022
+    ("the complete document of Plan 119", ["the", "toan", "van", "of", "ke", "hoach", "119"]),
+    ("the main parts of Plan 119", ["the", "bo", "cuc", "of", "ke", "hoach", "119"]),
+    ("who wrote the article", ["tac", "gia", "the", "article"]),
+])
+def test_english_names_what_the_sources_say(lexicon, text, expected):
     assert folds(lexicon, text) == expected

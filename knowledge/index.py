@@ -155,7 +155,7 @@ class Index:
         self._p_total: list[float] = []
         self._p_content: list[str] = []
         # the same words sorted: token_sort_ratio is ratio() of sorted texts, and sorting each
-        # candidate's text again for every question was most of a question's scoring time
+        # candidate's text again at every question was a sixth of the candidate loop
         self._p_sorted: list[str] = []
         self.words: list[dict[Any, Any]] = []
         add_total, add_content, add_words = self._p_total.append, self._p_content.append, self.words.append

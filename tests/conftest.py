@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -39,8 +40,11 @@ def asker(kb: KnowledgeBase, matcher: Matcher) -> Asker:
 
 
 @pytest.fixture
-def router(kb: KnowledgeBase, matcher: Matcher) -> Router:
-    return Router(kb, matcher, Storage(":memory:"))
+async def router(kb: KnowledgeBase, matcher: Matcher) -> AsyncIterator[Router]:
+    """Closed after the test: an open database's worker thread would keep pytest from exiting."""
+    router = Router(kb, matcher, Storage(":memory:"))
+    yield router
+    await router.close()
 
 
 @pytest.fixture

@@ -56,6 +56,7 @@ def lexicon_from(language: dict) -> Lexicon:
         particles=[str(w) for w in pad.get("particles") or []],
         stop_vi=[str(w) for w in stop.get("vi") or []],
         stop_en=[str(w) for w in stop.get("en") or []],
+        stop_other=[str(w) for w in stop.get("other") or []],
     )
 
 
@@ -272,7 +273,8 @@ class Matcher(Index):
         for *_, scored in (self._memo or {}).values():
             if scored and scored[0]:
                 chance, inside = scored[0][0].chance, scored[1]
-                out |= {chance, chance / ratio, *([chance / inside / ratio] if inside > 0 else [])}
+                factor = Ranker.scope_factor(inside)
+                out |= {chance, chance / ratio, *([chance / factor / ratio] if factor > 0 else [])}
         return out
 
     @contextmanager
@@ -328,7 +330,7 @@ class Matcher(Index):
         if top is None:
             return MatchResult("fallback", lang, reason="low-score")
         if (confidence < self.answer_threshold and top.entry_id in judged and 0.0 < inside < SCOPE_DOUBT
-                and confidence / inside >= self.clarify_threshold):
+                and confidence / Ranker.scope_factor(inside) >= self.clarify_threshold):
             # The entry matches well but the question is unlike what the sources answer ("who chairs
             # the Front now?"): say plainly there is no information on that, and offer the entries.
             return MatchResult("fallback", lang, self._about(entries), reason="not-held",

@@ -33,6 +33,14 @@ MODEL_HASH = hashlib.sha256(FEATURE_HASH.encode() + Path(scope_module.__file__).
 threadpool_limits(limits=1, user_api="openmp")
 
 
+# The scope chance weighs as its cube. The two chances are fitted apart, and the product of them
+# alone let the pair model's certainty about WHICH entry outvote the scope model's doubt WHETHER
+# any entry answers: cross-validated at 92 / 94 / 96 / 98 % refusal, in-scope right was 89.6 /
+# 87.4 / 84.1 / 78.1 % with the plain product, 90.4 / 88.7 / 85.6 / 80.1 squared, 90.0 / 88.8 /
+# 86.5 / 80.7 cubed, 88.6 / 88.6 / 86.5 / 81.4 to the fourth power.
+SCOPE_POWER = 3.0
+
+
 class RankerError(Exception):
     """The model file is missing, unreadable or was fitted on other features."""
 
@@ -126,13 +134,18 @@ class Ranker:
             return 1.0
         return math.prod(self.scope.chance(r) for r in readings) ** (1.0 / len(readings))
 
+    @staticmethod
+    def scope_factor(inside: float) -> float:
+        """What the scope chance weighs in the confidence (see SCOPE_POWER)."""
+        return inside ** SCOPE_POWER
+
     def confidences(self, rows: np.ndarray, inside: float, judged: Sequence[bool]) -> np.ndarray:
         """Chance that each candidate answers the question: the pair model's chance, times the
-        scope chance ``inside`` for the candidates whose ``judged`` is true."""
+        scope factor of ``inside`` for the candidates whose ``judged`` is true."""
         chances = self.predict(rows)
         if not len(chances):
             return chances
-        return chances * np.where(np.asarray(judged, dtype=bool), inside, 1.0)
+        return chances * np.where(np.asarray(judged, dtype=bool), self.scope_factor(inside), 1.0)
 
     def to_file(self, path: Path = RANKER_PATH) -> None:
         data = {"model": self.model, "answer_threshold": self.answer_threshold,

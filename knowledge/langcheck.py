@@ -69,5 +69,6 @@ def check_stopwords(data: object) -> list[tuple[str, str]]:
     """Problems in a ``stopwords.yaml`` mapping, as (key, message)."""
     if not isinstance(data, Mapping):
         return [("", "stopwords.yaml must be a mapping with 'vi' and 'en'")]
-    return [(lang, f"'{lang}' must be a list of words" + _unquoted(data.get(lang))) for lang in ("vi", "en")
-            if not _words(data.get(lang) or [])]
+    # "other": words of other languages people mix in, optional
+    return [(lang, f"'{lang}' must be a list of words" + _unquoted(data.get(lang)))
+            for lang in ("vi", "en", "other") if not _words(data.get(lang) or [])]

@@ -38,6 +38,13 @@ def _phrase(text: str) -> tuple[Token, ...]:
     return tuple(raw_tokens(text))
 
 
+def other_script(folded: str) -> bool:
+    """A word written in another script (Korean, Japanese, Chinese, Thai, Lao, Cyrillic...):
+    people abroad add "궁금해요" or "本当ですか" to a Vietnamese question. The knowledge base is
+    written in Vietnamese and English, so such a word tells nothing about which entry is asked."""
+    return any(ch.isalpha() and ord(ch) > 0x24F and not 0x1E00 <= ord(ch) <= 0x1EFF for ch in folded)
+
+
 @dataclass
 class Lexicon:
     """The language resources (synonyms.yaml, stopwords.yaml), compiled for fast rewriting."""
@@ -62,6 +69,9 @@ class Lexicon:
     stop_en: frozenset[str] = frozenset()
     # accented forms of the Vietnamese stop words: "nghe" (listen) is one, "Nghệ" (An) is not
     stop_vi_acc: frozenset[str] = frozenset()
+    # words of other languages that people abroad mix in ("ich wohne in Leipzig", "c'est quel
+    # numéro"): padding, like the stop words, but no reason to answer in English
+    stop_other: frozenset[str] = frozenset()
     # inflected and misspelt English words -> the form the tables list (build() sets it)
     english: EnglishForms | None = field(default=None, repr=False, compare=False)
     # Folded and accented forms of every word a rewrite (or the particle filter) starts from: a text
@@ -97,6 +107,7 @@ class Lexicon:
         particles: Iterable[str] = (),
         stop_vi: Iterable[str] = (),
         stop_en: Iterable[str] = (),
+        stop_other: Iterable[str] = (),
     ) -> Lexicon:
         lex = cls()
         for key, value in (abbreviations or {}).items():
@@ -138,6 +149,7 @@ class Lexicon:
         lex.stop_vi = frozenset(t.fold for t in vi_tokens)
         lex.stop_vi_acc = frozenset(t.acc for t in vi_tokens)
         lex.stop_en = frozenset(t.fold for w in stop_en for t in _phrase(w))
+        lex.stop_other = frozenset(t.fold for w in stop_other for t in _phrase(w))
         lex.english = EnglishForms(
             [t.fold for key in lex.expand for t in _phrase(key) if not t.accented]
             + [w for key in lex.phrases for w in key] + list(lex.stop_en))
@@ -145,12 +157,14 @@ class Lexicon:
         return lex
 
     def is_stop(self, folded: str) -> bool:
-        return folded in self.stop_vi or folded in self.stop_en
+        return (folded in self.stop_vi or folded in self.stop_en or folded in self.stop_other
+                or (not folded.isascii() and other_script(folded)))
 
     def is_stop_token(self, tok: Token) -> bool:
-        """Like is_stop, but a word typed with accents must be the stop word, not a look-alike."""
+        """Like is_stop, but a word typed with accents must be the stop word, not a look-alike
+        (words of other languages keep their own accents: "für", "plaît")."""
         if tok.accented:
-            return tok.acc in self.stop_vi_acc
+            return tok.acc in self.stop_vi_acc or tok.fold in self.stop_other or other_script(tok.fold)
         return self.is_stop(tok.fold)
 
     def normalize(self, text: str) -> list[Token]:

@@ -61,3 +61,11 @@ def test_a_top_level_mistake_in_the_question_kinds_points_at_its_line(kb_copy):
     lines[at] = "context: [kế hoạch 119]"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert f"question_types.yaml:{at + 1}: 'context' must be a short text" in messages(kb_copy)
+
+
+def test_other_languages_stop_words_must_be_a_list(kb_copy):
+    path = kb_copy / "stopwords.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\nother: [")
+    path.write_text(text[:start] + "\nother: und\n", encoding="utf-8")
+    assert any(re.search(r"stopwords\.yaml:\d+: 'other' must be a list of words", m) for m in messages(kb_copy))

@@ -139,3 +139,23 @@ def test_nhat_alone_is_japan_only_when_it_is_typed_so(lexicon, text, expected):
 ])
 def test_english_names_what_the_sources_say(lexicon, text, expected):
     assert folds(lexicon, text) == expected
+
+
+@pytest.mark.parametrize("word, stop", [
+    ("und", True), ("für", True), ("c'est", True), ("dziękuję", True), ("leipzig", True),
+    ("궁금해요", True), ("本当ですか", True), ("спасибо", True),  # another script: nothing to match
+    ("le", False), ("hat", False), ("non", False),  # typed without accents: lễ, hát, non
+    ("mittelsachsen", False), ("đức", False), ("nghiệp", False),
+])
+def test_words_people_abroad_mix_in_are_padding(lexicon, word, stop):
+    assert all(lexicon.is_stop_token(t) for t in lexicon.normalize(word)) is stop
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Behörde", ["co", "quan"]),
+    ("Auslandsvietnamesen", ["kieu", "bao"]),
+    ("Partnerschaft", ["doi", "tac"]),
+    ("les entreprises", ["les", "doanh", "nghiep"]),
+])
+def test_other_languages_name_what_the_sources_say(lexicon, text, expected):
+    assert folds(lexicon, text) == expected

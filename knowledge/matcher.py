@@ -27,6 +27,7 @@ from knowledge.model import Entry, KnowledgeBase, gc_paused
 from knowledge.normalize import MAX_MATCH_CHARS, Lexicon, Token, fold, raw_tokens
 from knowledge.qtype import QuestionKinds
 from knowledge.ranker import Ranker, load_ranker
+from knowledge.scope import MAX_CHARS as SCOPE_CHARS
 
 __all__ = ["SMALLTALK_PREFIX", "Candidate", "MatchResult", "Matcher", "Query", "lexicon_from"]
 
@@ -226,6 +227,10 @@ class Matcher(Index):
             return query, entries, talk, "no-match"
         return query, entries, talk, ""
 
+    def scope_reading(self, text: str) -> str:
+        """A question as the scope model reads it: its words normalised, as the index reads them."""
+        return " ".join(t.fold for t in self.lexicon.normalize(text[:SCOPE_CHARS]))
+
     def pair_rows(self, query: Query, entries: list[Candidate], talk: Candidate | None,
                   lang: str = "vi") -> Any:
         return self.features.rows(query, entries, talk.score if talk else 0.0, lang == "en")
@@ -237,11 +242,18 @@ class Matcher(Index):
             # A short question with no subject of its own ("sở nào lo việc này?") is about the plan:
             # asked again with the plan named, it is answered only if that is then clear.
             raw = [t.fold for t in raw_tokens(text)]
-            if len(raw) <= SHORT_QUESTION and self.kinds.types_of(raw):
+            if len(raw) <= SHORT_QUESTION and self.kinds.types_of(raw) and not self._has_unknown(text):
                 again = self._decide(f"{text} {self.kinds.context}", lang, asked=text)
                 if again.status == "answer":
                     return again
         return result
+
+    def _has_unknown(self, text: str) -> bool:
+        """Whether a word of the question is one the knowledge base does not know: then it has a
+        subject of its own ("ngày quốc khánh là ngày nào"), not one left to the context."""
+        tokens = self.lexicon.normalize(text)
+        query = self.read(tokens, [t.fold for t in raw_tokens(text)]) if tokens else None
+        return query is not None and query.unknown_share > 0.0
 
     def _decide(self, text: str, lang: str, asked: str | None = None) -> MatchResult:
         """``asked``: what the person wrote, when ``text`` adds the bot's context to it: whether
@@ -291,7 +303,8 @@ class Matcher(Index):
                 asked: str | None) -> tuple[list[Candidate], float, set[str]]:
         """The candidates with the model's chances (best first), the scope chance, and the
         candidates the scope model judges."""
-        inside = self.ranker.in_scope([text, asked] if asked else [text]) if self.ranker else 0.0
+        inside = self.ranker.in_scope([self.scope_reading(t) for t in ([text, asked] if asked else [text])]
+                                      ) if self.ranker else 0.0
         judged: set[str] = set()
         if entries and self.ranker is not None:
             judged = {c.entry_id for c in entries if self._scope_judges(query, c.entry_id)}

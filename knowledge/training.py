@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -338,10 +338,12 @@ def choose_threshold(results: list[Outcome], target: float = TARGET_OOS) -> floa
     return float(GRID[-1])
 
 
-def train(kb: KnowledgeBase, written: list[Case], log: Callable[[str], None] = print
-          ) -> tuple[Ranker, list[Outcome]]:
+def train(kb: KnowledgeBase, written: list[Case], log: Callable[[str], None] = print,
+          folds: Sequence[int] | None = None) -> tuple[Ranker, list[Outcome]]:
     """The model fitted on everything, with thresholds from cross-validated predictions; and those
-    cross-validated outcomes (for reporting)."""
+    cross-validated outcomes (for reporting). ``folds``: each written case's fold; by default the
+    cases are dealt out in turn (one fold per writer measures what a new writer would see)."""
+    fold_of = np.asarray(folds if folds is not None else [n % FOLDS for n in range(len(written))])
     base = Matcher(kb, legacy=True)
     synth = synthetic_rows(kb)
     log(f"synthetic rows: {sum(len(y) for y in synth.y)}")
@@ -351,12 +353,12 @@ def train(kb: KnowledgeBase, written: list[Case], log: Callable[[str], None] = p
     sx, sy, sw = synth.arrays()
     cv: list[Outcome] = []
     for part in range(FOLDS):
-        keep = np.array([n % FOLDS != part for n in range(len(written))])
+        keep = fold_of != part
         rx, ry, rw = real.arrays(lambda g, keep=keep: keep[g])
         model = fit(np.vstack([sx, rx]), np.concatenate([sy, ry]), np.concatenate([sw, rw]))
-        scope = fit_scope(kb, [c for n, c in enumerate(written) if keep[n]])
+        scope = fit_scope(kb, [c for n, c in enumerate(written) if keep[n]], base.scope_reading)
         m = Matcher(kb, ranker=Ranker(model, 0.0, 0.0, {}, scope))
-        cv += outcomes(m, [c for n, c in enumerate(written) if n % FOLDS == part])
+        cv += outcomes(m, [c for n, c in enumerate(written) if fold_of[n] == part])
     threshold = choose_threshold(cv)
     ins, oos = rates(cv, threshold)
     log(f"cross-validated on written questions: answer from {threshold:.1f}: in-scope right {ins:.1%}, "
@@ -365,14 +367,15 @@ def train(kb: KnowledgeBase, written: list[Case], log: Callable[[str], None] = p
     model = fit(np.vstack([sx, rx]), np.concatenate([sy, ry]), np.concatenate([sw, rw]))
     info = {"cases": len(written), "rows": int(len(sy) + len(ry)), "cv_inscope": round(ins, 4),
             "cv_oos": round(oos, 4)}
-    return Ranker(model, threshold, clarify_for(threshold), info, fit_scope(kb, written)), cv
+    scope = fit_scope(kb, written, base.scope_reading)
+    return Ranker(model, threshold, clarify_for(threshold), info, scope), cv
 
 
-def fit_scope(kb: KnowledgeBase, cases: list[Case]) -> ScopeModel:
+def fit_scope(kb: KnowledgeBase, cases: list[Case], reading: Callable[[str], str]) -> ScopeModel:
     """The question-level model (knowledge/scope.py): written questions in scope or not, and every
     phrasing of the knowledge base as in scope, lightly weighted (people's own wording says more;
     measured writer by writer, full weight cost two points)."""
     phrasings = [q for entry in kb.entries.values() for q in entry.all_questions()]
-    return ScopeModel.fit([*(c.q for c in cases), *phrasings],
+    return ScopeModel.fit([reading(q) for q in (*(c.q for c in cases), *phrasings)],
                           [*(0 if c.oos else 1 for c in cases), *(1 for _ in phrasings)], kb.entries.values(),
                           [*(1.0 for _ in cases), *(PHRASING_SCOPE_WEIGHT for _ in phrasings)])

@@ -89,3 +89,12 @@ def test_the_fast_scope_chance_is_scikit_learns(question: str):
     scope = load_ranker(RANKER_PATH).scope
     assert scope is not None
     assert scope.chance(question) == pytest.approx(scope.chance_by_sklearn(question), abs=1e-9)
+
+
+def test_the_scope_model_reads_a_question_as_the_index_does(kb: KnowledgeBase):
+    """Its words normalised: English, shorthand and missing accents weigh as the plan's own terms."""
+    matcher = Matcher(kb, legacy=True)
+    read = matcher.scope_reading
+    assert read("KH 119 do co quan nao ban hanh") == read("Kế hoạch 119 do cơ quan nào ban hành")
+    english = read("who is in charge of the plan for overseas Vietnamese")
+    assert "chu tri" in english and "ke hoach" in english and "kieu bao" in english

@@ -34,6 +34,13 @@ def test_a_short_question_with_no_topic_words_is_about_the_plan(asker: Asker, qu
     assert reply.status == "answer" and "Sở Ngoại vụ" in reply.text
 
 
+@pytest.mark.parametrize("question", ["Ngày quốc khánh là ngày nào?", "khánh thành khi nào vậy"])
+def test_a_short_question_with_a_subject_of_its_own_is_not_read_as_about_the_plan(asker: Asker,
+                                                                                  question: str):
+    """A word the knowledge base does not know is the question's own subject: not "the plan"."""
+    assert asker.ask(question).status != "answer"
+
+
 @pytest.mark.parametrize("question, expected", [
     ("Em là sinh viên năm cuối ngành kinh tế quốc tế ở Thanh Hóa, đang viết khóa luận về thu hút đầu tư. "
      "Em đọc được tỉnh có kế hoạch về ngoại giao kinh tế năm 2023. Cho em hỏi kế hoạch đó do cơ quan nào "

@@ -83,8 +83,10 @@ class Candidate:
     #  log matched content weight, unknown share, known-pair share): what the models read
     features: tuple[float, ...] = ()
     index: int = -1  # the phrasing's number in the index
-    # the learned model's chance (0-100) that this entry answers the question
+    # the learned models' confidence (0-100) that this entry answers the question
     chance: float = 0.0
+    # the pair model's chance alone (0-100), before the scope chance weighs in
+    pair: float = 0.0
 
 
 @dataclass(slots=True)

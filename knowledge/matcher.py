@@ -285,8 +285,8 @@ class Matcher(Index):
         for *_, scored in (self._memo or {}).values():
             if scored and scored[0]:
                 chance, inside = scored[0][0].chance, scored[1]
-                factor = Ranker.scope_factor(inside)
-                out |= {chance, chance / ratio, *([chance / factor / ratio] if factor > 0 else [])}
+                pair = scored[0][0].pair
+                out |= {chance, chance / ratio, *([pair / ratio] if inside > 0 else [])}
         return out
 
     @contextmanager
@@ -313,8 +313,11 @@ class Matcher(Index):
             # A question asked exactly as one of an entry's phrasings was taught that entry (by
             # whoever wrote it, often an administrator from the review queue): it is answered.
             own = self._taught.get(tuple(t.fold for t in self.lexicon.normalize(text)))
+            factor = Ranker.scope_factor(inside)
             entries = [dataclasses.replace(c, chance=max(round(100.0 * float(p), 1),
-                                                         TAUGHT_CONFIDENCE if c.entry_id == own else 0.0))
+                                                         TAUGHT_CONFIDENCE if c.entry_id == own else 0.0),
+                                           pair=round(100.0 * float(p) / (factor if c.entry_id in judged
+                                                                          and factor > 0 else 1.0), 1))
                        for c, p in zip(entries, chances, strict=True)]
             entries.sort(key=lambda c: (-c.chance, -c.score, c.entry_id))
         return entries, inside, judged
@@ -343,7 +346,7 @@ class Matcher(Index):
         if top is None:
             return MatchResult("fallback", lang, reason="low-score")
         if (confidence < self.answer_threshold and top.entry_id in judged and 0.0 < inside < SCOPE_DOUBT
-                and confidence / Ranker.scope_factor(inside) >= self.clarify_threshold):
+                and top.pair >= self.clarify_threshold):
             # The entry matches well but the question is unlike what the sources answer ("who chairs
             # the Front now?"): say plainly there is no information on that, and offer the entries.
             return MatchResult("fallback", lang, self._about(entries), reason="not-held",

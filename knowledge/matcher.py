@@ -308,17 +308,15 @@ class Matcher(Index):
         judged: set[str] = set()
         if entries and self.ranker is not None:
             judged = {c.entry_id for c in entries if self._scope_judges(query, c.entry_id)}
-            chances = self.ranker.confidences(self.pair_rows(query, entries, talk, lang), inside,
-                                              [c.entry_id in judged for c in entries])
+            pairs = self.ranker.predict(self.pair_rows(query, entries, talk, lang))
+            chances = self.ranker.weigh(pairs, inside, [c.entry_id in judged for c in entries])
             # A question asked exactly as one of an entry's phrasings was taught that entry (by
             # whoever wrote it, often an administrator from the review queue): it is answered.
             own = self._taught.get(tuple(t.fold for t in self.lexicon.normalize(text)))
-            factor = Ranker.scope_factor(inside)
             entries = [dataclasses.replace(c, chance=max(round(100.0 * float(p), 1),
                                                          TAUGHT_CONFIDENCE if c.entry_id == own else 0.0),
-                                           pair=round(100.0 * float(p) / (factor if c.entry_id in judged
-                                                                          and factor > 0 else 1.0), 1))
-                       for c, p in zip(entries, chances, strict=True)]
+                                           pair=round(100.0 * float(alone), 1))
+                       for c, p, alone in zip(entries, chances, pairs, strict=True)]
             entries.sort(key=lambda c: (-c.chance, -c.score, c.entry_id))
         return entries, inside, judged
 

@@ -142,10 +142,13 @@ class Ranker:
     def confidences(self, rows: np.ndarray, inside: float, judged: Sequence[bool]) -> np.ndarray:
         """Chance that each candidate answers the question: the pair model's chance, times the
         scope factor of ``inside`` for the candidates whose ``judged`` is true."""
-        chances = self.predict(rows)
-        if not len(chances):
-            return chances
-        return chances * np.where(np.asarray(judged, dtype=bool), self.scope_factor(inside), 1.0)
+        return self.weigh(self.predict(rows), inside, judged)
+
+    def weigh(self, pairs: np.ndarray, inside: float, judged: Sequence[bool]) -> np.ndarray:
+        """The pair model's chances ``pairs`` with the scope chance weighed in (see confidences)."""
+        if not len(pairs):
+            return pairs
+        return pairs * np.where(np.asarray(judged, dtype=bool), self.scope_factor(inside), 1.0)
 
     def to_file(self, path: Path = RANKER_PATH) -> None:
         data = {"model": self.model, "answer_threshold": self.answer_threshold,

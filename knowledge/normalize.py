@@ -157,14 +157,16 @@ class Lexicon:
         return lex
 
     def is_stop(self, folded: str) -> bool:
-        return (folded in self.stop_vi or folded in self.stop_en or folded in self.stop_other
-                or (not folded.isascii() and other_script(folded)))
+        return folded in self.stop_vi or folded in self.stop_en or self._foreign(folded)
+
+    def _foreign(self, folded: str) -> bool:
+        return folded in self.stop_other or (not folded.isascii() and other_script(folded))
 
     def is_stop_token(self, tok: Token) -> bool:
         """Like is_stop, but a word typed with accents must be the stop word, not a look-alike
         (words of other languages keep their own accents: "für", "plaît")."""
         if tok.accented:
-            return tok.acc in self.stop_vi_acc or tok.fold in self.stop_other or other_script(tok.fold)
+            return tok.acc in self.stop_vi_acc or self._foreign(tok.fold)
         return self.is_stop(tok.fold)
 
     def normalize(self, text: str) -> list[Token]:

@@ -139,13 +139,9 @@ class Ranker:
         """What the scope chance weighs in the confidence (see SCOPE_POWER)."""
         return inside ** SCOPE_POWER
 
-    def confidences(self, rows: np.ndarray, inside: float, judged: Sequence[bool]) -> np.ndarray:
-        """Chance that each candidate answers the question: the pair model's chance, times the
-        scope factor of ``inside`` for the candidates whose ``judged`` is true."""
-        return self.weigh(self.predict(rows), inside, judged)
-
     def weigh(self, pairs: np.ndarray, inside: float, judged: Sequence[bool]) -> np.ndarray:
-        """The pair model's chances ``pairs`` with the scope chance weighed in (see confidences)."""
+        """The confidence that each candidate answers the question: the pair model's chance
+        ``pairs``, times the scope factor of ``inside`` for the candidates whose ``judged`` is true."""
         if not len(pairs):
             return pairs
         return pairs * np.where(np.asarray(judged, dtype=bool), self.scope_factor(inside), 1.0)

@@ -61,7 +61,7 @@ def test_the_scope_chance_lowers_the_confidence_only_for_entries_it_was_trained_
     assert inside < 0.5
     bare = Ranker(ranker.model, ranker.answer_threshold, ranker.clarify_threshold, {}).predict(rows)
     assert ranker.in_scope([question]) == pytest.approx(inside)
-    assert np.allclose(ranker.confidences(rows, inside, [True, False]),
+    assert np.allclose(ranker.weigh(ranker.predict(rows), inside, [True, False]),
                        bare * np.array([inside ** SCOPE_POWER, 1.0]))
     both = ranker.in_scope([question, "kế hoạch 119 là gì"])
     assert both == pytest.approx((inside * ranker.scope.chance("kế hoạch 119 là gì")) ** 0.5)

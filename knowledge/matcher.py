@@ -152,18 +152,21 @@ class Matcher(Index):
     def language(self, text: str, default: str = "vi") -> str:
         return detect_language(text, self._en_words, self._vi_words, default)
 
-    def read(self, tokens: list[Token], raw_folds: list[str]) -> Query | None:
-        """The question as the index reads it; None when it has no words at all."""
+    def read(self, tokens: list[Token], raw_folds: list[str], asked: list[str] | None = None) -> Query | None:
+        """The question as the index reads it; None when it has no words at all. ``asked``: the
+        words of the sentences that ask (segment.asked), which say what kind of answer is wanted
+        and what it asks for that no entry holds; by default all of them."""
         qtoks, ordered = self._query_tokens(tokens)
         if not qtoks:
             return None
         q_total = sum(q.weight for q in qtoks) or 1.0
         unknown = sum(q.weight * (1.0 - q.credit) for q in qtoks
                       if q.credit < 1.0 and not (q.credit == 0.0 and self.lexicon.is_stop(q.fold)))
-        not_held = self.kinds.not_held_of(raw_folds)
-        if any(_YEAR_RE.fullmatch(f) and f not in self.years for f in raw_folds):
+        asked = raw_folds if asked is None else asked
+        not_held = self.kinds.not_held_of(asked)
+        if any(_YEAR_RE.fullmatch(f) and f not in self.years for f in asked):
             not_held |= {"year"}  # a year the knowledge base never mentions: nothing to say about it
-        return Query(qtoks, ordered, q_total, unknown / q_total, self.kinds.types_of(raw_folds), not_held)
+        return Query(qtoks, ordered, q_total, unknown / q_total, self.kinds.types_of(asked), not_held)
 
     def match(self, text: str, default_lang: str = "vi") -> MatchResult:
         """What to do with a message: answer, clarify, small talk or fall back, in its language.
@@ -211,7 +214,8 @@ class Matcher(Index):
         if not tokens:
             return None, [], None, "empty"
         raw = [t.fold for t in raw_tokens(text)]
-        query = self.read(tokens, raw)
+        question = segment.asked(text)
+        query = self.read(tokens, raw, raw if question == text else [t.fold for t in raw_tokens(question)])
         ranked = self._rank_query(query, TOP_K + 4) if query is not None else []
         talk = next((c for c in ranked if c.entry_id.startswith(SMALLTALK_PREFIX)), None)
         # A candidate sharing only common words ("Thanh Hóa", "tỉnh") scores 0: no evidence at all.

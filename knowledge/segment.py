@@ -116,6 +116,14 @@ def questions(text: str) -> list[str]:
     return [strip_lead_in(parts[i].text) for i in found]
 
 
+def asked(text: str) -> str:
+    """The part of a message that asks: its question sentences, or the whole of a short message.
+    What a message asks for ("kinh phí", a year) is read here, not in the story around it: "hồi
+    trước công ty em hay làm hồ sơ ở sở đó" is context, not a request for a procedure."""
+    parts, found = _found(text)
+    return " ".join(parts[i].text for i in found) if found else text
+
+
 def in_context(text: str) -> list[str]:
     """Each question of a long message with the sentences just before it: "Nghe nói tỉnh đã kết
     nghĩa với một tỉnh của Nhật. Đó là tỉnh nào?" asks about what the sentence before names."""

@@ -39,3 +39,19 @@ def test_a_story_whose_question_points_back_is_answered(asker: Asker):
     reply = asker.ask("Bố tôi từng làm ở Lào mấy chục năm. Ông bảo tỉnh mình có quan hệ đặc biệt với một "
                       "tỉnh của Lào. Tỉnh đó là tỉnh nào, từ năm nào?")
     assert reply.status == "answer" and "Hủa Phăn" in reply.text and "1967" in reply.text
+
+
+def test_what_a_message_asks_for_is_read_in_its_question_not_in_its_story(asker: Asker):
+    # "hồ sơ dự án" and "năm 2019" belong to the story: the question asks where the department went
+    message = ("Anh chị ơi, hồi trước năm 2019 công ty em hay làm việc với Sở Kế hoạch và Đầu tư về hồ sơ dự án. "
+               "Giờ nghe nói sở này không còn nữa. Vậy sở đó đã sáp nhập vào đâu vậy ạ?")
+    assert segment.asked(message) == "Giờ nghe nói sở này không còn nữa Vậy sở đó đã sáp nhập vào đâu vậy ạ?"
+    reply = asker.ask(message)
+    assert reply.status == "answer" and "Sở Tài chính" in reply.text
+    # the same words in the question itself still ask for what no entry holds
+    refused = asker.ask("Tôi là chủ doanh nghiệp ở Nghi Sơn. Hồ sơ xin ưu đãi đầu tư ở Sở Tài chính gồm những gì?")
+    assert refused.status == "fallback"
+
+
+def test_a_short_message_asks_with_all_of_it():
+    assert segment.asked("kinh phí kế hoạch 119 là bao nhiêu") == "kinh phí kế hoạch 119 là bao nhiêu"

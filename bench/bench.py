@@ -119,6 +119,7 @@ def run_quality(kb) -> None:
             ("held-out, fifth (bench/heldout5.yaml, never trained or tuned on)", BENCH / "heldout5.yaml"),
             ("held-out, sixth (bench/heldout6.yaml, never trained or tuned on)", BENCH / "heldout6.yaml"),
             ("held-out, seventh (bench/heldout7.yaml, never trained or tuned on)", BENCH / "heldout7.yaml"),
+            ("held-out, eighth (bench/heldout8.yaml, never trained or tuned on)", BENCH / "heldout8.yaml"),
             ("held-out, earlier (bench/heldout.yaml)", BENCH / "heldout.yaml")]
     print("## Answer quality (in-scope answered right / out-of-scope refused)\n")
     print("| question set | cases | learned model | previous matcher | naive WRatio≥60 |")

@@ -164,7 +164,8 @@ class Matcher(Index):
                       if q.credit < 1.0 and not (q.credit == 0.0 and self.lexicon.is_stop(q.fold)))
         asked = raw_folds if asked is None else asked
         not_held = self.kinds.not_held_of(asked)
-        if any(_YEAR_RE.fullmatch(f) and f not in self.years for f in asked):
+        if any(_YEAR_RE.fullmatch(f) and f not in self.years for f in asked) and not (
+                self.kinds.checks_statement(asked)):
             not_held |= {"year"}  # a year the knowledge base never mentions: nothing to say about it
         return Query(qtoks, ordered, q_total, unknown / q_total, self.kinds.types_of(asked), not_held)
 
@@ -222,7 +223,9 @@ class Matcher(Index):
         entries = [c for c in ranked
                    if not c.entry_id.startswith(SMALLTALK_PREFIX) and c.score >= MIN_RANK][:TOP_K]
         refs = doc_refs([t.fold for t in tokens])
-        if any(not known_ref(ref, self.known_refs) for ref in refs):
+        unknown = [ref for ref in refs if not known_ref(ref, self.known_refs)]
+        # "Chỉ thị 15 thay Chỉ thị 30 phải không?" checks a premise about a document it knows
+        if unknown and not (len(unknown) < len(refs) and self.kinds.checks_statement(raw)):
             return query, entries, talk, "unknown-document"
         if (self._mentions(raw, self.other_places) or self._mentions(raw, self.named_places)) and not (
                 self._mentions(raw, self.home)):

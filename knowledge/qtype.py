@@ -63,6 +63,8 @@ class QuestionKinds:
     types: Mapping[str, tuple[tuple[str, ...], ...]]
     not_held: Mapping[str, tuple[tuple[str, ...], ...]]
     context: str = ""
+    # phrases by which a question checks a statement ("… phải không?", "is that right?")
+    checks: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def from_data(cls, data: Mapping | None) -> QuestionKinds:
@@ -70,7 +72,8 @@ class QuestionKinds:
         types = data.get("types") or {}
         not_held = data.get("not_held") or {}
         return cls({k: _phrases(v or ()) for k, v in types.items()},
-                   {k: _phrases(v or ()) for k, v in not_held.items()}, str(data.get("context") or ""))
+                   {k: _phrases(v or ()) for k, v in not_held.items()}, str(data.get("context") or ""),
+                   _phrases(data.get("checks") or ()))
 
     @staticmethod
     def _by_first_word(table: Mapping[str, tuple[tuple[str, ...], ...]]) -> PhraseIndex:
@@ -105,6 +108,11 @@ class QuestionKinds:
     def not_held_of(self, folds: list[str]) -> frozenset[str]:
         return self._hits(folds, self._not_held_index)
 
+    def checks_statement(self, folds: list[str]) -> bool:
+        """Whether the question checks a statement: its year or document may be the wrong premise
+        to correct, not a subject of its own."""
+        return any(_find(folds, phrase) >= 0 for phrase in self.checks)
+
 
 def check(data: object) -> list[tuple[str, str]]:
     """Problems in a ``question_types.yaml`` mapping, as (key, message)."""
@@ -113,6 +121,10 @@ def check(data: object) -> list[tuple[str, str]]:
     problems = []
     if not isinstance(data.get("context", ""), str):
         problems.append(("context", "'context' must be a short text"))
+    checks = data.get("checks", [])
+    if not isinstance(checks, list) or not all(isinstance(p, str) and p.strip() and p.split()[0] != GAP
+                                               for p in checks):
+        problems.append(("checks", "'checks' must be a list of non-empty phrases, none starting with '*'"))
     for section, known in (("types", QUESTION_TYPES), ("not_held", NOT_HELD_KINDS)):
         table = data.get(section)
         if not isinstance(table, Mapping):

@@ -63,6 +63,16 @@ def test_a_top_level_mistake_in_the_question_kinds_points_at_its_line(kb_copy):
     assert f"question_types.yaml:{at + 1}: 'context' must be a short text" in messages(kb_copy)
 
 
+def test_the_statement_checks_must_be_a_list_of_phrases(kb_copy):
+    path = kb_copy / "question_types.yaml"
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("\nchecks: ["), text.index("\ntypes:")
+    path.write_text(text[:start] + "\nchecks: phai khong" + text[end:], encoding="utf-8")
+    at = path.read_text(encoding="utf-8").splitlines().index("checks: phai khong")
+    assert f"question_types.yaml:{at + 1}: 'checks' must be a list of non-empty phrases, none starting with '*'" \
+        in messages(kb_copy)
+
+
 def test_other_languages_stop_words_must_be_a_list(kb_copy):
     path = kb_copy / "stopwords.yaml"
     text = path.read_text(encoding="utf-8")

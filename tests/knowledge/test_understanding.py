@@ -84,6 +84,25 @@ def test_near_misses_on_documents_and_places_are_not_answered(asker: Asker, ques
     assert asker.ask(question).status == "fallback"
 
 
+@pytest.mark.parametrize("question, fact", [
+    ("Thanh Hóa kết nghĩa với Hủa Phăn từ năm 1985 phải không?", "1967"),  # a wrong year
+    ("Chỉ thị 15 thay cho Chỉ thị 33 đúng không?", "41"),  # a wrong document beside a known one
+    ("Directive 15 replaced Directive 20, is that right?", "41"),
+])
+def test_a_false_premise_is_answered_with_the_true_fact(asker: Asker, question: str, fact: str):
+    reply = asker.ask(question)
+    assert reply.status == "answer" and fact in reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "Năm 2024 Thanh Hóa thu hút bao nhiêu vốn FDI?",  # a year's figures, not a check
+    "Kế hoạch 200/KH-UBND có đúng là về ngoại giao kinh tế không?",  # no known document beside it
+])
+def test_a_year_or_document_the_bot_does_not_know_is_still_refused_outside_a_check(asker: Asker,
+                                                                                    question: str):
+    assert asker.ask(question).status == "fallback"
+
+
 def _hide(kb: KnowledgeBase, entry_id: str) -> KnowledgeBase:
     data = entry_to_dict(kb.entries[entry_id], hidden=True)
     version = Version(entry_id, 1, "hide", data, fingerprint(kb.entries[entry_id]), "test", 0.0)

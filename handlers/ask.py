@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers import rating
 from handlers.messages import Option, Reply, Suggestion
 from handlers.texts import t
-from knowledge.matcher import SMALLTALK_PREFIX, Matcher, MatchResult
+from knowledge.matcher import SMALLTALK_PREFIX, Matcher, MatchResult, answers_both
 from knowledge.model import CONTACT_DETAIL_FIELDS, Entry, KnowledgeBase, Source
 
 MAX_REPLY_CHARS = 4096
@@ -88,7 +88,10 @@ class Asker:
         text = self.render_entry(entry, lang)
         if heading:
             text = f"❓ {entry.title(lang)}\n\n{text}"
-        if also is not None and also.id != entry.id:
+        both = also is not None and answers_both(entry, also, lang)
+        if both and also is not None:  # the second question answered too, under its own heading
+            text += f"\n\n❓ {also.title(lang)}\n\n{self.render_entry(also, lang)}"
+        elif also is not None and also.id != entry.id:
             text += "\n\n" + t("also_asked", lang, question=also.title(lang))
         # Not cut: the knowledge base keeps answers short enough, and a channel splits what is
         # longer than its messages allow.
@@ -96,7 +99,7 @@ class Asker:
             text=text, status="answer", lang=lang, entry_id=entry.id, score=score,
             suggestions=[Suggestion(r.id, r.title(lang)) for r in related],
         ), question_id)
-        if also is not None and also.id != entry.id:
+        if also is not None and also.id != entry.id and not both:
             first = Option(also.label(lang), f"entry:{also.id}")
             votes = [o for o in reply.options if o.row == "rate"]
             rest = [o for o in reply.options if o.row != "rate" and o.action != first.action]

@@ -41,6 +41,15 @@ SCOPE_DOUBT = 0.5  # scope chance under which a well-matched question is one the
 TAUGHT_CONFIDENCE = 99.0  # a question asked exactly as an entry's own phrasing
 SHORT_QUESTION = 6  # words: so short it may leave its subject to the context
 CLARIFY_RATIO = 0.6  # training sets the clarify threshold at this share of the answer threshold
+# Two questions in one message are both answered when their answers together are this short (one
+# phone screen or two); otherwise the second is offered as an option.
+BOTH_ANSWERS_CHARS = 1800
+
+
+def answers_both(first: Entry, second: Entry, lang: str) -> bool:
+    """Whether a message's second question is answered in full beside its first."""
+    size = sum(len(e.answer.get(lang) or e.answer["vi"]) for e in (first, second))
+    return first.id != second.id and size <= BOTH_ANSWERS_CHARS
 
 
 def lexicon_from(language: dict) -> Lexicon:
@@ -71,7 +80,8 @@ class MatchResult:
     confidence: float = 0.0
     # what the question asks for that no entry holds (reason "not-held"): budget, person, ...
     not_held: frozenset[str] = frozenset()
-    # a second question in the same message, answered by another entry: offered as an option
+    # a second question in the same message, answered by another entry: answered too when
+    # both answers are short (answers_both), else offered as an option
     also: Candidate | None = None
 
     @property
@@ -175,13 +185,18 @@ class Matcher(Index):
         lang = self.language(text, default_lang)
         if self.ranker is None:  # the previous matcher: the message as a whole, nothing more
             return self._decide(text, lang)
-        parts = segment.questions(text)
+        parts = segment.readings(text)
         if not parts:
             return self._match_one(text, lang)
         results: list[MatchResult] = []
         first: MatchResult | None = None
-        for part in parts:  # until the first answer and a second one from another entry
+        for part, joined in parts:  # until the first answer and a second one from another entry
             result = self._match_one(part, lang)
+            if joined is not None:  # it points back: read with what the sentences before name
+                again = self._match_one(joined, lang)
+                if again.status == "answer" and (result.status != "answer"
+                                                 or again.confidence > result.confidence):
+                    result = again
             results.append(result)
             if result.status != "answer":
                 continue
@@ -192,10 +207,6 @@ class Matcher(Index):
                 break
         if first is not None:
             return first
-        for joined in segment.in_context(text):
-            result = self._match_one(joined, lang)
-            if result.status == "answer":
-                return result
         # Read whole too, unless it is longer than the matcher reads (then only its opening would be
         # read: the introduction, rarely the question).
         whole = self._match_one(text, lang) if len(text) <= MAX_MATCH_CHARS else None

@@ -33,7 +33,7 @@ import yaml
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from knowledge import segment
-from knowledge.matcher import CLARIFY_RATIO, Matcher
+from knowledge.matcher import CLARIFY_RATIO, Matcher, MatchResult, answers_both
 from knowledge.model import Entry, KnowledgeBase
 from knowledge.normalize import fold
 from knowledge.ranker import Ranker
@@ -259,6 +259,16 @@ def _answer(kb: KnowledgeBase, entry_id: str, lang: str) -> str:
     return entry.answer.get(lang) or entry.answer["vi"]
 
 
+def _said(kb: KnowledgeBase, result: MatchResult) -> str:
+    """What the bot's answer says: the entry's answer, and the second question's when both are."""
+    first = kb.entries[result.candidates[0].entry_id]
+    second = kb.entries.get(result.also.entry_id) if result.also else None
+    said = _answer(kb, first.id, result.lang)
+    if second is not None and answers_both(first, second, result.lang):
+        said += "\n\n" + _answer(kb, second.id, result.lang)
+    return said
+
+
 def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> HistGradientBoostingClassifier:
     # Cross-validated at 96 % refusal on 8,797 written questions: 7 leaves x 400 trees gave 78.9 %
     # in scope, 15 x 400 (depth 6) 79.9 %, 31 x 300 (depth 8) 80.9 %, 31 x 500 81.1 %, 31 x 800
@@ -306,8 +316,7 @@ def outcomes(m: Matcher, cases: list[Case]) -> list[Outcome]:
                     m.answer_threshold, m.clarify_threshold = float(GRID[i]), clarify_for(float(GRID[i]))
                     r = m.match(case.q)
                     ok = r.status == "answer"
-                    good = ok and not case.oos and judge(case, _answer(m.kb, r.candidates[0].entry_id,
-                                                                       r.lang))
+                    good = ok and not case.oos and judge(case, _said(m.kb, r))
                     # the same decision holds up to the next threshold a score could change it at
                     ahead = [b for b in m.breakpoints() if b >= GRID[i]]
                     j = int(np.searchsorted(GRID, min(ahead), side="right")) - 1 if ahead else len(GRID)

@@ -8,7 +8,7 @@ from handlers.ask import Asker, fit
 from handlers.messages import Incoming
 from handlers.rating import for_question
 from handlers.texts import t
-from knowledge.matcher import Matcher
+from knowledge.matcher import Matcher, answers_both
 
 
 def test_answer_names_its_source_and_date(asker):
@@ -82,13 +82,24 @@ async def test_router_menu_topic_entry(router, kb):
 def test_an_answer_is_built_once_with_its_votes_and_related_questions(asker: Asker):
     """What the CLI prints is what a chat sends: the answer, the rating prompt, 👍/👎, related."""
     reply = asker.ask("Kế hoạch 119 được ban hành ngày nào? Và Sở Ngoại vụ có nhiệm vụ gì trong kế hoạch?")
-    assert reply.status == "answer"
-    assert reply.text.count("Nguồn:") == 1 and reply.text.rstrip().endswith(t("rate_prompt", "vi"))
+    assert reply.status == "answer" and reply.entry_id == "plan-date-issuer"
+    # both answers are short: both are given, each with its source, the second under its question
+    second = asker.kb.entries["resp-so-ngoai-vu"]
+    assert reply.text.count("Nguồn:") == 2 and f"❓ {second.title('vi')}" in reply.text
+    assert second.answer["vi"] in reply.text and reply.text.rstrip().endswith(t("rate_prompt", "vi"))
     votes = [o.action for o in reply.options if o.row == "rate"]
     assert votes == [f"rate:{reply.entry_id}:up", f"rate:{reply.entry_id}:down"]
-    assert reply.options[2].action == "entry:resp-so-ngoai-vu"  # the second question, first among the rest
     stamped = for_question(reply, 42)
     assert [o.action for o in stamped.options if o.row == "rate"] == [f"{v}:42" for v in votes]
+
+
+def test_a_second_question_with_a_long_answer_is_offered_not_answered(asker: Asker):
+    first, second = asker.kb.entries["contact-list"], asker.kb.entries["resp-overview"]
+    assert not answers_both(first, second, "vi")  # together longer than a phone screen or two
+    reply = asker.entry_reply(first.id, "vi", also=second)
+    assert reply.text.count("Nguồn:") == 1 and second.answer["vi"] not in reply.text
+    assert second.title("vi") in reply.text  # named, and offered first among the options
+    assert next(o.action for o in reply.options if o.row != "rate") == f"entry:{second.id}"
 
 
 def test_an_answer_only_in_vietnamese_says_so_to_english_askers(kb, matcher):

@@ -66,7 +66,9 @@ class Asker:
         lang = result.lang
         if result.status == "answer":
             also = self.kb.entries.get(result.also.entry_id) if result.also else None
-            return self.entry_reply(result.candidates[0].entry_id, lang, score=result.confidence, also=also)
+            declined = result.declined and self._not_held_line(result.declined, lang, "not_held_other")
+            return self.entry_reply(result.candidates[0].entry_id, lang, score=result.confidence, also=also,
+                                    declined=declined)
         if result.status == "smalltalk":
             # "cảm ơn", "thanks", "ok": a word of thanks says nothing of the language the person
             # chose; their setting does
@@ -77,10 +79,11 @@ class Asker:
 
     # -- pieces --------------------------------------------------------------------------------
     def entry_reply(self, entry_id: str, lang: str, score: float = 100.0, question_id: int = 0,
-                    also: Entry | None = None, heading: bool = False) -> Reply:
+                    also: Entry | None = None, heading: bool = False, declined: str | None = None) -> Reply:
         """The whole answer, built once for every channel and the CLI: the text with its sources,
         👍/👎 and the related questions; ``also``, a second question of the same message, is
-        offered first; ``heading``: the question first (opened from a button's short label)."""
+        offered first; ``heading``: the question first (opened from a button's short label);
+        ``declined``: what to say of a question in the same message that no source answers."""
         entry = self.kb.entries.get(entry_id)
         if entry is None:
             return Reply(t("unknown_option", lang), "fallback", lang, topic_options(self.kb, lang))
@@ -93,6 +96,8 @@ class Asker:
             text += f"\n\n❓ {also.title(lang)}\n\n{self.render_entry(also, lang)}"
         elif also is not None and also.id != entry.id:
             text += "\n\n" + t("also_asked", lang, question=also.title(lang))
+        if declined:
+            text += "\n\n" + declined
         # Not cut: the knowledge base keeps answers short enough, and a channel splits what is
         # longer than its messages allow.
         reply = rating.with_rating(self.kb, Reply(
@@ -146,11 +151,8 @@ class Asker:
     def _not_held(self, result: MatchResult, lang: str) -> Reply:
         """It names what the bot knows but asks for what no source holds: say so plainly, offer
         what the bot does know about it, and say where to ask."""
-        what = ", ".join(t(NOT_HELD_TEXTS[k], lang) for k in sorted(result.not_held) if k in NOT_HELD_TEXTS)
         picks = [self.kb.entries[c.entry_id] for c in result.candidates if c.entry_id in self.kb.entries][:3]
-        contacts = [self.kb.contacts.get(e.contact) for e in picks if e.contact]
-        where = next((c.name[lang] for c in contacts if c is not None), t("not_held_where", lang))
-        lines = [t("not_held", lang, what=what or t("nh_asked", lang), where=where)]
+        lines = [self._not_held_line(result, lang)]
         if picks:
             lines.append(t("not_held_related", lang))
             lines += [f"{i}. {entry.title(lang)}" for i, entry in enumerate(picks, 1)]
@@ -159,6 +161,14 @@ class Asker:
             options=[Option(e.label(lang), f"entry:{e.id}") for e in picks] or topic_options(self.kb, lang),
             score=result.confidence, suggestions=[Suggestion(e.id, e.title(lang)) for e in picks],
         )
+
+    def _not_held_line(self, result: MatchResult, lang: str, key: str = "not_held") -> str:
+        """What no source holds, said plainly, and whom to ask: the body of the entries it names."""
+        what = ", ".join(t(NOT_HELD_TEXTS[k], lang) for k in sorted(result.not_held) if k in NOT_HELD_TEXTS)
+        picks = [self.kb.entries[c.entry_id] for c in result.candidates if c.entry_id in self.kb.entries][:3]
+        contacts = [self.kb.contacts.get(e.contact) for e in picks if e.contact]
+        where = next((c.name[lang] for c in contacts if c is not None), t("not_held_where", lang))
+        return t(key, lang, what=what or t("nh_asked", lang), where=where)
 
     def _fallback(self, result: MatchResult, lang: str) -> Reply:
         if result.reason == "not-held":

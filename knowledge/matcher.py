@@ -41,6 +41,8 @@ SCOPE_DOUBT = 0.5  # scope chance under which a well-matched question is one the
 TAUGHT_CONFIDENCE = 99.0  # a question asked exactly as an entry's own phrasing
 SHORT_QUESTION = 6  # words: so short it may leave its subject to the context
 CLARIFY_RATIO = 0.6  # training sets the clarify threshold at this share of the answer threshold
+# A question that points back and is answered this surely alone is not read again in context.
+CONTEXT_SURE = 80.0
 # Two questions in one message are both answered when their answers together are this short (one
 # phone screen or two); otherwise the second is offered as an option.
 BOTH_ANSWERS_CHARS = 1800
@@ -83,6 +85,9 @@ class MatchResult:
     # a second question in the same message, answered by another entry: answered too when
     # both answers are short (answers_both), else offered as an option
     also: Candidate | None = None
+    # a question in the same message refused for asking what no source holds (reason "not-held"):
+    # the reply says so beside the answer, rather than passing over it
+    declined: MatchResult | None = None
 
     @property
     def best(self) -> Candidate | None:
@@ -192,7 +197,11 @@ class Matcher(Index):
         first: MatchResult | None = None
         for part, joined in parts:  # until the first answer and a second one from another entry
             result = self._match_one(part, lang)
-            if joined is not None:  # it points back: read with what the sentences before name
+            # It points back: read it with what the sentences before name too, unless it is clear
+            # alone or is a second question answered alone (each reading of a long paste costs a
+            # full match).
+            if joined is not None and not (result.status == "answer" and (
+                    result.confidence >= CONTEXT_SURE or first is not None)):
                 again = self._match_one(joined, lang)
                 if again.status == "answer" and (result.status != "answer"
                                                  or again.confidence > result.confidence):
@@ -206,6 +215,7 @@ class Matcher(Index):
                 first.also = result.candidates[0]
                 break
         if first is not None:
+            first.declined = next((r for r in results if r.reason == "not-held"), None)
             return first
         # Read whole too, unless it is longer than the matcher reads (then only its opening would be
         # read: the introduction, rarely the question).

@@ -48,7 +48,7 @@ _ASKING_TURN = re.compile(
     r"xin\s+(?:cho\s+)?(?:biết|biet|hỏi|hoi)|"
     r"(?:could|can|would)\s+you\s+(?:please\s+)?(?:tell|let)\s+me|please\s+tell\s+me|"
     r"i\s*(?:would|'d|’d)\s+like\s+to\s+know|i\s+want\s+to\s+know|i\s+(?:was\s+)?wondering|"
-    r"my\s+question\s+is)\b)"
+    r"my\s+question\s+is|thứ\s+(?:nhất|hai|ba)|thu\s+(?:nhat|hai|ba)|(?:first|second|third)(?:ly)?)\b)"
     # or where, mid-sentence, English turns to the question itself: "…asked me to find out | which…"
     r"|(?:find\s+out|tell\s+me|wondering|to\s+know|to\s+understand)\s+"
     r"((?:which|who|what|when|whether|how|why|if)\b)",
@@ -58,6 +58,8 @@ _ASKING_TURN = re.compile(
 # inside one they say "not" ("tôi chưa đọc kế hoạch").
 _YES_NO_END = re.compile(r"(?:^| )(?:khong|chua|ko|k|hok|hong)(?: (?:a|vay|nhi|nhe|ha|ta|ban|ad|ak|z|nha|"
                          r"the|day|bot|em|anh|chi|ban oi|ad oi))*$")
+_TURN_WORDS = ("hỏi", "hoi", "biết", "biet", "tell", "know", "wonder", "find out", "question", "thứ", "thu ",
+               "first", "second", "third", "understand")
 # Question words whose folded form is also a common word ("xưởng may" is a garment workshop, "mấy"
 # asks how many): in a sentence typed with accents, only the accented form asks.
 _ACCENTED_ASKS = {"may": "mấy", "nao": "nào", "gi": "gì", "ai": "ai", "sao": "sao"}
@@ -93,6 +95,8 @@ class Sentence:
         pattern = _starts_re(prefixes)
         if pattern.match(self.folded) is not None:
             return True
+        if _GREETING.match(self.folded) is None:  # no greeting opens it
+            return False
         words = self.folded.split()
         return any(_GREETING.fullmatch(" ".join(words[:k])) and pattern.match(" ".join(words[k:]))
                    for k in range(1, min(GREETING_WORDS, len(words) - 1) + 1))
@@ -102,10 +106,11 @@ class Sentence:
         if self.text.rstrip().endswith("?"):
             return True
         folded = _SEVERAL.sub(" ", f" {self.folded} ")
-        if self.accented:
+        ambiguous = [plain for plain in _ACCENTED_ASKS if f" {plain} " in folded]
+        if ambiguous and self.accented:
             words = set(_WORD_RE.findall(self.text.lower()))
-            for plain, accented in _ACCENTED_ASKS.items():
-                if accented not in words:
+            for plain in ambiguous:
+                if _ACCENTED_ASKS[plain] not in words:
                     folded = folded.replace(f" {plain} ", "  ")
         return _ASKS_RE.search(folded) is not None or _YES_NO_END.search(self.folded) is not None
 
@@ -113,8 +118,9 @@ class Sentence:
     def accented(self) -> bool:
         """Typed with accents: then "may" is not "mấy". A word or two of accents may be an
         autocorrect, so it takes several."""
-        words = _WORD_RE.findall(self.text.lower())
-        return sum(1 for w in words if fold(w) != w) >= max(2, len(words) // 3)
+        typed = _WORD_RE.findall(self.text.lower())
+        marked = sum(1 for a, b in zip(typed, self.folded.split(), strict=False) if a != b)
+        return marked >= max(2, len(typed) // 3)
 
 
 @lru_cache(maxsize=8)
@@ -127,6 +133,9 @@ def _starts_re(prefixes: tuple[str, ...]) -> re.Pattern[str]:
 def _at_lead_ins(piece: str) -> list[str]:
     """A run-on sentence cut where it turns to asking: "em là sinh viên năm ba, cho em hỏi kế hoạch…"
     is a self-introduction and a question."""
+    lowered = piece.lower()
+    if not any(word in lowered for word in _TURN_WORDS):  # most sentences: no regex scan at all
+        return [piece]
     cuts = [m.start(1) if m.group(1) else m.start(2) for m in _ASKING_TURN.finditer(piece)]
     if not cuts:
         return [piece]
@@ -139,7 +148,7 @@ def sentences(text: str) -> list[Sentence]:
     for piece in (part for chunk in _SENTENCE_RE.split(text) for part in _at_lead_ins(chunk)):
         piece = piece.strip(" \t,.;:-–")
         if piece and _WORD_RE.search(piece):
-            out.append(Sentence(piece, " ".join(_WORD_RE.findall(fold(piece).lower()))))
+            out.append(Sentence(piece, " ".join(_WORD_RE.findall(fold(piece)))))
     return out
 
 

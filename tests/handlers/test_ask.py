@@ -110,3 +110,13 @@ def test_an_answer_only_in_vietnamese_says_so_to_english_askers(kb, matcher):
     assert english.startswith("This answer is only available in Vietnamese") and entry.answer["vi"] in english
     assert "only available" not in asker.render_entry(entry, "en")
     assert "chỉ có bằng tiếng Việt" not in asker.render_entry(vietnamese_only, "vi")
+
+
+def test_a_second_question_no_source_answers_is_declined_beside_the_answer(asker: Asker):
+    reply = asker.ask("Kế hoạch 119 ban hành ngày nào? Kinh phí thực hiện kế hoạch là bao nhiêu?")
+    assert reply.status == "answer" and "15/5/2023" in reply.text
+    other = reply.text.split(t("source", "vi"))[-1]  # after the answer and its source
+    assert other.count(t("not_held_other", "vi", what="", where="").split(":")[0]) == 1
+    assert "kinh phí" in other  # it names what it has no information on
+    plain = asker.ask("Kế hoạch 119 ban hành ngày nào?")
+    assert t("not_held_other", "vi", what="", where="").split(":")[0] not in plain.text

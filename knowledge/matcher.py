@@ -43,6 +43,9 @@ SHORT_QUESTION = 6  # words: so short it may leave its subject to the context
 CLARIFY_RATIO = 0.6  # training sets the clarify threshold at this share of the answer threshold
 # A question that points back and is answered this surely alone is not read again in context.
 CONTEXT_SURE = 80.0
+# A paste longer than this (several stories in a row) is not read in context: the sentences just
+# before a question there are seldom its subject, and each reading costs a full match.
+CONTEXT_CHARS = 1500
 # Two questions in one message are both answered when their answers together are this short (one
 # phone screen or two); otherwise the second is offered as an option.
 BOTH_ANSWERS_CHARS = 1800
@@ -200,7 +203,7 @@ class Matcher(Index):
             # It points back: read it with what the sentences before name too, unless it is clear
             # alone or is a second question answered alone (each reading of a long paste costs a
             # full match).
-            if joined is not None and not (result.status == "answer" and (
+            if joined is not None and len(text) <= CONTEXT_CHARS and not (result.status == "answer" and (
                     result.confidence >= CONTEXT_SURE or first is not None)):
                 again = self._match_one(joined, lang)
                 if again.status == "answer" and (result.status != "answer"

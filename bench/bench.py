@@ -121,6 +121,7 @@ def run_quality(kb) -> None:
             ("held-out, seventh (bench/heldout7.yaml, never trained or tuned on)", BENCH / "heldout7.yaml"),
             ("held-out, eighth (bench/heldout8.yaml, never trained or tuned on)", BENCH / "heldout8.yaml"),
             ("held-out, ninth (bench/heldout9.yaml, never trained or tuned on)", BENCH / "heldout9.yaml"),
+            ("held-out, tenth (bench/heldout10.yaml, never trained or tuned on)", BENCH / "heldout10.yaml"),
             ("held-out, earlier (bench/heldout.yaml)", BENCH / "heldout.yaml")]
     print("## Answer quality (in-scope answered right / out-of-scope refused)\n")
     print("| question set | cases | learned model | previous matcher | naive WRatio≥60 |")

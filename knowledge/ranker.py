@@ -20,14 +20,17 @@ import numpy as np
 import sklearn
 from threadpoolctl import threadpool_limits
 
+from knowledge import memory as memory_module
 from knowledge import scope as scope_module
 from knowledge.features import FEATURE_HASH, FEATURE_NAMES
+from knowledge.memory import Memory
 from knowledge.scope import ScopeModel
 
 RANKER_PATH = Path(__file__).resolve().parent / "ranker.pkl"
 # The pair features and the scope model's reading of a question: a model fitted with other code
 # is refused.
-MODEL_HASH = hashlib.sha256(FEATURE_HASH.encode() + Path(scope_module.__file__).read_bytes()).hexdigest()[:16]
+MODEL_HASH = hashlib.sha256(FEATURE_HASH.encode() + Path(scope_module.__file__).read_bytes()
+                            + Path(memory_module.__file__).read_bytes()).hexdigest()[:16]
 # One thread: a prediction is 8 rows, far too small to share out, and OpenMP threads waiting for
 # each other on a busy machine stalled single questions for seconds.
 threadpool_limits(limits=1, user_api="openmp")
@@ -115,6 +118,7 @@ class Ranker:
     clarify_threshold: float  # 0-100: from which it offers choices
     info: dict
     scope: ScopeModel | None = None
+    memory: Memory | None = None  # earlier questions: their columns follow the pair features
 
     @cached_property
     def forest(self) -> Forest:
@@ -149,7 +153,8 @@ class Ranker:
     def to_file(self, path: Path = RANKER_PATH) -> None:
         data = {"model": self.model, "answer_threshold": self.answer_threshold,
                 "clarify_threshold": self.clarify_threshold, "info": self.info,
-                "scope": self.scope, "feature_hash": MODEL_HASH, "feature_names": FEATURE_NAMES,
+                "scope": self.scope, "memory": self.memory, "feature_hash": MODEL_HASH,
+                "feature_names": FEATURE_NAMES,
                 "sklearn": sklearn.__version__}
         path.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
@@ -170,4 +175,4 @@ def load_ranker(path: Path = RANKER_PATH) -> Ranker:
         raise RankerError(f"{path}: the model was saved with scikit-learn {data.get('sklearn')}, "
                           f"this is {sklearn.__version__}; {hint}")
     return Ranker(data["model"], float(data["answer_threshold"]), float(data["clarify_threshold"]),
-                  dict(data.get("info") or {}), data.get("scope"))
+                  dict(data.get("info") or {}), data.get("scope"), data.get("memory"))

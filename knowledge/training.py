@@ -10,7 +10,9 @@ Training rows are (question, candidate entry) pairs labelled "this entry answers
   weighted REAL_WEIGHT times a synthetic row: measured by cross-validation, people's own wording
   teaches the model far more than the knowledge base's phrasings do.
 The same written questions, and the phrasings as in-scope examples, fit the question-level scope
-model (knowledge/scope.py); the confidence is the product of the two chances.
+model (knowledge/scope.py); the confidence is the product of the two chances. They are also the
+memory of earlier questions (knowledge/memory.py) whose columns follow the pair features; a row
+never sees its own case there, nor a cross-validation fold its own cases.
 The thresholds are chosen on cross-validated predictions for the written questions, which the
 model that made them never saw, so that out-of-scope refusal stays at TARGET_OOS or more.
 
@@ -33,7 +35,9 @@ import yaml
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from knowledge import segment
-from knowledge.matcher import CLARIFY_RATIO, Matcher, MatchResult, answers_both
+from knowledge.matcher import CLARIFY_RATIO, Candidate, Matcher, MatchResult, Query, answers_both, reading
+from knowledge.memory import MAX_CHARS as MEMORY_CHARS
+from knowledge.memory import Memory, memory_columns
 from knowledge.model import Entry, KnowledgeBase
 from knowledge.normalize import fold
 from knowledge.ranker import Ranker
@@ -131,21 +135,34 @@ def _without_entries(kb: KnowledgeBase, fold: int) -> tuple[KnowledgeBase, list[
 
 @dataclass
 class Rows:
+    """Pair-feature rows, block by block (one block is one question's candidates), with what the
+    earlier-questions columns are computed from when the fold to leave out is known."""
+
     x: list[np.ndarray] = dataclasses.field(default_factory=list)
     y: list[np.ndarray] = dataclasses.field(default_factory=list)
     w: list[np.ndarray] = dataclasses.field(default_factory=list)
     group: list[np.ndarray] = dataclasses.field(default_factory=list)
+    readings: list[str] = dataclasses.field(default_factory=list)
+    candidates: list[tuple[str, ...]] = dataclasses.field(default_factory=list)
 
-    def add(self, x: np.ndarray, y: Iterable[int], weight: float, group: int) -> None:
+    def add(self, m: Matcher, query: Query, entries: list[Candidate], talk: Candidate | None, lang: str,
+            y: Iterable[int], weight: float, group: int) -> None:
         y = np.asarray(list(y), dtype=np.int8)
-        self.x.append(x)
+        self.x.append(m.pair_rows(query, entries, talk, lang))
         self.y.append(y)
         self.w.append(np.full(len(y), weight))
         self.group.append(np.full(len(y), group))
+        self.readings.append(reading(query))
+        self.candidates.append(tuple(c.entry_id for c in entries))
 
-    def arrays(self, keep: Callable[[np.ndarray], np.ndarray] | None = None
+    def arrays(self, extra: list[np.ndarray] | None = None,
+               keep: Callable[[np.ndarray], np.ndarray] | None = None
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        x, y, w, g = (np.concatenate(a) for a in (self.x, self.y, self.w, self.group))
+        """The rows (with ``extra`` columns block by block), labels and weights; ``keep``: which
+        groups."""
+        blocks = self.x if extra is None else [np.hstack(p) for p in zip(self.x, extra, strict=True)]
+        x = np.concatenate(blocks)
+        y, w, g = (np.concatenate(a) for a in (self.y, self.w, self.group))
         if keep is not None:
             mask = keep(g)
             x, y, w = x[mask], y[mask], w[mask]
@@ -216,13 +233,13 @@ def synthetic_rows(kb: KnowledgeBase) -> Rows:
             query, entries, talk, reason = m.examine(q)
             if reason or not entries:
                 continue
-            rows.add(m.pair_rows(query, entries, talk, m.language(q)), (c.entry_id == owner for c in entries),
+            rows.add(m, query, entries, talk, m.language(q), (c.entry_id == owner for c in entries),
                      1.0, -1)
             other = _displaced(m, q, owner, n) if n % 2 == 0 else None
             if other is not None:
                 query, entries, talk, reason = m.examine(other)
                 if not reason and entries:
-                    rows.add(m.pair_rows(query, entries, talk, m.language(other)), (0 for _ in entries),
+                    rows.add(m, query, entries, talk, m.language(other), (0 for _ in entries),
                              1.0, -1)
         for n, entry in enumerate(sorted(sub.entries.values(), key=lambda e: e.id)):
             if _stable(entry.id) % FOLDS != fold_no:
@@ -230,7 +247,7 @@ def synthetic_rows(kb: KnowledgeBase) -> Rows:
             for q in asked_of(entry, n):
                 query, entries, talk, reason = m.examine(q)
                 if not reason and entries:
-                    rows.add(m.pair_rows(query, entries, talk, m.language(q)), (0 for _ in entries), 1.0, -1)
+                    rows.add(m, query, entries, talk, m.language(q), (0 for _ in entries), 1.0, -1)
         sub, gone = _without_entries(kb, fold_no)
         m = Matcher(sub, legacy=True)
         for q, owner in gone:
@@ -238,7 +255,7 @@ def synthetic_rows(kb: KnowledgeBase) -> Rows:
             entries = [c for c in entries if c.entry_id not in owner.related]
             if reason or not entries:
                 continue
-            rows.add(m.pair_rows(query, entries, talk, m.language(q)), (0 for _ in entries), 1.0, -1)
+            rows.add(m, query, entries, talk, m.language(q), (0 for _ in entries), 1.0, -1)
     return rows
 
 
@@ -251,7 +268,7 @@ def case_rows(m: Matcher, cases: list[Case], rows: Rows, first_group: int = 0) -
             if reason or not entries:
                 continue
             labels = (0 if case.oos else int(judge(case, _answer(m.kb, c.entry_id, lang))) for c in entries)
-            rows.add(m.pair_rows(query, entries, talk, lang), labels, REAL_WEIGHT, first_group + n)
+            rows.add(m, query, entries, talk, lang, labels, REAL_WEIGHT, first_group + n)
 
 
 def _answer(kb: KnowledgeBase, entry_id: str, lang: str) -> str:
@@ -359,25 +376,53 @@ def train(kb: KnowledgeBase, written: list[Case], log: Callable[[str], None] = p
     real = Rows()
     case_rows(base, written, real)
     log(f"written-question rows: {sum(len(y) for y in real.y)} from {len(written)} cases")
-    sx, sy, sw = synth.arrays()
+    memory = build_memory(base, written)
+    masks = [*(fold_of[memory.groups] != part for part in range(FOLDS)), None]
+    s_cols, r_cols = (memory_columns(memory, rows.readings, rows.candidates, [int(g[0]) for g in rows.group],
+                                     base.related, masks)
+                      for rows in (synth, real))
+    log(f"earlier questions in memory: {len(memory)}")
     cv: list[Outcome] = []
     for part in range(FOLDS):
         keep = fold_of != part
-        rx, ry, rw = real.arrays(lambda g, keep=keep: keep[g])
+        sx, sy, sw = synth.arrays(s_cols[part])
+        rx, ry, rw = real.arrays(r_cols[part], lambda g, keep=keep: keep[g])
         model = fit(np.vstack([sx, rx]), np.concatenate([sy, ry]), np.concatenate([sw, rw]))
         scope = fit_scope(kb, [c for n, c in enumerate(written) if keep[n]], base.scope_reading)
-        m = Matcher(kb, ranker=Ranker(model, 0.0, 0.0, {}, scope))
+        m = Matcher(kb, ranker=Ranker(model, 0.0, 0.0, {}, scope, memory.masked(masks[part])))
         cv += outcomes(m, [c for n, c in enumerate(written) if fold_of[n] == part])
     threshold = choose_threshold(cv)
     ins, oos = rates(cv, threshold)
     log(f"cross-validated on written questions: answer from {threshold:.1f}: in-scope right {ins:.1%}, "
         f"out-of-scope refused {oos:.1%}")
-    rx, ry, rw = real.arrays()
+    sx, sy, sw = synth.arrays(s_cols[-1])
+    rx, ry, rw = real.arrays(r_cols[-1])
     model = fit(np.vstack([sx, rx]), np.concatenate([sy, ry]), np.concatenate([sw, rw]))
     info = {"cases": len(written), "rows": int(len(sy) + len(ry)), "cv_inscope": round(ins, 4),
             "cv_oos": round(oos, 4)}
     scope = fit_scope(kb, written, base.scope_reading)
-    return Ranker(model, threshold, clarify_for(threshold), info, scope), cv
+    return Ranker(model, threshold, clarify_for(threshold), info, scope, memory), cv
+
+
+def build_memory(m: Matcher, written: list[Case]) -> Memory:
+    """The written questions short enough to compare whole, each with the entries that answer it
+    by the judge's rule (knowledge/memory.py); group: the case's number."""
+    folded = {(e.id, lang): _fold(text) for e in m.kb.entries.values() for lang, text in e.answer.items()}
+    readings, labels, oos, groups = [], [], [], []
+    for n, case in enumerate(written):
+        query = m.examine(case.q)[0] if len(case.q) <= MEMORY_CHARS else None
+        if query is None:
+            continue
+        lang = m.language(case.q)
+        right = frozenset() if case.oos else frozenset(
+            e.id for e in m.kb.entries.values()
+            if all(any(_fold(alt) in folded.get((e.id, lang), folded[(e.id, "vi")]) for alt in group)
+                   for group in case.expect))
+        readings.append(reading(query))
+        labels.append(right)
+        oos.append(case.oos)
+        groups.append(n)
+    return Memory.build(readings, labels, oos, groups)
 
 
 def fit_scope(kb: KnowledgeBase, cases: list[Case], reading: Callable[[str], str]) -> ScopeModel:

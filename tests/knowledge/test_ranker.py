@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 import sys
 from pathlib import Path
@@ -29,7 +30,7 @@ def _rows(m: Matcher, questions: list[str]) -> np.ndarray:
     for q in questions:
         query, entries, talk, reason = m.examine(q)
         if entries and not reason:
-            out.append(m.pair_rows(query, entries, talk))
+            out.append(m.model_rows(query, entries, talk))
     return np.vstack(out)
 
 
@@ -38,7 +39,10 @@ def test_the_committed_model_is_what_make_train_builds(kb: KnowledgeBase):
     committed = load_ranker(RANKER_PATH)
     cases = [c for path in TRAINING for c in load_cases(path)]
     fresh, _ = train(kb, cases, log=lambda _msg: None)
-    m = Matcher(kb, legacy=True)
+    assert committed.memory is not None and fresh.memory is not None
+    assert committed.memory.labels == fresh.memory.labels
+    assert (committed.memory.matrix_t != fresh.memory.matrix_t).nnz == 0
+    m = Matcher(kb, ranker=committed)
     rows = _rows(m, [c.q for c in cases[::7]])
     assert np.allclose(committed.predict(rows), fresh.predict(rows), atol=1e-9)
     assert committed.scope is not None and fresh.scope is not None
@@ -93,13 +97,18 @@ def test_a_malformed_training_file_is_reported_by_path_and_line(tmp_path: Path, 
 
 
 def test_the_model_serves_any_knowledge_base(kb_copy: Path):
-    """Nothing in the features names an entry: a copy with every id renamed answers alike."""
+    """Nothing in the features names an entry: a copy with every id renamed (and its earlier
+    questions with it) answers alike."""
     kb = load_dir(kb_copy)
     renamed = KnowledgeBase({f"x-{k}": v.__class__(**{**v.__dict__, "id": f"x-{k}",
                                                         "related": tuple(f"x-{r}" for r in v.related)})
                              for k, v in kb.entries.items()}, kb.topics, kb.sources, kb.contacts, kb.smalltalk,
                             kb.language)
-    a, b = Matcher(kb), Matcher(renamed)
+    ranker = load_ranker(RANKER_PATH)
+    assert ranker.memory is not None
+    # the earlier questions are remembered by entry: renamed with them
+    memory = ranker.memory.renamed({k: f"x-{k}" for k in kb.entries})
+    a, b = Matcher(kb), Matcher(renamed, ranker=dataclasses.replace(ranker, memory=memory))
     for q in ("ai chủ trì kế hoạch 119", "kiều bào đóng góp gì cho quê hương", "VCCI làm gì trong kế hoạch"):
         ra, rb = a.match(q), b.match(q)
         assert (ra.status, ra.confidence) == (rb.status, rb.confidence)

@@ -151,6 +151,10 @@ class Matcher(Index):
                                 for t in self.lexicon.normalize(line)) for e in indexed}
         declared = {e.id: frozenset(e.answers) for e in indexed}
         self.features = PairFeatures(self, self._phrasing_folds, declared, said)
+        memory = self.ranker.memory if self.ranker is not None else None
+        self._newcomers = {doc: memory.vectors([" ".join(f) for f in folds])
+                           for doc, folds in self._phrasing_folds.items()
+                           if memory is not None and doc in kb.entries and doc not in memory.by_entry}
         self._taught = self._own_phrasings(indexed)
         del self._phrasing_folds
         def words(lang: str) -> set[str]:
@@ -286,7 +290,8 @@ class Matcher(Index):
         memory = self.ranker.memory if self.ranker is not None else None
         if memory is None:
             return rows
-        extra = memory.question_columns(reading(query), [c.entry_id for c in entries], self.related)
+        extra = memory.question_columns(reading(query), [c.entry_id for c in entries], self.related,
+                                        self._newcomers)
         return np.hstack([rows, extra])
 
     def _match_one(self, text: str, lang: str) -> MatchResult:

@@ -8,10 +8,10 @@ wrong or unsure, the nearest earlier question (from other writers) pointed to a 
 of them.
 
 An earlier question is remembered with the entries that answer it. An entry added in the chat has
-no earlier questions: its features read 0 there, as for any entry that no earlier question
-resembles, and its own phrasings still carry it. An entry whose answer an administrator rewrites
-keeps its earlier questions: an answer is updated far more often than its subject changes, and
-remembering them by the answer's text instead made the entry lose its questions to a neighbour.
+no earlier questions: its own phrasings stand in for them (Memory.question_columns). An entry whose
+answer an administrator rewrites keeps its earlier questions: an answer is updated far more often
+than its subject changes, and remembering them by the answer's text instead made the entry lose
+its questions to a neighbour.
 """
 
 from __future__ import annotations
@@ -96,11 +96,14 @@ class Memory:
         return np.asarray((self.vectors(readings) @ self.matrix_t).todense(), dtype=np.float32)
 
     def columns(self, sims: np.ndarray, candidates: Sequence[str], related: Collection[tuple[str, str]],
-                allowed: np.ndarray | None = None) -> np.ndarray:
+                allowed: np.ndarray | None = None, newcomers: dict[str, float] | None = None) -> np.ndarray:
         """MEMORY_NAMES for each candidate entry of one question, from the question's similarities
-        to the earlier questions; ``allowed``: which of them count (training leaves some out)."""
+        to the earlier questions; ``allowed``: which of them count (training leaves some out);
+        ``newcomers``: for entries no earlier question knows, the similarity to their own phrasings."""
         s = sims if allowed is None else np.where(allowed, sims, 0.0)
-        own = np.array([float(s[self.by_entry[k]].max()) if k in self.by_entry else 0.0 for k in candidates])
+        extra = newcomers or {}
+        own = np.array([float(s[self.by_entry[k]].max()) if k in self.by_entry else extra.get(k, 0.0)
+                        for k in candidates])
         best = float(s.max()) if len(s) else 0.0
         nearest = self.labels[int(s.argmax())] if len(s) and best > 0.0 else frozenset()
         oos = float(s[self._oos_rows].max()) if len(self._oos_rows) else 0.0
@@ -122,11 +125,18 @@ class Memory:
         return Memory(self.vectorizer, self.matrix_t[:, cols].tocsr(), [self.labels[i] for i in cols],
                       self.oos[cols], self.groups[cols])
 
-    def question_columns(self, reading: str, candidates: Sequence[str],
-                         related: Collection[tuple[str, str]]) -> np.ndarray:
+    def question_columns(self, reading: str, candidates: Sequence[str], related: Collection[tuple[str, str]],
+                         phrasings: dict[str, sparse.csr_matrix] | None = None) -> np.ndarray:
+        """``phrasings``: the vectors (``vectors``) of the own phrasings of entries that no earlier
+        question knows (added in the chat): their phrasings stand in for earlier questions, or the
+        entries that have some would always win over them."""
         if len(reading) > MAX_CHARS:  # a whole long message: not compared (see MAX_CHARS)
             return np.zeros((len(candidates), len(MEMORY_NAMES)))
-        return self.columns(self.similarities([reading])[0], candidates, related)
+        vector = self.vectors([reading])
+        newcomers = {e: float((vector @ phrasings[e].T).max()) for e in candidates
+                     if phrasings and e in phrasings and e not in self.by_entry}
+        return self.columns(np.asarray((vector @ self.matrix_t).todense(), dtype=np.float32)[0], candidates,
+                            related, newcomers=newcomers)
 
 
 def memory_columns(memory: Memory, readings: Sequence[str], candidates: Sequence[Sequence[str]],

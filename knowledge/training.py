@@ -425,11 +425,11 @@ def build_memory(m: Matcher, written: list[Case]) -> Memory:
     return Memory.build(readings, labels, oos, groups)
 
 
-def fit_scope(kb: KnowledgeBase, cases: list[Case], reading: Callable[[str], str]) -> ScopeModel:
+def fit_scope(kb: KnowledgeBase, cases: list[Case], scope_reading: Callable[[str], str]) -> ScopeModel:
     """The question-level model (knowledge/scope.py): written questions in scope or not, and every
     phrasing of the knowledge base as in scope, lightly weighted (people's own wording says more;
     measured writer by writer, full weight cost two points)."""
     phrasings = [q for entry in kb.entries.values() for q in entry.all_questions()]
-    return ScopeModel.fit([reading(q) for q in (*(c.q for c in cases), *phrasings)],
+    return ScopeModel.fit([scope_reading(q) for q in (*(c.q for c in cases), *phrasings)],
                           [*(0 if c.oos else 1 for c in cases), *(1 for _ in phrasings)], kb.entries.values(),
                           [*(1.0 for _ in cases), *(PHRASING_SCOPE_WEIGHT for _ in phrasings)])
